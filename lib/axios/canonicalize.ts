@@ -1,0 +1,203 @@
+import { toFormData } from 'axios';
+import type { AxiosHeaders, AxiosRequestConfig, InternalAxiosRequestConfig } from 'axios';
+
+import { ConfigurationError, SigningError } from '../errors';
+import { PRESIGN_QUERY_PARAMS, parseQuery, toWirePath } from '../signing/uri';
+import type { QueryPairs } from '../signing/uri';
+import { serializeFormData } from './formData';
+
+/** The request's target as it will be sent: everything of the URL but the query, and the query. */
+export interface RequestTarget {
+  url: URL;
+  /** The path as it goes on the wire. */
+  path: string;
+  /** Decoded query pairs, the URL's own first, then `params`; presign parameters removed. */
+  query: QueryPairs;
+}
+
+const ABSOLUTE_URL = /^([a-z][a-z\d+\-.]*:)?\/\//i;
+
+/** `baseURL` and `url` joined as axios joins them (`buildFullPath` + `combineURLs`). */
+function fullPath(config: AxiosRequestConfig): string {
+  const url = config.url ?? '';
+  const { baseURL } = config;
+  if (baseURL && (!ABSOLUTE_URL.test(url) || config.allowAbsoluteUrls === false)) {
+    if (!url) return baseURL;
+    return `${baseURL.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`;
+  }
+  return url;
+}
+
+/** `params` as decoded pairs, with the user's `paramsSerializer` or axios's own rules. */
+function paramsToPairs(config: AxiosRequestConfig): QueryPairs {
+  const params: unknown = config.params;
+  const { paramsSerializer } = config;
+  if (params === undefined || params === null || params === '') return [];
+  const serialize =
+    typeof paramsSerializer === 'function' ? paramsSerializer : paramsSerializer?.serialize;
+  if (serialize) {
+    const options = typeof paramsSerializer === 'object' ? paramsSerializer : {};
+    return parseQuery(String(serialize(params as Record<string, unknown>, options)));
+  }
+  if (params instanceof URLSearchParams) return [...params];
+  // A primitive is taken as a query string, as a paramsSerializer's output would be.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
+  if (typeof params !== 'object') return parseQuery(String(params));
+  // axios's own flattening (arrays as `key[]`, nested objects as `a[b]`, Dates as ISO strings,
+  // null and undefined dropped), so `params` mean what they mean without apig-signer. Only the
+  // encoding differs: ours is RFC 3986, so a space is %20 and never `+`.
+  const pairs: QueryPairs = [];
+  const collector = {
+    append(name: string, value: unknown) {
+      pairs.push([String(name), String(value)]);
+    },
+  };
+  const options = typeof paramsSerializer === 'object' ? { ...paramsSerializer } : {};
+  toFormData(params, collector, options);
+  return pairs;
+}
+
+/**
+ * Resolves the URL axios would request, and the query in a form that reads the same to every
+ * server: the URL's own query, then `params`.
+ *
+ * @throws ConfigurationError `ERR_RELATIVE_URL` or `ERR_INVALID_URL`.
+ */
+export function resolveTarget(config: AxiosRequestConfig): RequestTarget {
+  const raw = fullPath(config);
+  // Browsers resolve a relative URL against the page, as axios's browser adapters do.
+  const base = (globalThis as { location?: { href?: string } }).location?.href;
+  if (!ABSOLUTE_URL.test(raw) && base === undefined) {
+    throw new ConfigurationError(
+      'ERR_RELATIVE_URL',
+      `Cannot sign a request to the relative URL "${raw.split('?')[0] ?? ''}": set \`baseURL\` on the axios instance or use an absolute URL.`,
+    );
+  }
+  let url: URL;
+  try {
+    url = new URL(raw, base);
+  } catch (error) {
+    throw new ConfigurationError(
+      'ERR_INVALID_URL',
+      `Cannot sign a request to "${raw.split('?')[0] ?? ''}": it is not a valid URL.`,
+      { cause: error },
+    );
+  }
+  const query = [...parseQuery(url.search), ...paramsToPairs(config)].filter(
+    ([name]) => !PRESIGN_QUERY_PARAMS.has(name.toLowerCase()),
+  );
+  return { url, path: toWirePath(url.pathname), query };
+}
+
+/** The body to send and the bytes to sign. */
+export interface PreparedBody {
+  /** What axios will send (`config.data`). */
+  send: unknown;
+  /** What is hashed for the signature; `undefined` for no body. */
+  sign: string | Uint8Array | ArrayBuffer | undefined;
+  /** True when the body is a stream that can only be sent with an unsigned payload. */
+  stream: boolean;
+}
+
+const hasFunction = (value: object, name: string): boolean =>
+  typeof (value as Record<string, unknown>)[name] === 'function';
+
+const isBlob = (value: unknown): value is Blob =>
+  typeof Blob !== 'undefined' && value instanceof Blob;
+
+const isSpecFormData = (value: unknown): value is FormData =>
+  typeof FormData !== 'undefined' && value instanceof FormData;
+
+/** The `form-data` package's FormData, which axios builds in Node for `postForm`. */
+interface NodeFormData {
+  getBoundary(): string;
+  getBuffer(): Uint8Array;
+}
+const isNodeFormData = (value: object): value is NodeFormData =>
+  hasFunction(value, 'getBoundary') && hasFunction(value, 'getBuffer');
+
+const isStream = (value: object): boolean =>
+  hasFunction(value, 'pipe') ||
+  (typeof ReadableStream !== 'undefined' && value instanceof ReadableStream);
+
+/** A view over exactly its own bytes (axios sends a view's whole `.buffer`). */
+function exactView(view: ArrayBufferView): ArrayBufferView {
+  if (view.byteOffset === 0 && view.byteLength === view.buffer.byteLength) return view;
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
+  if (view instanceof DataView) return new DataView(bytes.buffer);
+  const Ctor = view.constructor as new (buffer: ArrayBufferLike) => ArrayBufferView;
+  return new Ctor(bytes.buffer);
+}
+
+const isNodeBuffer = (value: unknown): boolean =>
+  typeof (globalThis as { Buffer?: { isBuffer(v: unknown): boolean } }).Buffer?.isBuffer ===
+    'function' &&
+  (globalThis as unknown as { Buffer: { isBuffer(v: unknown): boolean } }).Buffer.isBuffer(value);
+
+type Transformer = (this: unknown, data: unknown, headers: AxiosHeaders) => unknown;
+
+/**
+ * Runs the whole `transformRequest` chain as axios's `dispatchRequest` would (bound to the
+ * config, with its headers), then turns the result into bytes that can be hashed and sent
+ * unchanged by every adapter. Content types that axios or the platform would add later are
+ * set here, so they are signed.
+ *
+ * @throws SigningError `ERR_UNSUPPORTED_BODY` for a body no adapter can send.
+ */
+export async function prepareBody(
+  config: InternalAxiosRequestConfig,
+  headers: AxiosHeaders,
+): Promise<PreparedBody> {
+  let data: unknown = config.data;
+  if (ArrayBuffer.isView(data) && !isNodeBuffer(data)) data = exactView(data);
+
+  const chain = config.transformRequest;
+  const transformers = (Array.isArray(chain) ? chain : chain ? [chain] : []) as Transformer[];
+  for (const transform of transformers) data = transform.call(config, data, headers);
+
+  if (data === undefined || data === null) return { send: data, sign: undefined, stream: false };
+  if (typeof data === 'string') return { send: data, sign: data, stream: false };
+  if (data instanceof URLSearchParams) {
+    const text = data.toString();
+    return { send: text, sign: text, stream: false };
+  }
+  if (data instanceof ArrayBuffer) return { send: data, sign: data, stream: false };
+  if (isNodeBuffer(data)) return { send: data, sign: data as Uint8Array, stream: false };
+  if (ArrayBuffer.isView(data)) {
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
+    return { send: bytes.buffer, sign: bytes, stream: false };
+  }
+  if (isBlob(data)) {
+    const bytes = new Uint8Array(await data.arrayBuffer());
+    if (data.type && !headers.getContentType()) headers.setContentType(data.type);
+    return { send: bytes.buffer, sign: bytes, stream: false };
+  }
+  if (isSpecFormData(data)) {
+    const { bytes, contentType } = await serializeFormData(data);
+    headers.setContentType(contentType);
+    return { send: bytes.buffer, sign: bytes, stream: false };
+  }
+  if (typeof data === 'object') {
+    if (isNodeFormData(data)) {
+      let bytes: Uint8Array;
+      try {
+        bytes = data.getBuffer();
+      } catch (error) {
+        throw new SigningError(
+          'ERR_UNSUPPORTED_BODY',
+          'This multipart form holds a stream, which cannot be hashed for the signature: append Buffers or strings instead, or use the platform FormData with Blob/File values.',
+          { cause: error },
+        );
+      }
+      headers.setContentType(`multipart/form-data; boundary=${data.getBoundary()}`);
+      return { send: bytes, sign: bytes, stream: false };
+    }
+    if (isStream(data)) return { send: data, sign: undefined, stream: true };
+  }
+  throw new SigningError(
+    'ERR_UNSUPPORTED_BODY',
+    `The request body after transformRequest is ${
+      typeof data === 'object' ? (data.constructor?.name ?? 'an object') : typeof data
+    }, which cannot be sent: make transformRequest return a string, ArrayBuffer, typed array, Blob, FormData or URLSearchParams.`,
+  );
+}

@@ -1,0 +1,143 @@
+/**
+ * Every error apig-signer raises, with a stable `code` to branch on.
+ *
+ * - `ERR_CONFIGURATION`: an option is missing or malformed (see the message).
+ * - `ERR_NO_REGION`: the host is allowlisted but its region cannot be derived; set `region`.
+ * - `ERR_RELATIVE_URL`: the request URL is relative and there is no `baseURL` to resolve it.
+ * - `ERR_INVALID_URL`: the request URL cannot be parsed.
+ * - `ERR_INVALID_CREDENTIALS`: a strategy returned (or was given) credentials of the wrong shape.
+ * - `ERR_CREDENTIALS_EXPIRED`: a strategy returned credentials that have already expired.
+ * - `ERR_CREDENTIALS_UNAVAILABLE`: a strategy has nothing to offer here (for example `fromEnv()`
+ *   without the variables); `chain()` moves on to the next strategy.
+ * - `ERR_CREDENTIALS`: a strategy failed for another reason (see `cause`).
+ * - `ERR_STREAM_BODY`: a stream body cannot be hashed; set `unsignedPayload: true`.
+ * - `ERR_UNSUPPORTED_BODY`: the body after `transformRequest` is of a type that cannot be sent.
+ * - `ERR_HEADER_VALUE`: a header value holds characters HTTP cannot carry unchanged.
+ * - `ERR_BASIC_AUTH`: the request sets `auth` (HTTP Basic), which would replace the signature.
+ * - `ERR_SIGNING`: signing failed for another reason (see `cause`).
+ */
+export type ApigSignerErrorCode =
+  | 'ERR_CONFIGURATION'
+  | 'ERR_NO_REGION'
+  | 'ERR_RELATIVE_URL'
+  | 'ERR_INVALID_URL'
+  | 'ERR_INVALID_CREDENTIALS'
+  | 'ERR_CREDENTIALS_EXPIRED'
+  | 'ERR_CREDENTIALS_UNAVAILABLE'
+  | 'ERR_CREDENTIALS'
+  | 'ERR_STREAM_BODY'
+  | 'ERR_UNSUPPORTED_BODY'
+  | 'ERR_HEADER_VALUE'
+  | 'ERR_BASIC_AUTH'
+  | 'ERR_SIGNING';
+
+/**
+ * The base class of every error apig-signer raises.
+ *
+ * Messages say what happened and what to do; they never contain a secret key, session token,
+ * password or JWT.
+ *
+ * @example
+ * ```ts
+ * import { ApigSignerError } from 'apig-signer';
+ *
+ * try {
+ *   await api.get('/notes');
+ * } catch (error) {
+ *   if (error instanceof ApigSignerError && error.code === 'ERR_NO_REGION') {
+ *     console.error(error.message); // names the host and the option to set
+ *   }
+ * }
+ * ```
+ */
+export class ApigSignerError extends Error {
+  override name: string = 'ApigSignerError';
+  /** A stable identifier of what went wrong; safe to branch on. */
+  readonly code: ApigSignerErrorCode;
+
+  /**
+   * @param code - the stable code of this error.
+   * @param message - what happened and what to do.
+   * @param options - `cause`: the underlying error, if any.
+   */
+  constructor(code: ApigSignerErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+  }
+}
+
+/**
+ * An option given to apig-signer is missing or malformed. Raised before any network I/O.
+ *
+ * @example
+ * ```ts
+ * import { ConfigurationError, fromStatic } from 'apig-signer';
+ *
+ * try {
+ *   fromStatic({ accessKeyId: '', secretAccessKey: '' });
+ * } catch (error) {
+ *   console.log(error instanceof ConfigurationError); // true
+ * }
+ * ```
+ */
+export class ConfigurationError extends ApigSignerError {
+  override name = 'ConfigurationError' as const;
+}
+
+/**
+ * A request could not be signed as it stands (its body, headers or URL).
+ * Raised before any network I/O: the request is not sent.
+ *
+ * @example
+ * ```ts
+ * import { SigningError } from 'apig-signer';
+ *
+ * try {
+ *   await api.post('/upload', fs.createReadStream('big.bin'));
+ * } catch (error) {
+ *   if (error instanceof SigningError && error.code === 'ERR_STREAM_BODY') {
+ *     // buffer the body, or sign with `unsignedPayload: true`
+ *   }
+ * }
+ * ```
+ */
+export class SigningError extends ApigSignerError {
+  override name = 'SigningError' as const;
+}
+
+/**
+ * A credentials strategy could not provide credentials.
+ *
+ * `tryNextLink` tells `chain()` whether another strategy may still succeed: `true` when this
+ * strategy is simply not configured here, `false` when it was configured but refused.
+ *
+ * @example
+ * ```ts
+ * import { CredentialsError } from 'apig-signer';
+ *
+ * const fromVault = async () => {
+ *   throw new CredentialsError('ERR_CREDENTIALS_UNAVAILABLE', 'vault: not configured', {
+ *     tryNextLink: true,
+ *   });
+ * };
+ * ```
+ */
+export class CredentialsError extends ApigSignerError {
+  override name = 'CredentialsError' as const;
+  /** Whether `chain()` should try the next strategy after this error. */
+  readonly tryNextLink: boolean;
+
+  /**
+   * @param code - the stable code of this error.
+   * @param message - what happened and what to do.
+   * @param options - `tryNextLink` (default `false`) and `cause`.
+   */
+  constructor(
+    code: ApigSignerErrorCode,
+    message: string,
+    options?: { cause?: unknown; tryNextLink?: boolean },
+  ) {
+    super(code, message, options);
+    this.tryNextLink = options?.tryNextLink ?? false;
+  }
+}

@@ -1,0 +1,12 @@
+export { apigSigner } from './axios/apigSigner';
+export type {
+  ApigSignerOptions,
+  ApigSignerRequestOptions,
+  ApigSignerInterceptor,
+} from './axios/apigSigner';
+export { fromStatic } from './credentials/fromStatic';
+export type { StaticCredentialsInit } from './credentials/fromStatic';
+export type { Credentials, CredentialsProvider } from './credentials/types';
+export type { HostPattern } from './signing/endpoint';
+export { ApigSignerError, ConfigurationError, SigningError, CredentialsError } from './errors';
+export type { ApigSignerErrorCode } from './errors';

@@ -1,0 +1,28 @@
+// Checks the built package the way users load it: `require` and `import` through the `exports`
+// map (package self-reference), for every entry point. Run after `npm run build`.
+import { execFileSync } from 'node:child_process';
+
+const entries = {
+  'apig-signer': ['apigSigner', 'fromStatic', 'ApigSignerError', 'ConfigurationError'],
+  'apig-signer/testing': ['startSigV4Gateway'],
+};
+
+let failed = false;
+for (const [specifier, names] of Object.entries(entries)) {
+  const check = `if (typeof m.${names[0]} !== 'function') throw new Error('missing export');
+    for (const n of ${JSON.stringify(names)}) if (!(n in m)) throw new Error('missing ' + n);`;
+  const programs = {
+    require: ['-e', `const m = require('${specifier}'); ${check}`],
+    import: ['--input-type=module', '-e', `const m = await import('${specifier}'); ${check}`],
+  };
+  for (const [how, args] of Object.entries(programs)) {
+    try {
+      execFileSync(process.execPath, args, { stdio: 'pipe' });
+      console.log(`ok   ${how}('${specifier}')`);
+    } catch (error) {
+      failed = true;
+      console.error(`FAIL ${how}('${specifier}'): ${error.stderr?.toString() ?? error}`);
+    }
+  }
+}
+process.exit(failed ? 1 : 0);
