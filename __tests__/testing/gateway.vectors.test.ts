@@ -21,7 +21,7 @@ const MODES = ['header', 'query'] as const;
 function invalidOnWire(vector: Vector): boolean {
   const text = vector.read('request.txt');
   const target = text.split('\n')[0]!.split(' ').slice(1, -1).join(' ');
-  return / |[^\x00-\x7f]/.test(target) || /\n[ \t]/.test(text);
+  return / |[^\x21-\x7e]/.test(target) || /\n[ \t]/.test(text);
 }
 
 function gatewayFor(vector: Vector) {
