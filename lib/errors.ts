@@ -51,6 +51,7 @@ export type ApigSignerErrorCode =
  * ```
  */
 export class ApigSignerError extends Error {
+  /** The error's class name; survives minifiers. */
   override name: string = 'ApigSignerError';
   /** A stable identifier of what went wrong; safe to branch on. */
   readonly code: ApigSignerErrorCode;
@@ -81,6 +82,7 @@ export class ApigSignerError extends Error {
  * ```
  */
 export class ConfigurationError extends ApigSignerError {
+  /** The error's class name; survives minifiers. */
   override name = 'ConfigurationError' as const;
 }
 
@@ -102,6 +104,7 @@ export class ConfigurationError extends ApigSignerError {
  * ```
  */
 export class SigningError extends ApigSignerError {
+  /** The error's class name; survives minifiers. */
   override name = 'SigningError' as const;
 }
 
@@ -123,6 +126,7 @@ export class SigningError extends ApigSignerError {
  * ```
  */
 export class CredentialsError extends ApigSignerError {
+  /** The error's class name; survives minifiers. */
   override name = 'CredentialsError' as const;
   /** Whether `chain()` should try the next strategy after this error. */
   readonly tryNextLink: boolean;

@@ -18,7 +18,9 @@ import {
 
 /** A key pair the gateway knows. */
 export interface GatewayCredentials {
+  /** The access key id requests name in their credential scope. */
   accessKeyId: string;
+  /** The secret the gateway verifies signatures with. */
   secretAccessKey: string;
   /** When set, requests signed with this key must present this token. */
   sessionToken?: string | undefined;
@@ -81,7 +83,15 @@ export interface SigV4GatewayOptions {
    * `true` for its defaults, or the origin and headers to allow.
    * @defaultValue `false`
    */
-  cors?: boolean | { allowOrigin?: string; allowHeaders?: ReadonlyArray<string> } | undefined;
+  cors?:
+    | boolean
+    | {
+        /** `Access-Control-Allow-Origin`; default `*`. */
+        allowOrigin?: string;
+        /** `Access-Control-Allow-Headers`; default {@link API_GATEWAY_CORS_HEADERS}. */
+        allowHeaders?: ReadonlyArray<string>;
+      }
+    | undefined;
   /**
    * Answers accepted requests. Without it, the gateway answers 200 with a JSON echo of what it
    * received ({@link GatewayEcho}).
@@ -91,13 +101,17 @@ export interface SigV4GatewayOptions {
 
 /** A response for an accepted request. */
 export interface GatewayResponse {
+  /** The status; default 200. */
   status?: number;
+  /** Response headers. */
   headers?: Record<string, string>;
+  /** The response body. */
   body?: string | Uint8Array;
 }
 
 /** The gateway's judgement of a request's signature. */
 export interface GatewayVerdict {
+  /** Whether the signature (and everything checked before it) was accepted. */
   accepted: boolean;
   /** The HTTP status sent. */
   status: number;
@@ -107,6 +121,7 @@ export interface GatewayVerdict {
   message?: string;
   /** `'header'` for `Authorization`, `'query'` for query-string auth. */
   authMode?: 'header' | 'query';
+  /** The access key id the request named. */
   accessKeyId?: string;
   /** Header names the signature covers. */
   signedHeaders?: string[];
@@ -120,6 +135,7 @@ export interface GatewayVerdict {
 
 /** A request as the gateway received it. */
 export interface ReceivedRequest {
+  /** The method as received. */
   method: string;
   /** The request target exactly as received (path and query). */
   target: string;
@@ -135,19 +151,27 @@ export interface ReceivedRequest {
   headers: Array<[string, string]>;
   /** The body bytes. */
   body: Buffer;
+  /** How the gateway judged the request's signature. */
   verdict: GatewayVerdict;
 }
 
 /** The JSON body the gateway answers an accepted request with when there is no `handler`. */
 export interface GatewayEcho {
+  /** The method as received. */
   method: string;
+  /** The path, percent-decoded. */
   path: string;
+  /** The path as received. */
   rawPath: string;
+  /** The query as received, without `?`. */
   rawQuery: string;
+  /** Query pairs, percent-decoded. */
   query: Array<[string, string]>;
+  /** Header lines as received. */
   headers: Array<[string, string]>;
   /** The body, base64. */
   body: string;
+  /** The access key id that signed the request. */
   accessKeyId: string;
 }
 
@@ -155,6 +179,7 @@ export interface GatewayEcho {
 export interface SigV4Gateway {
   /** `http://127.0.0.1:{port}` */
   readonly url: string;
+  /** The port listened on. */
   readonly port: number;
   /** Every request received, oldest first (preflights included). */
   readonly requests: ReceivedRequest[];
