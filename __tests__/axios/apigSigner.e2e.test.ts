@@ -124,6 +124,12 @@ const cases: Case[] = [
     send: (api, gateway) => api.get(`${gateway.url}/other/stage`),
     path: '/other/stage',
   },
+  {
+    name: 'allowAbsoluteUrls: false joins baseURL and an absolute-looking url as axios does',
+    send: (api, gateway) =>
+      api.get('//ignored.example/x', { baseURL: `${gateway.url}/prod`, allowAbsoluteUrls: false }),
+    path: '/prod/ignored.example/x',
+  },
   // 1. URL: query
   {
     name: 'params: a space is %20, never +',
@@ -434,6 +440,25 @@ const cases: Case[] = [
       ['q', 'two words'],
     ],
     headers: { authorization: null },
+  },
+  {
+    name: 'query-string auth on a retry through axios-retry',
+    signer: { signQuery: true },
+    gateway: () => {
+      let calls = 0;
+      return { handler: () => (++calls === 1 ? { status: 503, body: 'try again' } : undefined) };
+    },
+    prepare: (api) => {
+      axiosRetry(api, { retries: 2, retryDelay: () => 0, retryCondition: () => true });
+    },
+    send: (api) => api.get('/notes?x=1', { params: { tags: ['a', 'b'] } }),
+    authMode: 'query',
+    query: [
+      ['x', '1'],
+      ['tags[]', 'a'],
+      ['tags[]', 'b'],
+    ],
+    requests: 2,
   },
   {
     name: 'query-string auth of a POST body',
