@@ -8,6 +8,8 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
   testTimeout: 30_000,
+  // nock keeps interceptors on globals; jest's soft clean-up of globals only warns about them.
+  testEnvironmentOptions: { globalsCleanup: 'off' },
 };
 
 export default config;

@@ -6,6 +6,10 @@ export type {
 } from './axios/apigSigner';
 export { fromStatic } from './credentials/fromStatic';
 export type { StaticCredentialsInit } from './credentials/fromStatic';
+export { fromEnv } from './credentials/fromEnv';
+export { chain } from './credentials/chain';
+export { memoize } from './credentials/memoize';
+export type { MemoizeOptions, MemoizedCredentialsProvider } from './credentials/memoize';
 export type { Credentials, CredentialsProvider } from './credentials/types';
 export type { HostPattern } from './signing/endpoint';
 export { ApigSignerError, ConfigurationError, SigningError, CredentialsError } from './errors';

@@ -355,7 +355,19 @@ describe('apigSigner: bad input gets a typed error before any network I/O', () =
     );
   });
 
-  it('no credentials: ConfigurationError that says what to pass', () => {
-    expect(() => apigSigner()).toThrow(/credentials/);
+  it('no credentials and no AWS_* variables: a CredentialsError that names them', async () => {
+    const saved = { ...process.env };
+    delete process.env['AWS_ACCESS_KEY_ID'];
+    delete process.env['AWS_SECRET_ACCESS_KEY'];
+    try {
+      const api = axios.create({ baseURL: `${API}/prod` });
+      api.interceptors.request.use(apigSigner());
+      const error = await rejectionOf(() => api.get('/notes'));
+      expect(error).toBeInstanceOf(CredentialsError);
+      expect(error.code).toBe('ERR_CREDENTIALS_UNAVAILABLE');
+      expect(error.message).toContain('AWS_ACCESS_KEY_ID');
+    } finally {
+      process.env = saved;
+    }
   });
 });

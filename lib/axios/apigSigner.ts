@@ -1,7 +1,10 @@
 import { AxiosHeaders } from 'axios';
 import type { InternalAxiosRequestConfig } from 'axios';
 
-import { resolveCredentials, toCredentialsProvider } from '../credentials/resolve';
+import { fromEnv } from '../credentials/fromEnv';
+import { isMemoized, memoize } from '../credentials/memoize';
+import type { MemoizedCredentialsProvider } from '../credentials/memoize';
+import { toCredentialsProvider } from '../credentials/resolve';
 import type { Credentials, CredentialsProvider } from '../credentials/types';
 import { ConfigurationError, SigningError } from '../errors';
 import { createHostMatcher, scopeFromHostname } from '../signing/endpoint';
@@ -14,7 +17,10 @@ import { prepareBody, resolveTarget } from './canonicalize';
 export interface ApigSignerOptions {
   /**
    * Where credentials come from: a strategy (any `() => Promise<Credentials>`, AWS SDK providers
-   * included) or a plain credentials object.
+   * included) or a plain credentials object. A strategy is memoised with {@link memoize}
+   * (unless it already is): fetched once, shared by concurrent requests, refreshed 5 minutes
+   * before it expires.
+   * @defaultValue `fromEnv()`
    */
   credentials?: CredentialsProvider | Credentials | undefined;
   /**
@@ -207,6 +213,13 @@ function headersToSign(headers: AxiosHeaders, hasBody: boolean): Record<string, 
   return toSign;
 }
 
+function memoizedStrategy(
+  credentials: CredentialsProvider | Credentials,
+): MemoizedCredentialsProvider {
+  const strategy = toCredentialsProvider(credentials);
+  return isMemoized(strategy) ? strategy : memoize(strategy);
+}
+
 /**
  * Creates an axios request interceptor that signs requests to allowlisted hosts with AWS
  * Signature Version 4, for API Gateway endpoints secured with IAM auth.
@@ -241,7 +254,9 @@ function headersToSign(headers: AxiosHeaders, hasBody: boolean): Record<string, 
  */
 export function apigSigner(options: ApigSignerOptions = {}): ApigSignerInterceptor {
   validateOptions(options);
-  const provider = toCredentialsProvider(options.credentials);
+  const provider = memoizedStrategy(
+    options.credentials === undefined ? fromEnv() : options.credentials,
+  );
   const hostAllowed = createHostMatcher(options.hosts);
   const signQuery = options.signQuery ?? false;
   const unsignedPayload = options.unsignedPayload ?? false;
@@ -298,7 +313,7 @@ export function apigSigner(options: ApigSignerOptions = {}): ApigSignerIntercept
     const host = toSign['host'] ?? url.host;
     delete toSign['host'];
 
-    const credentials = await resolveCredentials(provider);
+    const credentials = await provider();
     const signed = await signWireRequest(
       {
         method: method.toUpperCase(),

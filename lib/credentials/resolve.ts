@@ -1,18 +1,12 @@
-import { ApigSignerError, ConfigurationError, CredentialsError } from '../errors';
+import { ApigSignerError, CredentialsError } from '../errors';
 import type { Credentials, CredentialsProvider } from './types';
 import { assertCredentialsOption, assertResolvedCredentials } from './validateCredentials';
 
 /** Turns the `credentials` option into a strategy; a plain object is validated now. */
 export function toCredentialsProvider(
-  credentials: CredentialsProvider | Credentials | undefined,
+  credentials: CredentialsProvider | Credentials,
 ): CredentialsProvider {
   if (typeof credentials === 'function') return credentials;
-  if (credentials === undefined) {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      'apigSigner(): `credentials` is required: pass a strategy such as fromStatic({ accessKeyId, secretAccessKey }) or an AWS SDK credentials provider.',
-    );
-  }
   assertCredentialsOption(credentials, 'apigSigner() credentials');
   const fixed: Credentials = { ...credentials };
   return () => Promise.resolve(fixed);
@@ -25,7 +19,7 @@ export function toCredentialsProvider(
  */
 export async function resolveCredentials(
   provider: CredentialsProvider,
-  now: number = Date.now(),
+  now: () => number = Date.now,
 ): Promise<Credentials> {
   let credentials: unknown;
   try {
@@ -40,7 +34,7 @@ export async function resolveCredentials(
     );
   }
   assertResolvedCredentials(credentials);
-  if (credentials.expiration !== undefined && credentials.expiration.getTime() <= now) {
+  if (credentials.expiration !== undefined && credentials.expiration.getTime() <= now()) {
     throw new CredentialsError(
       'ERR_CREDENTIALS_EXPIRED',
       `The credentials strategy returned credentials that expired at ${credentials.expiration.toISOString()}; the request was not sent. Check the strategy's clock and source.`,
