@@ -1,14 +1,51 @@
+import { resolve } from 'node:path';
+
 import { defineConfig } from 'tsup';
+import type { Plugin } from 'esbuild';
+
+const MAIN_ENTRY = resolve('lib/index.ts');
+
+/**
+ * The subpath entries import the main entry from the package itself (`apig-signer`) instead of
+ * bundling a second copy: one copy of each class, so `instanceof ApigSignerError` holds for
+ * errors from `apig-signer/cognito` too.
+ */
+const mainAsExternal: Plugin = {
+  name: 'main-entry-as-external',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.?\/index$|^\.\.$/ }, (args) => {
+      const target = resolve(args.resolveDir, args.path);
+      if (
+        target === resolve('lib/index') ||
+        `${target}.ts` === MAIN_ENTRY ||
+        target === resolve('lib')
+      ) {
+        return { path: 'apig-signer', external: true };
+      }
+      return undefined;
+    });
+  },
+};
 
 export default defineConfig({
-  entry: { index: 'lib/index.ts', 'testing/index': 'lib/testing/index.ts' },
+  entry: {
+    index: 'lib/index.ts',
+    'testing/index': 'lib/testing/index.ts',
+    'cognito/index': 'lib/cognito/index.ts',
+  },
   format: ['esm', 'cjs'],
   outExtension: ({ format }) => ({ js: format === 'esm' ? '.mjs' : '.cjs' }),
   dts: true,
   tsconfig: 'tsconfig.build.json',
   target: 'es2022',
   platform: 'neutral',
-  external: ['axios', /^node:/],
+  external: [
+    'axios',
+    'amazon-cognito-identity-js',
+    '@aws-sdk/credential-provider-cognito-identity',
+    /^node:/,
+  ],
+  esbuildPlugins: [mainAsExternal],
   splitting: false,
   sourcemap: true,
   clean: true,

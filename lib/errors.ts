@@ -15,6 +15,16 @@
  * - `ERR_HEADER_VALUE`: a header value holds characters HTTP cannot carry unchanged.
  * - `ERR_BASIC_AUTH`: the request sets `auth` (HTTP Basic), which would replace the signature.
  * - `ERR_SIGNING`: signing failed for another reason (see `cause`).
+ *
+ * From `apig-signer/cognito`:
+ * - `ERR_NOT_SIGNED_IN`: credentials were asked for with nobody signed in (and no guest access).
+ * - `ERR_SESSION_EXPIRED`: the refresh token was revoked or has expired; sign in again.
+ * - `ERR_WRONG_PASSWORD`, `ERR_USER_NOT_FOUND`, `ERR_USER_NOT_CONFIRMED`,
+ *   `ERR_TOO_MANY_ATTEMPTS`, `ERR_CODE_MISMATCH`, `ERR_INVALID_PASSWORD`: sign-in refused.
+ * - `ERR_UNSUPPORTED_CHALLENGE`: Cognito asked for a challenge apig-signer does not answer.
+ * - `ERR_COGNITO_THROTTLED`, `ERR_COGNITO_UNAVAILABLE`: Cognito throttled or failed, after
+ *   retries with backoff.
+ * - `ERR_COGNITO`: Cognito refused for another reason (see `cause`).
  */
 export type ApigSignerErrorCode =
   | 'ERR_CONFIGURATION'
@@ -29,7 +39,19 @@ export type ApigSignerErrorCode =
   | 'ERR_UNSUPPORTED_BODY'
   | 'ERR_HEADER_VALUE'
   | 'ERR_BASIC_AUTH'
-  | 'ERR_SIGNING';
+  | 'ERR_SIGNING'
+  | 'ERR_NOT_SIGNED_IN'
+  | 'ERR_SESSION_EXPIRED'
+  | 'ERR_WRONG_PASSWORD'
+  | 'ERR_USER_NOT_FOUND'
+  | 'ERR_USER_NOT_CONFIRMED'
+  | 'ERR_TOO_MANY_ATTEMPTS'
+  | 'ERR_CODE_MISMATCH'
+  | 'ERR_INVALID_PASSWORD'
+  | 'ERR_UNSUPPORTED_CHALLENGE'
+  | 'ERR_COGNITO_THROTTLED'
+  | 'ERR_COGNITO_UNAVAILABLE'
+  | 'ERR_COGNITO';
 
 /**
  * The base class of every error apig-signer raises.
@@ -127,7 +149,7 @@ export class SigningError extends ApigSignerError {
  */
 export class CredentialsError extends ApigSignerError {
   /** The error's class name; survives minifiers. */
-  override name = 'CredentialsError' as const;
+  override name: string = 'CredentialsError';
   /** Whether `chain()` should try the next strategy after this error. */
   readonly tryNextLink: boolean;
 

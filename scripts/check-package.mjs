@@ -4,10 +4,24 @@ import { execFileSync } from 'node:child_process';
 
 const entries = {
   'apig-signer': ['apigSigner', 'fromStatic', 'ApigSignerError', 'ConfigurationError'],
-  'apig-signer/testing': ['startSigV4Gateway'],
+  'apig-signer/cognito': ['createCognitoAuth', 'NotSignedInError', 'SessionExpiredError'],
+  'apig-signer/testing': ['startSigV4Gateway', 'startCognitoEmulator'],
 };
 
+// One copy of the error classes across entry points, so instanceof works for every error.
+const sameClasses = `const main = require('apig-signer'); const cognito = require('apig-signer/cognito');
+  if (!(new cognito.NotSignedInError() instanceof main.ApigSignerError)) throw new Error('two copies');`;
+
 let failed = false;
+try {
+  execFileSync(process.execPath, ['-e', sameClasses], { stdio: 'pipe' });
+  console.log('ok   one ApigSignerError class across entry points');
+} catch (error) {
+  failed = true;
+  console.error(
+    `FAIL entry points carry separate error classes: ${error.stderr?.toString() ?? error}`,
+  );
+}
 for (const [specifier, names] of Object.entries(entries)) {
   const check = `if (typeof m.${names[0]} !== 'function') throw new Error('missing export');
     for (const n of ${JSON.stringify(names)}) if (!(n in m)) throw new Error('missing ' + n);`;

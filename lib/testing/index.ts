@@ -12,3 +12,11 @@ export type {
   GatewayEcho,
   ReceivedRequest,
 } from './gateway';
+export { startCognitoEmulator } from './cognito';
+export type {
+  CognitoEmulator,
+  CognitoEmulatorOptions,
+  EmulatedUser,
+  EmulatorCall,
+  EmulatorFault,
+} from './cognito';

@@ -1,0 +1,83 @@
+import axios from 'axios';
+import type { AxiosInstance } from 'axios';
+
+import { apigSigner } from '../../lib';
+import { createCognitoAuth } from '../../lib/cognito';
+import type { CognitoAuth, CognitoAuthOptions } from '../../lib/cognito';
+import { startCognitoEmulator, startSigV4Gateway } from '../../lib/testing';
+import type { CognitoEmulator, CognitoEmulatorOptions, SigV4Gateway } from '../../lib/testing';
+
+export const ALICE = { username: 'alice', password: 'correct horse battery' } as const;
+
+export interface CognitoWorld {
+  gateway: SigV4Gateway;
+  cognito: CognitoEmulator;
+  auth: CognitoAuth;
+  api: AxiosInstance;
+  /** Another auth instance against the same emulator (a second tab, a reload). */
+  newAuth(options?: Partial<CognitoAuthOptions>): CognitoAuth;
+  close(): Promise<void>;
+}
+
+/** A gateway, a Cognito emulator linked to it, an auth and an axios instance signing with it. */
+export async function cognitoWorld(
+  emulator: CognitoEmulatorOptions = {},
+  authOptions: Partial<CognitoAuthOptions> = {},
+): Promise<CognitoWorld> {
+  const gateway = await startSigV4Gateway({ credentials: [] });
+  const cognito = await startCognitoEmulator({
+    users: [{ ...ALICE }],
+    gateways: [gateway],
+    ...emulator,
+  });
+  const newAuth = (options: Partial<CognitoAuthOptions> = {}) =>
+    createCognitoAuth({
+      region: cognito.region,
+      userPoolId: cognito.userPoolId,
+      clientId: cognito.clientId,
+      identityPoolId: cognito.identityPoolId,
+      endpoints: { userPool: cognito.url, identity: cognito.url },
+      retry: { baseDelayMs: 5 },
+      ...authOptions,
+      ...options,
+    });
+  const auth = newAuth();
+  const api = axios.create({ baseURL: `${gateway.url}/prod` });
+  api.interceptors.request.use(
+    apigSigner({ credentials: auth.credentials, region: 'us-east-1', hosts: ['127.0.0.1'] }),
+  );
+  return {
+    gateway,
+    cognito,
+    auth,
+    api,
+    newAuth,
+    async close() {
+      await cognito.close();
+      await gateway.close();
+    },
+  };
+}
+
+/** Fakes only `Date`, so servers and sockets keep running while the test moves the clock. */
+export function fakeDateOnly(start: number = Date.now()): void {
+  jest.useFakeTimers({
+    doNotFake: [
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'requestAnimationFrame',
+      'cancelAnimationFrame',
+      'requestIdleCallback',
+      'cancelIdleCallback',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+      'setTimeout',
+      'clearTimeout',
+    ],
+    now: start,
+  });
+}

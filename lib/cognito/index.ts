@@ -1,0 +1,13 @@
+export { createCognitoAuth } from './createCognitoAuth';
+export type {
+  CognitoAuth,
+  CognitoAuthOptions,
+  CognitoChallenge,
+  MfaChallenge,
+  NewPasswordChallenge,
+  SignInResult,
+} from './createCognitoAuth';
+export { createMemoryStorage } from './storage';
+export type { CognitoStorage } from './storage';
+export { AuthError, CognitoServiceError, NotSignedInError, SessionExpiredError } from './errors';
+export type { RetryPolicy } from './failures';
