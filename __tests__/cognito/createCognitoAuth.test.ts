@@ -129,9 +129,7 @@ describe('createCognitoAuth: sign-in', () => {
       const first = await world.auth.signIn(ALICE.username, ALICE.password);
       expect(first.challenge?.name).toBe(mfa);
       if (mfa === 'SMS_MFA') expect(first.challenge).toMatchObject({ destination: '+*******0100' });
-      const wrong: unknown = await first
-        .challenge!.answer('000000')
-        .catch((e: unknown) => e);
+      const wrong: unknown = await first.challenge!.answer('000000').catch((e: unknown) => e);
       expect(wrong).toMatchObject({ code: 'ERR_CODE_MISMATCH' });
       const again = await world.auth.signIn(ALICE.username, ALICE.password);
       const done: SignInResult = await again.challenge!.answer('424242');
