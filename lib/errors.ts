@@ -10,6 +10,7 @@
  * - `ERR_CREDENTIALS_UNAVAILABLE`: a strategy has nothing to offer here (for example `fromEnv()`
  *   without the variables); `chain()` moves on to the next strategy.
  * - `ERR_CREDENTIALS`: a strategy failed for another reason (see `cause`).
+ * - `ERR_CREDENTIALS_TIMEOUT`: a strategy did not answer within `credentialsTimeoutMs`.
  * - `ERR_STREAM_BODY`: a stream body cannot be hashed; set `unsignedPayload: true`.
  * - `ERR_UNSUPPORTED_BODY`: the body after `transformRequest` is of a type that cannot be sent.
  * - `ERR_HEADER_VALUE`: a header value holds characters HTTP cannot carry unchanged.
@@ -35,6 +36,7 @@ export type ApigSignerErrorCode =
   | 'ERR_CREDENTIALS_EXPIRED'
   | 'ERR_CREDENTIALS_UNAVAILABLE'
   | 'ERR_CREDENTIALS'
+  | 'ERR_CREDENTIALS_TIMEOUT'
   | 'ERR_STREAM_BODY'
   | 'ERR_UNSUPPORTED_BODY'
   | 'ERR_HEADER_VALUE'

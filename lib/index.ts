@@ -3,7 +3,10 @@ export type {
   ApigSignerOptions,
   ApigSignerRequestOptions,
   ApigSignerInterceptor,
+  SigningDebugInfo,
 } from './axios/apigSigner';
+export { attachApigSigner } from './axios/attachApigSigner';
+export type { AttachedApigSigner } from './axios/attachApigSigner';
 export { fromStatic } from './credentials/fromStatic';
 export type { StaticCredentialsInit } from './credentials/fromStatic';
 export { fromEnv } from './credentials/fromEnv';

@@ -6,11 +6,11 @@ import { isMemoized, memoize } from '../credentials/memoize';
 import type { MemoizedCredentialsProvider } from '../credentials/memoize';
 import { toCredentialsProvider } from '../credentials/resolve';
 import type { Credentials, CredentialsProvider } from '../credentials/types';
-import { ConfigurationError, SigningError } from '../errors';
+import { ConfigurationError, CredentialsError, SigningError } from '../errors';
 import { createHostMatcher, scopeFromHostname } from '../signing/endpoint';
 import type { HostPattern } from '../signing/endpoint';
 import { signWireRequest } from '../signing/signer';
-import { serializeQuery } from '../signing/uri';
+import { encodeRfc3986, serializeQuery } from '../signing/uri';
 import { prepareBody, resolveTarget } from './canonicalize';
 
 /** Options of {@link apigSigner}. */
@@ -63,6 +63,37 @@ export interface ApigSignerOptions {
    * @defaultValue `false`
    */
   unsignedPayload?: boolean | undefined;
+  /**
+   * How long to wait for the credentials strategy before the request fails with a
+   * `CredentialsError` (`ERR_CREDENTIALS_TIMEOUT`), in milliseconds.
+   * @defaultValue `30000`
+   */
+  credentialsTimeoutMs?: number | undefined;
+  /**
+   * Troubleshooting hook, off by default: called for each signed request with the canonical
+   * request and string-to-sign, to compare with what AWS says it expected in a
+   * `SignatureDoesNotMatch` answer. The session token is redacted; the secret key never appears.
+   * @defaultValue none
+   */
+  debug?: ((info: SigningDebugInfo) => void) | undefined;
+}
+
+/** What the {@link ApigSignerOptions.debug} hook receives for each signed request. */
+export interface SigningDebugInfo {
+  /** The upper-case method. */
+  method: string;
+  /** The URL as sent (query-string auth: the session token redacted). */
+  url: string;
+  /** The region signed for. */
+  region: string;
+  /** The service signed for. */
+  service: string;
+  /** The `X-Amz-Date` used (after any clock correction). */
+  signingDate: Date;
+  /** The canonical request, session token redacted. */
+  canonicalRequest: string;
+  /** The string to sign. */
+  stringToSign: string;
 }
 
 /**
@@ -106,6 +137,8 @@ export type ApigSignerInterceptor = (
 
 const MAX_EXPIRES_IN = 604_800;
 const DEFAULT_EXPIRES_IN = 300;
+const DEFAULT_CREDENTIALS_TIMEOUT_MS = 30_000;
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' };
 
 /** Headers the signer writes; removed before a request is (re-)signed. */
 const SIGNER_HEADERS = [
@@ -170,6 +203,19 @@ function validateOptions(options: ApigSignerOptions): void {
     if (options[name] !== undefined && typeof options[name] !== 'boolean') {
       throw new ConfigurationError('ERR_CONFIGURATION', `${name} must be true or false.`);
     }
+  }
+  const { credentialsTimeoutMs } = options;
+  if (
+    credentialsTimeoutMs !== undefined &&
+    !(Number.isFinite(credentialsTimeoutMs) && credentialsTimeoutMs > 0)
+  ) {
+    throw new ConfigurationError(
+      'ERR_CONFIGURATION',
+      'credentialsTimeoutMs must be a positive number of milliseconds.',
+    );
+  }
+  if (options.debug !== undefined && typeof options.debug !== 'function') {
+    throw new ConfigurationError('ERR_CONFIGURATION', 'debug must be a function.');
   }
   const { expiresIn } = options;
   if (
@@ -253,16 +299,106 @@ function memoizedStrategy(
  * ```
  */
 export function apigSigner(options: ApigSignerOptions = {}): ApigSignerInterceptor {
+  return createSigner(options).interceptor;
+}
+
+/** What the request and response sides of one signer share. */
+export interface SignerState {
+  /** Correction added to the device clock, learnt from AWS's answers (see attachApigSigner). */
+  clockOffsetMs: number;
+  /** The memoised credentials strategy. */
+  credentials: MemoizedCredentialsProvider;
+}
+
+/** Resolves credentials, failing after `timeoutMs` so a hung strategy cannot hang a request. */
+async function credentialsWithin(
+  provider: CredentialsProvider,
+  timeoutMs: number,
+): Promise<Credentials> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new CredentialsError(
+          'ERR_CREDENTIALS_TIMEOUT',
+          `The credentials strategy did not answer within ${timeoutMs} ms; the request was not sent. Check the strategy's network access, or raise \`credentialsTimeoutMs\`.`,
+        ),
+      );
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([provider(), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The signer's own redirect hook: see `protectRedirects`. */
+type RedirectHook = ((...args: unknown[]) => void) & { userHook?: unknown };
+
+const hostKey = (protocol: string, hostname: string, port: string): string =>
+  `${hostname.replace(/^\[|\]$/g, '').toLowerCase()}:${port || (DEFAULT_PORTS[protocol] ?? '')}`;
+
+/**
+ * axios's Node redirect follower strips `Authorization` (and cookies) when a redirect leaves the
+ * host, but not `X-Amz-Security-Token`: a redirect must never hand a session token to another
+ * host. Wraps the caller's own `beforeRedirect`, once however often the config is re-signed.
+ */
+function protectRedirects(config: InternalAxiosRequestConfig, url: URL): void {
+  const existing = config.beforeRedirect as RedirectHook | undefined;
+  const userHook = existing?.userHook ?? existing;
+  const signedFor = hostKey(url.protocol, url.hostname, url.port);
+  const hook: RedirectHook = (...args: unknown[]) => {
+    const options = args[0] as {
+      protocol?: string;
+      hostname?: string;
+      port?: string | number;
+      headers?: Record<string, unknown>;
+    };
+    const target = hostKey(
+      options.protocol ?? '',
+      options.hostname ?? '',
+      String(options.port ?? ''),
+    );
+    if (target !== signedFor && options.headers !== undefined) {
+      for (const name of Object.keys(options.headers)) {
+        // The redirect's own header bag, handed to us to edit.
+        // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
+        if (SIGNER_HEADERS.includes(name.toLowerCase())) delete options.headers[name];
+      }
+    }
+    if (typeof userHook === 'function') (userHook as (...a: unknown[]) => void)(...args);
+  };
+  hook.userHook = userHook;
+  config.beforeRedirect = hook;
+}
+
+/** Replaces every occurrence of the session token (raw and URI-encoded) for the debug hook. */
+function redact(text: string, token: string | undefined): string {
+  if (!token) return text;
+  return text.split(token).join('<redacted>').split(encodeRfc3986(token)).join('<redacted>');
+}
+
+/** Builds one signer: the request interceptor and the state its response side can adjust. */
+export function createSigner(options: ApigSignerOptions = {}): {
+  interceptor: ApigSignerInterceptor;
+  state: SignerState;
+} {
   validateOptions(options);
-  const provider = memoizedStrategy(
-    options.credentials === undefined ? fromEnv() : options.credentials,
-  );
+  const state: SignerState = {
+    clockOffsetMs: 0,
+    credentials: memoizedStrategy(
+      options.credentials === undefined ? fromEnv() : options.credentials,
+    ),
+  };
   const hostAllowed = createHostMatcher(options.hosts);
   const signQuery = options.signQuery ?? false;
   const unsignedPayload = options.unsignedPayload ?? false;
   const expiresIn = options.expiresIn ?? DEFAULT_EXPIRES_IN;
+  const credentialsTimeoutMs = options.credentialsTimeoutMs ?? DEFAULT_CREDENTIALS_TIMEOUT_MS;
+  const { debug } = options;
 
-  return async function apigSignerInterceptor(config) {
+  const interceptor: ApigSignerInterceptor = async function apigSignerInterceptor(config) {
     const perRequest = config.apigSigner;
     if (perRequest?.sign === false) return config;
 
@@ -313,7 +449,8 @@ export function apigSigner(options: ApigSignerOptions = {}): ApigSignerIntercept
     const host = toSign['host'] ?? url.host;
     delete toSign['host'];
 
-    const credentials = await provider();
+    const credentials = await credentialsWithin(state.credentials, credentialsTimeoutMs);
+    const signingDate = new Date(Date.now() + state.clockOffsetMs);
     const signed = await signWireRequest(
       {
         method: method.toUpperCase(),
@@ -325,15 +462,21 @@ export function apigSigner(options: ApigSignerOptions = {}): ApigSignerIntercept
         headers: toSign,
         body: body.sign,
       },
-      {
-        credentials,
-        region,
-        service,
-        signingDate: new Date(),
-        signQuery,
-        expiresIn,
-        unsignedPayload,
-      },
+      { credentials, region, service, signingDate, signQuery, expiresIn, unsignedPayload },
+      debug === undefined
+        ? undefined
+        : ({ canonicalRequest, stringToSign }) => {
+            const token = credentials.sessionToken;
+            debug({
+              method: method.toUpperCase(),
+              url: redact(`${url.protocol}//${url.host}${target.path}`, token),
+              region,
+              service,
+              signingDate,
+              canonicalRequest: redact(canonicalRequest, token),
+              stringToSign,
+            });
+          },
     );
 
     for (const [name, value] of Object.entries(signed.headers)) headers.set(name, value);
@@ -343,6 +486,8 @@ export function apigSigner(options: ApigSignerOptions = {}): ApigSignerIntercept
     config.allowAbsoluteUrls = true;
     config.data = body.send;
     config.transformRequest = [];
+    protectRedirects(config, url);
     return config;
   };
+  return { interceptor, state };
 }

@@ -84,8 +84,13 @@ function toQueryBag(pairs: QueryPairs): QueryParameterBag {
  * The path is given as sent, so smithy's `uriEscapePath` encodes it once more: the double
  * encoding non-S3 services expect.
  */
-export async function signWireRequest(wire: WireRequest, params: SignParams): Promise<SignOutput> {
-  const signer = new SignatureV4({
+export async function signWireRequest(
+  wire: WireRequest,
+  params: SignParams,
+  inspect?: (steps: { canonicalRequest: string; stringToSign: string }) => void,
+): Promise<SignOutput> {
+  const Signer = inspect === undefined ? SignatureV4 : InspectableSignatureV4;
+  const signer = new Signer({
     credentials: {
       accessKeyId: params.credentials.accessKeyId,
       secretAccessKey: params.credentials.secretAccessKey,
@@ -110,6 +115,31 @@ export async function signWireRequest(wire: WireRequest, params: SignParams): Pr
   };
 
   try {
+    const output = await sign(signer, wire, request, headers, params);
+    if (signer instanceof InspectableSignatureV4 && inspect !== undefined) {
+      inspect({ canonicalRequest: signer.canonicalRequest, stringToSign: signer.stringToSign });
+    }
+    return output;
+  } catch (error) {
+    if (error instanceof SigningError) throw error;
+    throw new SigningError(
+      'ERR_SIGNING',
+      `SigV4 signing failed for ${wire.method} ${wire.protocol}//${wire.host}: ${
+        error instanceof Error ? error.message : 'unknown error'
+      }.`,
+      { cause: error },
+    );
+  }
+}
+
+async function sign(
+  signer: SignatureV4,
+  wire: WireRequest,
+  request: HttpRequest,
+  headers: Record<string, string>,
+  params: SignParams,
+): Promise<SignOutput> {
+  {
     if (params.signQuery) {
       const unhoistable = new Set(Object.keys(headers).filter((name) => name.startsWith('x-amz-')));
       const presigned = await signer.presign(request, {
@@ -135,13 +165,28 @@ export async function signWireRequest(wire: WireRequest, params: SignParams): Pr
       if (outputName !== undefined) added[outputName] = value;
     }
     return { headers: added, query: [] };
-  } catch (error) {
-    throw new SigningError(
-      'ERR_SIGNING',
-      `SigV4 signing failed for ${wire.method} ${wire.protocol}//${wire.host}: ${
-        error instanceof Error ? error.message : 'unknown error'
-      }.`,
-      { cause: error },
-    );
+  }
+}
+
+/**
+ * A SignatureV4 that keeps the canonical request and string-to-sign it computed, for the debug
+ * hook only (the plain class is used otherwise).
+ */
+class InspectableSignatureV4 extends SignatureV4 {
+  canonicalRequest = '';
+  stringToSign = '';
+
+  protected override createCanonicalRequest(
+    ...args: Parameters<SignatureV4['createCanonicalRequest']>
+  ): string {
+    this.canonicalRequest = super.createCanonicalRequest(...args);
+    return this.canonicalRequest;
+  }
+
+  protected override async createStringToSign(
+    ...args: Parameters<SignatureV4['createStringToSign']>
+  ): Promise<string> {
+    this.stringToSign = await super.createStringToSign(...args);
+    return this.stringToSign;
   }
 }
