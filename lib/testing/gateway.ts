@@ -189,6 +189,8 @@ export interface SigV4Gateway {
   addCredentials(credentials: GatewayCredentials): void;
   /** Makes the gateway forget a key (requests with it get `UnrecognizedClientException`). */
   removeCredentials(accessKeyId: string): void;
+  /** Drops the connection of the next `count` requests without answering (a network fault). */
+  dropNext(count?: number): void;
   /** Stops the server. */
   close(): Promise<void>;
 }
@@ -726,7 +728,13 @@ export async function startSigV4Gateway(options: SigV4GatewayOptions = {}): Prom
     res.end(JSON.stringify(echo));
   }
 
+  let toDrop = 0;
   const server: Server = createServer((req, res) => {
+    if (toDrop > 0) {
+      toDrop -= 1;
+      req.socket.destroy();
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
@@ -769,6 +777,9 @@ export async function startSigV4Gateway(options: SigV4GatewayOptions = {}): Prom
     },
     removeCredentials(accessKeyId) {
       keys.delete(accessKeyId);
+    },
+    dropNext(count = 1) {
+      toDrop += count;
     },
     close() {
       for (const socket of sockets) socket.destroy();
