@@ -3,7 +3,6 @@ import { inspect } from 'node:util';
 
 import axios, { AxiosHeaders } from 'axios';
 import type { InternalAxiosRequestConfig } from 'axios';
-import nock from 'nock';
 
 import {
   ApigSignerError,
@@ -15,19 +14,11 @@ import {
 } from '../../lib';
 import type { Credentials } from '../../lib';
 import { TEST_KEYS, echoOf, headerOf, signedClient, startTestGateway } from '../helpers/setup';
+import { useNock } from '../helpers/nock';
+
+const nock = useNock();
 
 const API = 'https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com';
-
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterEach(() => {
-  nock.cleanAll();
-});
-afterAll(() => {
-  nock.enableNetConnect();
-});
 
 /** A strategy that counts its calls. */
 function countingStrategy(credentials: Credentials = { ...TEST_KEYS }) {

@@ -3,13 +3,15 @@ import type { AddressInfo } from 'node:net';
 
 import axios from 'axios';
 import axiosRetry from 'axios-retry';
-import nock from 'nock';
 
 import { CredentialsError, attachApigSigner, apigSigner, fromStatic } from '../../lib';
 import type { Credentials, SigningDebugInfo } from '../../lib';
 import { startSigV4Gateway } from '../../lib/testing';
 import type { SigV4Gateway } from '../../lib/testing';
 import { TEST_KEYS, startTestGateway } from '../helpers/setup';
+import { useNock } from '../helpers/nock';
+
+const nock = useNock();
 
 const MINUTE = 60_000;
 const signerOptions = {

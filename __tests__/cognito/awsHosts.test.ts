@@ -1,18 +1,10 @@
 import { inspect } from 'node:util';
 
-import nock from 'nock';
-
 import { createCognitoAuth } from '../../lib/cognito';
 import { ALICE, cognitoWorld } from '../helpers/cognito';
+import { useNock } from '../helpers/nock';
 
-beforeAll(() => {
-  nock.disableNetConnect();
-  nock.enableNetConnect('127.0.0.1');
-});
-afterAll(() => {
-  nock.cleanAll();
-  nock.enableNetConnect();
-});
+const nock = useNock();
 
 describe('createCognitoAuth without endpoint overrides', () => {
   it('talks to the real AWS host names of the region', async () => {
