@@ -7,6 +7,10 @@ export type {
 } from './axios/apigSigner';
 export { attachApigSigner } from './axios/attachApigSigner';
 export type { AttachedApigSigner } from './axios/attachApigSigner';
+export { signRequest } from './signing/signRequest';
+export type { SignRequestInput, SignedRequest } from './signing/signRequest';
+export { presignUrl } from './signing/presign';
+export type { PresignUrlInput } from './signing/presign';
 export { fromStatic } from './credentials/fromStatic';
 export type { StaticCredentialsInit } from './credentials/fromStatic';
 export { fromEnv } from './credentials/fromEnv';

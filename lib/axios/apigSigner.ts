@@ -8,6 +8,7 @@ import { toCredentialsProvider } from '../credentials/resolve';
 import type { Credentials, CredentialsProvider } from '../credentials/types';
 import { ConfigurationError, CredentialsError, SigningError } from '../errors';
 import { createHostMatcher, scopeFromHostname } from '../signing/endpoint';
+import { SIGNER_HEADERS, isSendableHeaderValue, isSignedHeader } from '../signing/headers';
 import type { HostPattern } from '../signing/endpoint';
 import { signWireRequest } from '../signing/signer';
 import { encodeRfc3986, serializeQuery } from '../signing/uri';
@@ -140,48 +141,6 @@ const DEFAULT_EXPIRES_IN = 300;
 const DEFAULT_CREDENTIALS_TIMEOUT_MS = 30_000;
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' };
 
-/** Headers the signer writes; removed before a request is (re-)signed. */
-const SIGNER_HEADERS = [
-  'authorization',
-  'x-amz-date',
-  'x-amz-security-token',
-  'x-amz-content-sha256',
-];
-
-/**
- * Headers that are sent but not signed: hop-by-hop headers, and ones that HTTP clients,
- * browsers or proxies add or rewrite on the way, which would break a signature that covered them.
- */
-const UNSIGNED_HEADERS: ReadonlySet<string> = new Set([
-  'accept-encoding',
-  'cache-control',
-  'connection',
-  'content-length',
-  'cookie',
-  'expect',
-  'forwarded',
-  'from',
-  'keep-alive',
-  'max-forwards',
-  'origin',
-  'pragma',
-  'referer',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
-  'user-agent',
-  'via',
-  'x-amzn-trace-id',
-  'x-forwarded-for',
-  'x-forwarded-host',
-  'x-forwarded-proto',
-]);
-const UNSIGNED_HEADER_PREFIXES = ['proxy-', 'sec-'];
-
-/** Characters a header value can carry unchanged through every axios adapter. */
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-
 const METHODS_WITH_DEFAULT_CONTENT_TYPE = new Set(['post', 'put', 'patch']);
 
 function assertOptionalString(value: unknown, name: string): void {
@@ -242,16 +201,14 @@ function headersToSign(headers: AxiosHeaders, hasBody: boolean): Record<string, 
     } else {
       value = String(raw);
     }
-    if (!HEADER_VALUE.test(value)) {
+    if (!isSendableHeaderValue(value)) {
       throw new SigningError(
         'ERR_HEADER_VALUE',
         `Header "${name}" holds characters that HTTP cannot carry unchanged (line breaks, control characters, or characters beyond U+00FF): encode the value, for example with encodeURIComponent.`,
       );
     }
     const lower = name.toLowerCase();
-    if (UNSIGNED_HEADERS.has(lower) || UNSIGNED_HEADER_PREFIXES.some((p) => lower.startsWith(p))) {
-      continue;
-    }
+    if (!isSignedHeader(lower)) continue;
     // Browser adapters drop Content-Type when there is no body: sign it only with one.
     if (lower === 'content-type' && !hasBody) continue;
     toSign[lower] = value;

@@ -1,10 +1,11 @@
 import { toFormData } from 'axios';
 import type { AxiosHeaders, AxiosRequestConfig, InternalAxiosRequestConfig } from 'axios';
 
-import { ConfigurationError, SigningError } from '../errors';
+import { ConfigurationError } from '../errors';
 import { PRESIGN_QUERY_PARAMS, parseQuery, toWirePath } from '../signing/uri';
 import type { QueryPairs } from '../signing/uri';
-import { serializeFormData } from './formData';
+import { exactView, isNodeBuffer, toSignableBody } from '../signing/body';
+import type { PreparedBody } from '../signing/body';
 
 /** The request's target as it will be sent: everything of the URL but the query, and the query. */
 export interface RequestTarget {
@@ -89,51 +90,6 @@ export function resolveTarget(config: AxiosRequestConfig): RequestTarget {
   return { url, path: toWirePath(url.pathname), query };
 }
 
-/** The body to send and the bytes to sign. */
-export interface PreparedBody {
-  /** What axios will send (`config.data`). */
-  send: unknown;
-  /** What is hashed for the signature; `undefined` for no body. */
-  sign: string | Uint8Array | ArrayBuffer | undefined;
-  /** True when the body is a stream that can only be sent with an unsigned payload. */
-  stream: boolean;
-}
-
-const hasFunction = (value: object, name: string): boolean =>
-  typeof (value as Record<string, unknown>)[name] === 'function';
-
-const isBlob = (value: unknown): value is Blob =>
-  typeof Blob !== 'undefined' && value instanceof Blob;
-
-const isSpecFormData = (value: unknown): value is FormData =>
-  typeof FormData !== 'undefined' && value instanceof FormData;
-
-/** The `form-data` package's FormData, which axios builds in Node for `postForm`. */
-interface NodeFormData {
-  getBoundary(): string;
-  getBuffer(): Uint8Array;
-}
-const isNodeFormData = (value: object): value is NodeFormData =>
-  hasFunction(value, 'getBoundary') && hasFunction(value, 'getBuffer');
-
-const isStream = (value: object): boolean =>
-  hasFunction(value, 'pipe') ||
-  (typeof ReadableStream !== 'undefined' && value instanceof ReadableStream);
-
-/** A view over exactly its own bytes (axios sends a view's whole `.buffer`). */
-function exactView(view: ArrayBufferView): ArrayBufferView {
-  if (view.byteOffset === 0 && view.byteLength === view.buffer.byteLength) return view;
-  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice();
-  if (view instanceof DataView) return new DataView(bytes.buffer);
-  const Ctor = view.constructor as new (buffer: ArrayBufferLike) => ArrayBufferView;
-  return new Ctor(bytes.buffer);
-}
-
-const isNodeBuffer = (value: unknown): boolean =>
-  typeof (globalThis as { Buffer?: { isBuffer(v: unknown): boolean } }).Buffer?.isBuffer ===
-    'function' &&
-  (globalThis as unknown as { Buffer: { isBuffer(v: unknown): boolean } }).Buffer.isBuffer(value);
-
 type Transformer = (this: unknown, data: unknown, headers: AxiosHeaders) => unknown;
 
 /**
@@ -155,49 +111,13 @@ export async function prepareBody(
   const transformers = (Array.isArray(chain) ? chain : chain ? [chain] : []) as Transformer[];
   for (const transform of transformers) data = transform.call(config, data, headers);
 
-  if (data === undefined || data === null) return { send: data, sign: undefined, stream: false };
-  if (typeof data === 'string') return { send: data, sign: data, stream: false };
-  if (data instanceof URLSearchParams) {
-    const text = data.toString();
-    return { send: text, sign: text, stream: false };
-  }
-  if (data instanceof ArrayBuffer) return { send: data, sign: data, stream: false };
-  if (isNodeBuffer(data)) return { send: data, sign: data as Uint8Array, stream: false };
-  if (ArrayBuffer.isView(data)) {
-    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength).slice();
-    return { send: bytes.buffer, sign: bytes, stream: false };
-  }
-  if (isBlob(data)) {
-    const bytes = new Uint8Array(await data.arrayBuffer());
-    if (data.type && !headers.getContentType()) headers.setContentType(data.type);
-    return { send: bytes.buffer, sign: bytes, stream: false };
-  }
-  if (isSpecFormData(data)) {
-    const { bytes, contentType } = await serializeFormData(data);
-    headers.setContentType(contentType);
-    return { send: bytes.buffer, sign: bytes, stream: false };
-  }
-  if (typeof data === 'object') {
-    if (isNodeFormData(data)) {
-      let bytes: Uint8Array;
-      try {
-        bytes = data.getBuffer();
-      } catch (error) {
-        throw new SigningError(
-          'ERR_UNSUPPORTED_BODY',
-          'This multipart form holds a stream, which cannot be hashed for the signature: append Buffers or strings instead, or use the platform FormData with Blob/File values.',
-          { cause: error },
-        );
-      }
-      headers.setContentType(`multipart/form-data; boundary=${data.getBoundary()}`);
-      return { send: bytes, sign: bytes, stream: false };
-    }
-    if (isStream(data)) return { send: data, sign: undefined, stream: true };
-  }
-  throw new SigningError(
-    'ERR_UNSUPPORTED_BODY',
-    `The request body after transformRequest is ${
-      typeof data === 'object' ? (data.constructor?.name ?? 'an object') : typeof data
-    }, which cannot be sent: make transformRequest return a string, ArrayBuffer, typed array, Blob, FormData or URLSearchParams.`,
-  );
+  return toSignableBody(data, {
+    get: () => {
+      const value = headers.getContentType();
+      return typeof value === 'string' ? value : undefined;
+    },
+    set: (value) => {
+      headers.setContentType(value);
+    },
+  });
 }

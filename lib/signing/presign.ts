@@ -1,0 +1,66 @@
+import type { Credentials, CredentialsProvider } from '../credentials/types';
+import { signStandalone } from './signRequest';
+
+/** What {@link presignUrl} signs. */
+export interface PresignUrlInput {
+  /** The absolute URL: `wss://…` for an API Gateway WebSocket API, or `https://…`. */
+  url: string | URL;
+  /** A credentials strategy or plain credentials. */
+  credentials: CredentialsProvider | Credentials;
+  /**
+   * The region.
+   * @defaultValue read off AWS endpoint host names; required for other hosts
+   */
+  region?: string | undefined;
+  /**
+   * The service.
+   * @defaultValue read off AWS endpoint host names, otherwise `execute-api`
+   */
+  service?: string | undefined;
+  /**
+   * Seconds the URL stays valid (1 to 604800).
+   * @defaultValue `300`
+   */
+  expiresIn?: number | undefined;
+  /**
+   * The signing time, for a corrected clock.
+   * @defaultValue now
+   */
+  signingDate?: Date | undefined;
+}
+
+/**
+ * Signs a URL with query-string auth (`X-Amz-Signature` and friends in the query): for the
+ * `$connect` URL of an API Gateway WebSocket API with IAM auth, or for a link. The query already
+ * in the URL is kept; the path and query are written in the form that was signed.
+ *
+ * @param input - the URL, credentials, and optionally region, service and lifetime.
+ * @returns the signed URL.
+ * @throws {@link ConfigurationError} (`ERR_INVALID_URL`, `ERR_NO_REGION`, `ERR_CONFIGURATION`
+ * for `expiresIn`) or {@link CredentialsError}.
+ *
+ * @example
+ * ```ts
+ * import { presignUrl } from 'apig-signer';
+ *
+ * const url = await presignUrl({
+ *   url: 'wss://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod?room=lobby',
+ *   credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+ *   expiresIn: 60,
+ * });
+ * const socket = new WebSocket(url);
+ * ```
+ */
+export async function presignUrl(input: PresignUrlInput): Promise<string> {
+  const signed = await signStandalone({
+    method: 'GET',
+    url: input.url,
+    credentials: input.credentials,
+    region: input.region,
+    service: input.service,
+    expiresIn: input.expiresIn,
+    signingDate: input.signingDate,
+    signQuery: true,
+  });
+  return signed.url;
+}
