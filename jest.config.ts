@@ -8,6 +8,7 @@ const config: Config = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }],
   },
   testTimeout: 30_000,
+  setupFiles: ['<rootDir>/__tests__/helpers/env.ts'],
   // nock keeps interceptors on globals; jest's soft clean-up of globals only warns about them.
   testEnvironmentOptions: { globalsCleanup: 'off' },
 };

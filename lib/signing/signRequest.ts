@@ -63,8 +63,8 @@ export interface SignedRequest {
   url: string;
   /** Every header to send: the caller's, the content type, and the signature's. */
   headers: Record<string, string>;
-  /** The body to send (the bytes that were signed), or `undefined`. */
-  body: string | ArrayBuffer | Uint8Array | undefined;
+  /** The body to send (the bytes that were signed), or `null` for none. */
+  body: string | ArrayBuffer | null;
 }
 
 const MAX_EXPIRES_IN = 604_800;
@@ -74,6 +74,14 @@ function headerEntries(headers: SignRequestInput['headers']): Array<[string, str
   if (typeof Headers !== 'undefined' && headers instanceof Headers) return [...headers.entries()];
   if (Array.isArray(headers)) return headers;
   return Object.entries(headers as Record<string, string>);
+}
+
+/** The body as `fetch` takes it: a string or an ArrayBuffer of exactly the signed bytes. */
+function toFetchBody(send: unknown): SignedRequest['body'] {
+  if (send === undefined || send === null) return null;
+  if (typeof send === 'string' || send instanceof ArrayBuffer) return send;
+  const view = send as ArrayBufferView;
+  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice().buffer;
 }
 
 /** Builds the wire request for `input` and signs it: shared by signRequest and presignUrl. */
@@ -180,7 +188,7 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
     method,
     url: `${url.protocol}//${url.host}${path}${wireQuery.length > 0 ? `?${serializeQuery(wireQuery)}` : ''}`,
     headers: { ...headers, ...signed.headers },
-    body: body.send as SignedRequest['body'],
+    body: toFetchBody(body.send),
   };
 }
 
