@@ -10,7 +10,24 @@ export interface CognitoStorage {
   clear(): void;
 }
 
-/** An in-memory storage, one per auth instance (never shared across instances). */
+/**
+ * An in-memory storage: what `createCognitoAuth` uses in Node, one per instance (never shared).
+ * Pass one yourself to share a session between two instances, as a page reload does.
+ *
+ * @returns an empty storage.
+ * @throws nothing.
+ *
+ * @example
+ * ```ts
+ * import { createCognitoAuth, createMemoryStorage } from 'apig-signer/cognito';
+ *
+ * const storage = createMemoryStorage();
+ * const first = createCognitoAuth({ region, userPoolId, clientId, identityPoolId, storage });
+ * await first.signIn(username, password);
+ * const afterReload = createCognitoAuth({ region, userPoolId, clientId, identityPoolId, storage });
+ * console.log(afterReload.username); // the user signed in on `first`
+ * ```
+ */
 export function createMemoryStorage(): CognitoStorage {
   const values = new Map<string, string>();
   return {

@@ -195,13 +195,41 @@ export interface SigV4Gateway {
   close(): Promise<void>;
 }
 
-/** The key pair a gateway accepts when no `credentials` option is given. */
+/**
+ * The key pair a gateway accepts when no `credentials` option is given (the AWS documentation's
+ * example keys).
+ *
+ * @example
+ * ```ts
+ * import { apigSigner } from 'apig-signer';
+ * import { DEFAULT_GATEWAY_CREDENTIALS, startSigV4Gateway } from 'apig-signer/testing';
+ *
+ * const gateway = await startSigV4Gateway();
+ * const interceptor = apigSigner({
+ *   credentials: DEFAULT_GATEWAY_CREDENTIALS,
+ *   region: 'us-east-1',
+ *   hosts: ['127.0.0.1'],
+ * });
+ * ```
+ */
 export const DEFAULT_GATEWAY_CREDENTIALS: Readonly<GatewayCredentials> = Object.freeze({
   accessKeyId: 'AKIDEXAMPLE',
   secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY',
 });
 
-/** API Gateway's CORS allow-list when CORS is enabled with its defaults. */
+/**
+ * API Gateway's CORS allow-list when CORS is enabled with its defaults; what
+ * `startSigV4Gateway({ cors: true })` answers preflights with.
+ *
+ * @example
+ * ```ts
+ * import { API_GATEWAY_CORS_HEADERS, startSigV4Gateway } from 'apig-signer/testing';
+ *
+ * const gateway = await startSigV4Gateway({
+ *   cors: { allowHeaders: [...API_GATEWAY_CORS_HEADERS, 'X-Amz-Content-Sha256'] },
+ * });
+ * ```
+ */
 export const API_GATEWAY_CORS_HEADERS: ReadonlyArray<string> = [
   'Content-Type',
   'X-Amz-Date',
