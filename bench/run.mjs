@@ -1,0 +1,285 @@
+// npm run bench: the per-request cost of signing, measured in one process and one run against
+// bare axios, aws4-axios and a direct @smithy/signature-v4 sign() of the same request.
+// Contenders are interleaved (the order rotates every round) so machine noise hits them alike;
+// each workload warms up, runs several rounds, and reports the median.
+//   node --expose-gc bench/run.mjs           the full run (figures for bench/README.md)
+//   node --expose-gc bench/run.mjs --quick   a short run that checks the harness works (CI)
+import os from 'node:os';
+import { performance } from 'node:perf_hooks';
+
+import { Sha256 } from '@aws-crypto/sha256-universal';
+import { SignatureV4 } from '@smithy/signature-v4';
+import axios from 'axios';
+import { aws4Interceptor } from 'aws4-axios';
+import { apigSigner } from 'apig-signer';
+
+const QUICK = process.argv.includes('--quick');
+const ROUNDS = QUICK ? 3 : 9;
+const SCALE = QUICK ? 0.05 : 1;
+
+const REGION = 'eu-west-2';
+const BASE = `https://a1b2c3d4e5.execute-api.${REGION}.amazonaws.com/prod`;
+const CREDENTIALS = {
+  accessKeyId: 'AKIDBENCHMARK',
+  secretAccessKey: 'benchmark/secret/KEY+value0123456789abcd',
+  sessionToken: 'IQoJb3JpZ2luX2VjEBenchmarkSessionToken0123456789abcdefghijklmnopqrstuvwxyz',
+};
+
+/** An adapter that answers at once: no network, so only the client-side work is measured. */
+const instant = async (config) => ({
+  data: '',
+  status: 200,
+  statusText: 'OK',
+  headers: {},
+  config,
+  request: {},
+});
+
+function client(install) {
+  const instance = axios.create({ baseURL: BASE, adapter: instant });
+  install?.(instance);
+  return instance;
+}
+
+const clients = {
+  'bare axios': client(),
+  apigSigner: client((i) => i.interceptors.request.use(apigSigner({ credentials: CREDENTIALS }))),
+  'aws4-axios': client((i) =>
+    i.interceptors.request.use(
+      aws4Interceptor({
+        options: { region: REGION, service: 'execute-api' },
+        credentials: CREDENTIALS,
+      }),
+    ),
+  ),
+};
+const smithy = new SignatureV4({
+  credentials: CREDENTIALS,
+  region: REGION,
+  service: 'execute-api',
+  sha256: Sha256,
+  applyChecksum: false,
+});
+
+const json1k = {
+  items: Array.from({ length: 16 }, (_, i) => ({
+    id: i,
+    text: `note ${i} héllo wörld`.padEnd(40, '.'),
+  })),
+};
+const binary1m = new Uint8Array(1024 * 1024).map((_, i) => (i * 31) & 0xff);
+const host = new URL(BASE).host;
+
+/** Each workload: what axios sends, and the same request for a bare smithy sign(). */
+const workloads = [
+  {
+    name: 'GET, 2 query params',
+    iterations: 4000,
+    send: (c) => c.get('/notes', { params: { q: 'two words', limit: 10 } }),
+    smithy: {
+      method: 'GET',
+      path: '/prod/notes',
+      query: { q: 'two words', limit: '10' },
+      headers: { host },
+    },
+  },
+  {
+    name: 'GET, 10 params (unicode, arrays)',
+    iterations: 4000,
+    send: (c) =>
+      c.get('/search', {
+        params: {
+          q: 'héllo wörld',
+          tag: ['a', 'b', 'c'],
+          from: '2026-01-01',
+          to: '2026-12-31',
+          page: 2,
+          size: 50,
+          sort: 'date',
+          lang: '日本',
+        },
+      }),
+    smithy: {
+      method: 'GET',
+      path: '/prod/search',
+      query: {
+        q: 'héllo wörld',
+        'tag[]': ['a', 'b', 'c'],
+        from: '2026-01-01',
+        to: '2026-12-31',
+        page: '2',
+        size: '50',
+        sort: 'date',
+        lang: '日本',
+      },
+      headers: { host },
+    },
+  },
+  {
+    name: 'POST, 1 KiB JSON',
+    iterations: 4000,
+    send: (c) => c.post('/notes', json1k),
+    smithy: {
+      method: 'POST',
+      path: '/prod/notes',
+      query: {},
+      headers: { host, 'content-type': 'application/json' },
+      body: JSON.stringify(json1k),
+    },
+  },
+  {
+    name: 'POST, 1 MiB binary',
+    iterations: 60,
+    send: (c) =>
+      c.post('/blobs', binary1m, { headers: { 'Content-Type': 'application/octet-stream' } }),
+    smithy: {
+      method: 'POST',
+      path: '/prod/blobs',
+      query: {},
+      headers: { host, 'content-type': 'application/octet-stream' },
+      body: binary1m,
+    },
+  },
+  {
+    name: '100 concurrent GETs',
+    iterations: 40,
+    batch: 100,
+    send: (c) => Promise.all(Array.from({ length: 100 }, (_, i) => c.get(`/notes/${i}`))),
+    smithy: { method: 'GET', path: '/prod/notes/1', query: {}, headers: { host } },
+  },
+];
+
+const smithySend = (w) => () => {
+  if (!w.batch)
+    return smithy.sign({
+      protocol: 'https:',
+      hostname: host,
+      ...w.smithy,
+      headers: { ...w.smithy.headers },
+    });
+  return Promise.all(
+    Array.from({ length: w.batch }, () =>
+      smithy.sign({
+        protocol: 'https:',
+        hostname: host,
+        ...w.smithy,
+        headers: { ...w.smithy.headers },
+      }),
+    ),
+  );
+};
+
+async function time(run, iterations) {
+  const start = performance.now();
+  for (let i = 0; i < iterations; i += 1) await run();
+  return ((performance.now() - start) * 1000) / iterations;
+}
+
+const median = (values) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+};
+const fmt = (us) =>
+  us === undefined ? 'n/a' : us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;
+const ratio = (a, b) =>
+  a === undefined || b === undefined || b <= 0 ? 'n/a' : `${(a / b).toFixed(2)}x`;
+
+console.log(`apig-signer benchmark${QUICK ? ' (quick: checks the harness, not figures)' : ''}`);
+console.log(
+  `node ${process.version}, ${os.cpus()[0]?.model ?? 'unknown cpu'} (${os.cpus().length} cores), ${os.platform()} ${os.arch()}`,
+);
+console.log(
+  'targets: apigSigner overhead <= 0.5x aws4-axios overhead; <= 1.5x a bare smithy sign()\n',
+);
+
+let missed = 0;
+for (const w of workloads) {
+  const iterations = Math.max(3, Math.round(w.iterations * SCALE));
+  const per = w.batch ?? 1;
+  const runs = {
+    ...Object.fromEntries(Object.entries(clients).map(([name, c]) => [name, () => w.send(c)])),
+    'smithy sign()': smithySend(w),
+  };
+  const failed = new Map();
+  for (const [name, run] of Object.entries(runs)) {
+    try {
+      for (let i = 0; i < Math.max(3, iterations / 5); i += 1) await run(); // warm-up
+    } catch (error) {
+      failed.set(name, error.message.split('\n')[0]);
+    }
+  }
+  const samples = Object.fromEntries(Object.keys(runs).map((name) => [name, []]));
+  const names = Object.keys(runs).filter((name) => !failed.has(name));
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const order = names.map((_, i) => names[(i + round) % names.length]);
+    for (const name of order) samples[name].push((await time(runs[name], iterations)) / per);
+  }
+  const us = Object.fromEntries(names.map((name) => [name, median(samples[name])]));
+  const bare = us['bare axios'];
+  const overhead = (name) => (us[name] === undefined ? undefined : us[name] - bare);
+  const ours = overhead('apigSigner');
+  const aws4 = overhead('aws4-axios');
+  const floor = us['smithy sign()'];
+  console.log(`${w.name}  (${iterations} x ${per} requests, ${ROUNDS} rounds, median)`);
+  for (const name of Object.keys(runs)) {
+    const note = failed.has(name)
+      ? `fails: ${failed.get(name)}`
+      : name === 'bare axios' || name === 'smithy sign()'
+        ? ''
+        : `overhead ${fmt(overhead(name))}`;
+    console.log(`  ${name.padEnd(14)} ${fmt(us[name]).padStart(10)}  ${note}`);
+  }
+  const vsAws4 = aws4 === undefined ? undefined : ours / aws4;
+  const vsSmithy = ours / floor;
+  console.log(
+    `  apigSigner overhead / aws4-axios overhead: ${ratio(ours, aws4)}${vsAws4 === undefined ? '' : vsAws4 <= 0.5 ? '  (target met)' : '  (target NOT met)'}`,
+  );
+  console.log(
+    `  apigSigner overhead / smithy sign():       ${ratio(ours, floor)}${vsSmithy <= 1.5 ? '  (target met)' : '  (target NOT met)'}\n`,
+  );
+  if ((vsAws4 !== undefined && vsAws4 > 0.5) || vsSmithy > 1.5) missed += 1;
+}
+
+// One credential fetch for 1,000 concurrent requests.
+let strategyCalls = 0;
+const counted = client((i) =>
+  i.interceptors.request.use(
+    apigSigner({
+      credentials: async () => {
+        strategyCalls += 1;
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        return CREDENTIALS;
+      },
+    }),
+  ),
+);
+await Promise.all(Array.from({ length: 1000 }, (_, i) => counted.get(`/n/${i}`)));
+console.log(
+  `credential-strategy calls for 1,000 concurrent requests: ${strategyCalls} (must be 1)`,
+);
+
+// Heap growth over many requests through one signer.
+const total = QUICK ? 5_000 : 100_000;
+const gc = globalThis.gc ?? (() => undefined);
+const signed = clients.apigSigner;
+for (let i = 0; i < 1000; i += 1) await signed.get('/warm', { params: { i } });
+gc();
+const before = process.memoryUsage().heapUsed;
+for (let i = 0; i < total; i += 100) {
+  await Promise.all(
+    Array.from({ length: 100 }, (_, j) =>
+      signed.post('/items', { i: i + j }, { params: { i: i + j } }),
+    ),
+  );
+}
+gc();
+const growth = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+console.log(
+  `heap growth over ${total.toLocaleString('en')} requests: ${growth.toFixed(2)} MiB${globalThis.gc ? '' : ' (run with --expose-gc for a collected figure)'}`,
+);
+
+const harnessOk = strategyCalls === 1;
+console.log(
+  `\n${missed === 0 ? 'every target met' : `${missed} workload(s) miss a target`}${QUICK ? ' (quick run: figures are not the measurement)' : ''}`,
+);
+process.exitCode = harnessOk ? 0 : 1;
