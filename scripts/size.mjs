@@ -1,0 +1,92 @@
+// npm run size: what apig-signer adds to a browser bundle, minified and gzipped, for three entry
+// points. axios (and the Cognito packages, except for the Cognito entry) are the app's own
+// dependencies and stay external. Fails when entry (a) is over budget, or when any bundle
+// pulls in something Node-only.
+import { gzipSync } from 'node:zlib';
+
+import { build } from 'esbuild';
+
+const BUDGET_A = 12 * 1024;
+const ENTRIES = [
+  {
+    name: '(a) apigSigner + fromStatic',
+    code: "export { apigSigner, fromStatic } from './lib/index.ts';",
+    external: ['axios', 'amazon-cognito-identity-js', '@aws-sdk/*'],
+  },
+  {
+    name: '(b) + attachApigSigner, memoize',
+    code: "export { apigSigner, fromStatic, attachApigSigner, memoize } from './lib/index.ts';",
+    external: ['axios', 'amazon-cognito-identity-js', '@aws-sdk/*'],
+  },
+  {
+    name: '(c) apig-signer/cognito',
+    code: "export * from './lib/cognito/index.ts';",
+    external: ['axios'],
+  },
+];
+
+/** Node built-ins a browser bundle must never reach for. */
+const NODE_ONLY =
+  /^(node:|(assert|child_process|crypto|dns|fs|http|https|net|os|path|stream|tls|url|util|zlib|worker_threads)$)/;
+
+export async function measure() {
+  const results = [];
+  for (const entry of ENTRIES) {
+    const nodeImports = [];
+    const result = await build({
+      stdin: { contents: entry.code, resolveDir: process.cwd(), loader: 'ts' },
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      platform: 'browser',
+      target: 'es2022',
+      write: false,
+      external: entry.external,
+      metafile: true,
+      logLevel: 'silent',
+      plugins: [
+        {
+          name: 'no-node-only-imports',
+          setup(b) {
+            b.onResolve({ filter: /.*/ }, (args) => {
+              if (NODE_ONLY.test(args.path))
+                nodeImports.push(`${args.path} (from ${args.importer})`);
+              return undefined;
+            });
+          },
+        },
+      ],
+    });
+    const code = result.outputFiles[0].contents;
+    results.push({
+      ...entry,
+      raw: code.length,
+      gzip: gzipSync(code, { level: 9 }).length,
+      nodeImports,
+      text: result.outputFiles[0].text,
+    });
+  }
+  return results;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const results = await measure();
+  let failed = false;
+  for (const r of results) {
+    console.log(
+      `${r.name.padEnd(36)} ${(r.raw / 1024).toFixed(1).padStart(7)} KiB min  ${(r.gzip / 1024).toFixed(1).padStart(6)} KiB gzip`,
+    );
+    if (r.nodeImports.length > 0) {
+      failed = true;
+      console.error(`  Node-only imports in a browser bundle: ${r.nodeImports.join(', ')}`);
+    }
+  }
+  const a = results[0];
+  if (a.gzip > BUDGET_A) {
+    failed = true;
+    console.error(
+      `entry (a) is ${(a.gzip / 1024).toFixed(1)} KiB gzip, over the ${BUDGET_A / 1024} KiB budget`,
+    );
+  } else console.log(`entry (a) within the ${BUDGET_A / 1024} KiB gzip budget`);
+  process.exit(failed ? 1 : 0);
+}
