@@ -7,7 +7,7 @@
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 
-import { Sha256 } from '@aws-crypto/sha256-universal';
+import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import axios from 'axios';
 import { aws4Interceptor } from 'aws4-axios';
@@ -57,7 +57,7 @@ const smithy = new SignatureV4({
   credentials: CREDENTIALS,
   region: REGION,
   service: 'execute-api',
-  sha256: Sha256,
+  sha256: Hash.bind(null, 'sha256'), // as the AWS SDK's Node clients configure it
   applyChecksum: false,
 });
 

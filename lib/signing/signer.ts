@@ -1,9 +1,15 @@
-import { Sha256 } from '@aws-crypto/sha256-universal';
-import { SignatureV4 } from '@smithy/signature-v4';
+import {
+  SignatureV4Base,
+  createScope,
+  getCanonicalHeaders,
+  getPayloadHash,
+  getSigningKey,
+} from '@smithy/signature-v4';
 import type { HttpRequest, QueryParameterBag } from '@smithy/types';
 
 import { SigningError } from '../errors';
 import type { Credentials } from '../credentials/types';
+import { Sha256 } from './sha256';
 import type { QueryPairs } from './uri';
 
 /** The request exactly as it will go on the wire, in the pieces SigV4 needs. */
@@ -46,24 +52,7 @@ export interface SignOutput {
 
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
-/** Header names as apig-signer writes them back into axios headers. */
-const OUTPUT_HEADER_NAMES: Readonly<Record<string, string>> = {
-  authorization: 'Authorization',
-  'x-amz-date': 'X-Amz-Date',
-  'x-amz-security-token': 'X-Amz-Security-Token',
-  'x-amz-content-sha256': 'X-Amz-Content-Sha256',
-};
-
-/** The query parameters of query-string auth, in the order they are appended. */
-const PRESIGN_OUTPUT_ORDER = [
-  'X-Amz-Algorithm',
-  'X-Amz-Credential',
-  'X-Amz-Date',
-  'X-Amz-Expires',
-  'X-Amz-SignedHeaders',
-  'X-Amz-Security-Token',
-  'X-Amz-Signature',
-] as const;
+const ALGORITHM = 'AWS4-HMAC-SHA256';
 
 function toQueryBag(pairs: QueryPairs): QueryParameterBag {
   const bag: Record<string, string | string[]> = {};
@@ -77,49 +66,115 @@ function toQueryBag(pairs: QueryPairs): QueryParameterBag {
 }
 
 /**
- * Signs a wire request with AWS Signature Version 4 (@smithy/signature-v4 with SHA-256 from
- * @aws-crypto, node crypto in Node and WebCrypto in browsers).
+ * smithy's canonicalisation (canonical path with its "encode the wire path once more" rule,
+ * canonical query, string to sign), opened up. One instance serves every request: it keeps no
+ * per-request state.
+ */
+class Canonicalizer extends SignatureV4Base {
+  constructor() {
+    // Credentials, region and service are given per request; these are never read.
+    super({
+      credentials: { accessKeyId: '', secretAccessKey: '' },
+      region: '',
+      service: '',
+      sha256: Sha256,
+      applyChecksum: false,
+      uriEscapePath: true,
+    });
+  }
+
+  canonicalRequest(request: HttpRequest, headers: Record<string, string>, payloadHash: string) {
+    return this.createCanonicalRequest(request, headers, payloadHash);
+  }
+
+  stringToSign(longDate: string, scope: string, canonicalRequest: string) {
+    return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM);
+  }
+
+  dates(date: Date) {
+    return this.formatDate(date);
+  }
+}
+
+const canonicalizer = new Canonicalizer();
+
+const toHex = (bytes: Uint8Array): string =>
+  Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+
+/**
+ * Signs a wire request with AWS Signature Version 4, from @smithy/signature-v4's building blocks
+ * (its canonical request, payload hash, header canonicalisation and cached signing keys) and the
+ * platform's SHA-256. Using the blocks instead of smithy's `SignatureV4` class keeps its
+ * event-stream signing out of browser bundles and one promise chain out of every request.
  *
- * `applyChecksum` is off: API Gateway's default CORS allow-list lacks `x-amz-content-sha256`.
- * The path is given as sent, so smithy's `uriEscapePath` encodes it once more: the double
- * encoding non-S3 services expect.
+ * `x-amz-content-sha256` is not added: API Gateway's default CORS allow-list lacks it. The path
+ * is given as sent, so smithy's path rule encodes it once more: the double encoding non-S3
+ * services expect.
  */
 export async function signWireRequest(
   wire: WireRequest,
   params: SignParams,
   inspect?: (steps: { canonicalRequest: string; stringToSign: string }) => void,
 ): Promise<SignOutput> {
-  const Signer = inspect === undefined ? SignatureV4 : InspectableSignatureV4;
-  const signer = new Signer({
-    credentials: {
-      accessKeyId: params.credentials.accessKeyId,
-      secretAccessKey: params.credentials.secretAccessKey,
-      ...(params.credentials.sessionToken ? { sessionToken: params.credentials.sessionToken } : {}),
-    },
-    region: params.region,
-    service: params.service,
-    sha256: Sha256,
-    applyChecksum: false,
-    uriEscapePath: true,
-  });
-  const headers: Record<string, string> = { ...wire.headers, host: wire.host };
-  if (params.unsignedPayload) headers['x-amz-content-sha256'] = UNSIGNED_PAYLOAD;
-  const request: HttpRequest = {
-    method: wire.method,
-    protocol: wire.protocol,
-    hostname: wire.hostname,
-    path: wire.path,
-    query: toQueryBag(wire.query),
-    headers,
-    body: wire.body,
-  };
-
   try {
-    const output = await sign(signer, wire, request, headers, params);
-    if (signer instanceof InspectableSignatureV4 && inspect !== undefined) {
-      inspect({ canonicalRequest: signer.canonicalRequest, stringToSign: signer.stringToSign });
+    const { credentials, region, service } = params;
+    const { longDate, shortDate } = canonicalizer.dates(params.signingDate);
+    const scope = createScope(shortDate, region, service);
+    const headers: Record<string, string> = { ...wire.headers, host: wire.host };
+    if (params.unsignedPayload) headers['x-amz-content-sha256'] = UNSIGNED_PAYLOAD;
+    const query = toQueryBag(wire.query);
+    const added: Record<string, string> = {};
+    const addedQuery: QueryPairs = [];
+    if (params.signQuery) {
+      addedQuery.push(
+        ['X-Amz-Algorithm', ALGORITHM],
+        ['X-Amz-Credential', `${credentials.accessKeyId}/${scope}`],
+        ['X-Amz-Date', longDate],
+        ['X-Amz-Expires', String(params.expiresIn)],
+      );
+      if (credentials.sessionToken)
+        addedQuery.push(['X-Amz-Security-Token', credentials.sessionToken]);
+    } else {
+      headers['x-amz-date'] = longDate;
+      if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
     }
-    return output;
+    const canonicalHeaders = getCanonicalHeaders({ headers } as HttpRequest);
+    const signedHeaders = Object.keys(canonicalHeaders).sort().join(';');
+    if (params.signQuery) addedQuery.push(['X-Amz-SignedHeaders', signedHeaders]);
+    for (const [name, value] of addedQuery) query[name] = value;
+
+    const payloadHash = await getPayloadHash({ headers, body: wire.body } as HttpRequest, Sha256);
+    const request = {
+      method: wire.method,
+      protocol: wire.protocol,
+      hostname: wire.hostname,
+      path: wire.path,
+      query,
+      headers,
+    } as HttpRequest;
+    const canonicalRequest = canonicalizer.canonicalRequest(request, canonicalHeaders, payloadHash);
+    const stringToSign = await canonicalizer.stringToSign(longDate, scope, canonicalRequest);
+    const hmac = new Sha256(
+      await getSigningKey(
+        Sha256,
+        credentials as { accessKeyId: string; secretAccessKey: string },
+        shortDate,
+        region,
+        service,
+      ),
+    );
+    hmac.update(new TextEncoder().encode(stringToSign));
+    const signature = toHex(await hmac.digest());
+    inspect?.({ canonicalRequest, stringToSign });
+
+    if (params.unsignedPayload) added['X-Amz-Content-Sha256'] = UNSIGNED_PAYLOAD;
+    if (params.signQuery)
+      return { headers: added, query: [...addedQuery, ['X-Amz-Signature', signature]] };
+    added['X-Amz-Date'] = longDate;
+    if (credentials.sessionToken) added['X-Amz-Security-Token'] = credentials.sessionToken;
+    added['Authorization'] =
+      `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
+    return { headers: added, query: [] };
   } catch (error) {
     if (error instanceof SigningError) throw error;
     throw new SigningError(
@@ -129,64 +184,5 @@ export async function signWireRequest(
       }.`,
       { cause: error },
     );
-  }
-}
-
-async function sign(
-  signer: SignatureV4,
-  wire: WireRequest,
-  request: HttpRequest,
-  headers: Record<string, string>,
-  params: SignParams,
-): Promise<SignOutput> {
-  {
-    if (params.signQuery) {
-      const unhoistable = new Set(Object.keys(headers).filter((name) => name.startsWith('x-amz-')));
-      const presigned = await signer.presign(request, {
-        signingDate: params.signingDate,
-        expiresIn: params.expiresIn,
-        unhoistableHeaders: unhoistable,
-      });
-      const query: QueryPairs = [];
-      for (const name of PRESIGN_OUTPUT_ORDER) {
-        const value = presigned.query?.[name];
-        if (typeof value === 'string') query.push([name, value]);
-      }
-      const added = params.unsignedPayload
-        ? { 'X-Amz-Content-Sha256': UNSIGNED_PAYLOAD }
-        : ({} as Record<string, string>);
-      return { headers: added, query };
-    }
-
-    const signed = await signer.sign(request, { signingDate: params.signingDate });
-    const added: Record<string, string> = {};
-    for (const [name, value] of Object.entries(signed.headers)) {
-      const outputName = OUTPUT_HEADER_NAMES[name];
-      if (outputName !== undefined) added[outputName] = value;
-    }
-    return { headers: added, query: [] };
-  }
-}
-
-/**
- * A SignatureV4 that keeps the canonical request and string-to-sign it computed, for the debug
- * hook only (the plain class is used otherwise).
- */
-class InspectableSignatureV4 extends SignatureV4 {
-  canonicalRequest = '';
-  stringToSign = '';
-
-  protected override createCanonicalRequest(
-    ...args: Parameters<SignatureV4['createCanonicalRequest']>
-  ): string {
-    this.canonicalRequest = super.createCanonicalRequest(...args);
-    return this.canonicalRequest;
-  }
-
-  protected override async createStringToSign(
-    ...args: Parameters<SignatureV4['createStringToSign']>
-  ): Promise<string> {
-    this.stringToSign = await super.createStringToSign(...args);
-    return this.stringToSign;
   }
 }

@@ -1,0 +1,71 @@
+import { createContext, runInContext } from 'node:vm';
+
+import { build } from 'esbuild';
+
+/**
+ * The core, bundled for the browser platform (axios included), runs where there is no
+ * `process`, no `Buffer` and no Node module: a vm context with only what browsers have.
+ */
+it('bundles for the browser and signs a request without process, Buffer or node: modules', async () => {
+  const result = await build({
+    stdin: {
+      contents: `
+        import { apigSigner, fromStatic } from './lib/index.ts';
+        import { AxiosHeaders } from 'axios';
+        globalThis.sign = async () => {
+          const interceptor = apigSigner({
+            credentials: fromStatic({ accessKeyId: 'AKIDBROWSER', secretAccessKey: 'browser-secret', sessionToken: 'token' }),
+          });
+          const config = await interceptor({
+            url: 'https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/notes',
+            method: 'post',
+            params: { q: 'two words' },
+            data: { content: 'héllo' },
+            headers: new AxiosHeaders(),
+            transformRequest: [(data, headers) => { headers.setContentType('application/json'); return JSON.stringify(data); }],
+          });
+          return { url: config.url, authorization: config.headers.get('Authorization'), data: config.data };
+        };`,
+      resolveDir: process.cwd(),
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  expect(Object.keys(result.metafile.inputs).filter((input) => input.startsWith('node:'))).toEqual(
+    [],
+  );
+
+  const browserLike = createContext({
+    crypto: globalThis.crypto,
+    TextEncoder,
+    TextDecoder,
+    URL,
+    URLSearchParams,
+    Blob,
+    FormData,
+    ReadableStream,
+    AbortController,
+    setTimeout,
+    clearTimeout,
+    queueMicrotask,
+    console,
+  });
+  expect(runInContext('typeof process + typeof Buffer + typeof require', browserLike)).toBe(
+    'undefinedundefinedundefined',
+  );
+  runInContext(result.outputFiles[0]!.text, browserLike);
+  const signed = (await runInContext('sign()', browserLike)) as Record<string, string>;
+  expect(signed['url']).toBe(
+    'https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/notes?q=two%20words',
+  );
+  expect(signed['authorization']).toMatch(
+    /^AWS4-HMAC-SHA256 Credential=AKIDBROWSER\/\d{8}\/eu-west-2\/execute-api\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/,
+  );
+  expect(signed['data']).toBe('{"content":"héllo"}');
+});
