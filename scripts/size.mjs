@@ -25,10 +25,6 @@ const ENTRIES = [
   },
 ];
 
-/** Node built-ins a browser bundle must never reach for. */
-const NODE_ONLY =
-  /^(node:|(assert|child_process|crypto|dns|fs|http|https|net|os|path|stream|tls|url|util|zlib|worker_threads)$)/;
-
 export async function measure() {
   const results = [];
   for (const entry of ENTRIES) {
