@@ -94,3 +94,35 @@ export class Sha256 implements Checksum {
           : nodeCrypto.createHmac('sha256', this.secret);
   }
 }
+
+const toHex = (bytes: Uint8Array): string => {
+  let hex = '';
+  for (const byte of bytes) hex += (byte < 16 ? '0' : '') + byte.toString(16);
+  return hex;
+};
+
+/** Hex SHA-256 of a string (UTF-8) or bytes: synchronous in Node, WebCrypto elsewhere. */
+export function sha256Hex(data: string | Uint8Array): string | Promise<string> {
+  if (nodeCrypto !== undefined) {
+    const hash = nodeCrypto.createHash('sha256');
+    hash.update(typeof data === 'string' ? encoder.encode(data) : data);
+    return toHex(hash.digest());
+  }
+  const hash = new Sha256();
+  hash.update(typeof data === 'string' ? encoder.encode(data) : data);
+  return hash.digest().then(toHex);
+}
+
+/** HMAC-SHA256 of a UTF-8 string: synchronous in Node, WebCrypto elsewhere. */
+export function hmacSha256(key: Uint8Array, data: string): Uint8Array | Promise<Uint8Array> {
+  if (nodeCrypto !== undefined) {
+    return new Uint8Array(
+      nodeCrypto.createHmac('sha256', key).update(encoder.encode(data)).digest(),
+    );
+  }
+  const hmac = new Sha256(key);
+  hmac.update(encoder.encode(data));
+  return hmac.digest();
+}
+
+export { toHex };

@@ -1,15 +1,9 @@
-import {
-  SignatureV4Base,
-  createScope,
-  getCanonicalHeaders,
-  getPayloadHash,
-  getSigningKey,
-} from '@smithy/signature-v4';
+import { SignatureV4Base, createScope, getCanonicalHeaders } from '@smithy/signature-v4';
 import type { HttpRequest, QueryParameterBag } from '@smithy/types';
 
 import { SigningError } from '../errors';
 import type { Credentials } from '../credentials/types';
-import { Sha256 } from './sha256';
+import { Sha256, hmacSha256, sha256Hex, toHex } from './sha256';
 import type { QueryPairs } from './uri';
 
 /** The request exactly as it will go on the wire, in the pieces SigV4 needs. */
@@ -87,10 +81,6 @@ class Canonicalizer extends SignatureV4Base {
     return this.createCanonicalRequest(request, headers, payloadHash);
   }
 
-  stringToSign(longDate: string, scope: string, canonicalRequest: string) {
-    return this.createStringToSign(longDate, scope, canonicalRequest, ALGORITHM);
-  }
-
   dates(date: Date) {
     return this.formatDate(date);
   }
@@ -98,8 +88,49 @@ class Canonicalizer extends SignatureV4Base {
 
 const canonicalizer = new Canonicalizer();
 
-const toHex = (bytes: Uint8Array): string =>
-  Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
+
+/**
+ * Signing keys (kSigning = HMAC chain of the secret over date, region, service, "aws4_request"),
+ * cached per credentials object, so a request costs one HMAC for its signature and none for
+ * the key: credentials are memoised, so the same object comes back until they are refreshed.
+ */
+const signingKeys = new WeakMap<object, Map<string, Uint8Array>>();
+
+async function signingKey(
+  credentials: { secretAccessKey: string },
+  shortDate: string,
+  region: string,
+  service: string,
+): Promise<Uint8Array> {
+  let keys = signingKeys.get(credentials);
+  if (keys === undefined) {
+    keys = new Map();
+    signingKeys.set(credentials, keys);
+  }
+  const id = `${shortDate}/${region}/${service}`;
+  const cached = keys.get(id);
+  if (cached !== undefined) return cached;
+  let key: Uint8Array = new TextEncoder().encode(`AWS4${credentials.secretAccessKey}`);
+  for (const part of [shortDate, region, service, 'aws4_request'])
+    key = await hmacSha256(key, part);
+  // A day's keys only: a long-lived credentials object does not grow the map.
+  if (keys.size > 16) keys.clear();
+  keys.set(id, key);
+  return key;
+}
+
+/** The payload line of the canonical request. */
+function payloadHash(
+  body: WireRequest['body'],
+  unsignedPayload: boolean,
+): string | Promise<string> {
+  if (unsignedPayload) return UNSIGNED_PAYLOAD;
+  if (body === undefined) return EMPTY_SHA256;
+  return sha256Hex(
+    typeof body === 'string' || body instanceof Uint8Array ? body : new Uint8Array(body),
+  );
+}
 
 /**
  * Signs a wire request with AWS Signature Version 4, from @smithy/signature-v4's building blocks
@@ -143,7 +174,7 @@ export async function signWireRequest(
     if (params.signQuery) addedQuery.push(['X-Amz-SignedHeaders', signedHeaders]);
     for (const [name, value] of addedQuery) query[name] = value;
 
-    const payloadHash = await getPayloadHash({ headers, body: wire.body } as HttpRequest, Sha256);
+    const payload = await payloadHash(wire.body, params.unsignedPayload);
     const request = {
       method: wire.method,
       protocol: wire.protocol,
@@ -152,19 +183,10 @@ export async function signWireRequest(
       query,
       headers,
     } as HttpRequest;
-    const canonicalRequest = canonicalizer.canonicalRequest(request, canonicalHeaders, payloadHash);
-    const stringToSign = await canonicalizer.stringToSign(longDate, scope, canonicalRequest);
-    const hmac = new Sha256(
-      await getSigningKey(
-        Sha256,
-        credentials as { accessKeyId: string; secretAccessKey: string },
-        shortDate,
-        region,
-        service,
-      ),
-    );
-    hmac.update(new TextEncoder().encode(stringToSign));
-    const signature = toHex(await hmac.digest());
+    const canonicalRequest = canonicalizer.canonicalRequest(request, canonicalHeaders, payload);
+    const stringToSign = `${ALGORITHM}\n${longDate}\n${scope}\n${await sha256Hex(canonicalRequest)}`;
+    const key = await signingKey(credentials, shortDate, region, service);
+    const signature = toHex(await hmacSha256(key, stringToSign));
     inspect?.({ canonicalRequest, stringToSign });
 
     if (params.unsignedPayload) added['X-Amz-Content-Sha256'] = UNSIGNED_PAYLOAD;
