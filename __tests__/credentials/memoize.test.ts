@@ -45,6 +45,18 @@ describe('memoize', () => {
     expect((await credentials()).accessKeyId).toBe('AKID2');
   });
 
+  it('peek() hands out cached credentials that need no refresh, without a promise', async () => {
+    const clock = manualClock();
+    const credentials = memoize(issuer(clock), { now: clock.now });
+    expect(credentials.peek()).toBeUndefined();
+    const first = await credentials();
+    expect(credentials.peek()).toBe(first);
+    clock.advance(HOUR - 5 * MINUTE);
+    expect(credentials.peek()).toBeUndefined();
+    credentials.invalidate();
+    expect(credentials.peek()).toBeUndefined();
+  });
+
   it('refreshes at the start of the 5-minute window, not a millisecond before', async () => {
     const clock = manualClock();
     const strategy = issuer(clock);

@@ -406,7 +406,9 @@ export function createSigner(options: ApigSignerOptions = {}): {
     const host = toSign['host'] ?? url.host;
     delete toSign['host'];
 
-    const credentials = await credentialsWithin(state.credentials, credentialsTimeoutMs);
+    const credentials =
+      state.credentials.peek() ??
+      (await credentialsWithin(state.credentials, credentialsTimeoutMs));
     const signingDate = new Date(Date.now() + state.clockOffsetMs);
     const signed = await signWireRequest(
       {

@@ -21,6 +21,11 @@ export interface MemoizeOptions {
 /** A memoised strategy: a {@link CredentialsProvider} with a cache that can be dropped. */
 export interface MemoizedCredentialsProvider extends CredentialsProvider {
   /**
+   * The cached credentials if they need no refresh yet, without a promise; otherwise
+   * `undefined` (call the provider). Lets a signer skip a round trip through the event loop.
+   */
+  peek(): Credentials | undefined;
+  /**
    * Drops the cached credentials (and forgets a fetch under way): the next call fetches anew.
    * Used on sign-out and when AWS says the token has expired.
    */
@@ -142,6 +147,9 @@ export function memoize(
     return refresh();
   } as MemoizedCredentialsProvider;
 
+  provider.peek = function peek() {
+    return cached !== undefined && now() < cached.refreshAt ? cached.credentials : undefined;
+  };
   provider.invalidate = function invalidate() {
     cached = undefined;
     inFlight = undefined;

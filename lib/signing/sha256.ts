@@ -12,8 +12,9 @@ import type { Checksum, SourceData } from '@smithy/types';
 import { SigningError } from '../errors';
 
 interface NodeHash {
-  update(data: Uint8Array): NodeHash;
+  update(data: Uint8Array | string): NodeHash;
   digest(): Uint8Array;
+  digest(encoding: 'hex'): string;
 }
 interface NodeCrypto {
   createHash(algorithm: string): NodeHash;
@@ -103,11 +104,7 @@ const toHex = (bytes: Uint8Array): string => {
 
 /** Hex SHA-256 of a string (UTF-8) or bytes: synchronous in Node, WebCrypto elsewhere. */
 export function sha256Hex(data: string | Uint8Array): string | Promise<string> {
-  if (nodeCrypto !== undefined) {
-    const hash = nodeCrypto.createHash('sha256');
-    hash.update(typeof data === 'string' ? encoder.encode(data) : data);
-    return toHex(hash.digest());
-  }
+  if (nodeCrypto !== undefined) return nodeCrypto.createHash('sha256').update(data).digest('hex');
   const hash = new Sha256();
   hash.update(typeof data === 'string' ? encoder.encode(data) : data);
   return hash.digest().then(toHex);
