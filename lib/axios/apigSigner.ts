@@ -11,7 +11,7 @@ import { createHostMatcher, scopeFromHostname } from '../signing/endpoint';
 import { SIGNER_HEADERS, isSendableHeaderValue, isSignedHeader } from '../signing/headers';
 import type { HostPattern } from '../signing/endpoint';
 import { signWireRequest } from '../signing/signer';
-import { encodeRfc3986, serializeQuery } from '../signing/uri';
+import { encodeRfc3986 } from '../signing/uri';
 import { prepareBody, resolveTarget } from './canonicalize';
 
 /** Options of {@link apigSigner}. */
@@ -348,7 +348,24 @@ export function createSigner(options: ApigSignerOptions = {}): {
       options.credentials === undefined ? fromEnv() : options.credentials,
     ),
   };
-  const hostAllowed = createHostMatcher(options.hosts);
+  const hostMatches = createHostMatcher(options.hosts);
+  // Apps call few hosts: remember each host's verdict and scope instead of matching per request.
+  const hosts = new Map<
+    string,
+    { allowed: boolean; scope: ReturnType<typeof scopeFromHostname> }
+  >();
+  const hostInfo = (url: URL) => {
+    let info = hosts.get(url.host);
+    if (info === undefined) {
+      if (hosts.size >= 256) hosts.clear();
+      info = {
+        allowed: hostMatches(url.hostname, url.host),
+        scope: scopeFromHostname(url.hostname),
+      };
+      hosts.set(url.host, info);
+    }
+    return info;
+  };
   const signQuery = options.signQuery ?? false;
   const unsignedPayload = options.unsignedPayload ?? false;
   const expiresIn = options.expiresIn ?? DEFAULT_EXPIRES_IN;
@@ -362,7 +379,8 @@ export function createSigner(options: ApigSignerOptions = {}): {
     const target = resolveTarget(config);
     const { url } = target;
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return config;
-    if (!hostAllowed(url.hostname, url.host)) return config;
+    const host = hostInfo(url);
+    if (!host.allowed) return config;
 
     if (config.auth || url.username || url.password) {
       throw new SigningError(
@@ -372,7 +390,7 @@ export function createSigner(options: ApigSignerOptions = {}): {
     }
     assertOptionalString(perRequest?.region, 'apigSigner.region');
     assertOptionalString(perRequest?.service, 'apigSigner.service');
-    const hostScope = scopeFromHostname(url.hostname);
+    const hostScope = host.scope;
     const region = perRequest?.region ?? options.region ?? hostScope?.region;
     if (region === undefined) {
       throw new ConfigurationError(
@@ -403,7 +421,7 @@ export function createSigner(options: ApigSignerOptions = {}): {
 
     const toSign = headersToSign(headers, hasBody);
     // A Host header set by the caller (Node only) is what goes on the wire, so it is what is signed.
-    const host = toSign['host'] ?? url.host;
+    const hostHeader = toSign['host'] ?? url.host;
     delete toSign['host'];
 
     const credentials =
@@ -415,7 +433,7 @@ export function createSigner(options: ApigSignerOptions = {}): {
         method: method.toUpperCase(),
         protocol: url.protocol,
         hostname: url.hostname,
-        host,
+        host: hostHeader,
         path: target.path,
         query: target.query,
         headers: toSign,
@@ -439,8 +457,7 @@ export function createSigner(options: ApigSignerOptions = {}): {
     );
 
     for (const [name, value] of Object.entries(signed.headers)) headers.set(name, value);
-    const query = [...target.query, ...signed.query];
-    config.url = `${url.protocol}//${url.host}${target.path}${query.length > 0 ? `?${serializeQuery(query)}` : ''}`;
+    config.url = `${url.protocol}//${url.host}${target.path}${signed.search ? `?${signed.search}` : ''}`;
     config.params = undefined;
     config.allowAbsoluteUrls = true;
     config.data = body.send;

@@ -5,7 +5,7 @@ import { toSignableBody } from './body';
 import { scopeFromHostname } from './endpoint';
 import { SIGNER_HEADERS, isSendableHeaderValue, isSignedHeader } from './headers';
 import { signWireRequest } from './signer';
-import { PRESIGN_QUERY_PARAMS, parseQuery, serializeQuery, toWirePath } from './uri';
+import { PRESIGN_QUERY_PARAMS, parseQuery, toWirePath } from './uri';
 
 /** What {@link signRequest} signs. */
 export interface SignRequestInput {
@@ -183,10 +183,9 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
       unsignedPayload,
     },
   );
-  const wireQuery = [...query, ...signed.query];
   return {
     method,
-    url: `${url.protocol}//${url.host}${path}${wireQuery.length > 0 ? `?${serializeQuery(wireQuery)}` : ''}`,
+    url: `${url.protocol}//${url.host}${path}${signed.search ? `?${signed.search}` : ''}`,
     headers: { ...headers, ...signed.headers },
     body: toFetchBody(body.send),
   };

@@ -1,9 +1,10 @@
-import { SignatureV4Base, createScope, getCanonicalHeaders } from '@smithy/signature-v4';
-import type { HttpRequest, QueryParameterBag } from '@smithy/types';
+import { createScope, getCanonicalHeaders } from '@smithy/signature-v4';
+import type { HttpRequest } from '@smithy/types';
 
 import { SigningError } from '../errors';
 import type { Credentials } from '../credentials/types';
-import { Sha256, hmacSha256, sha256Hex, toHex } from './sha256';
+import { hmacSha256, sha256Hex, toHex } from './sha256';
+import { encodeRfc3986 } from './uri';
 import type { QueryPairs } from './uri';
 
 /** The request exactly as it will go on the wire, in the pieces SigV4 needs. */
@@ -38,55 +39,57 @@ export interface SignParams {
   unsignedPayload: boolean;
 }
 
-/** What signing adds to the request: headers to set and query pairs to append. */
+/** What signing adds to the request: headers to set, and the whole query as it goes on the wire. */
 export interface SignOutput {
   headers: Record<string, string>;
-  query: QueryPairs;
+  /** The query string (without `?`): the request's pairs, then any query-string auth pairs. */
+  search: string;
 }
 
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD';
 
 const ALGORITHM = 'AWS4-HMAC-SHA256';
 
-function toQueryBag(pairs: QueryPairs): QueryParameterBag {
-  const bag: Record<string, string | string[]> = {};
-  for (const [name, value] of pairs) {
-    const existing = Object.prototype.hasOwnProperty.call(bag, name) ? bag[name] : undefined;
-    if (existing === undefined) bag[name] = value;
-    else if (Array.isArray(existing)) existing.push(value);
-    else bag[name] = [existing, value];
-  }
-  return bag;
+type EncodedPair = [string, string];
+
+const encodePair = ([name, value]: [string, string]): EncodedPair => [
+  encodeRfc3986(name),
+  encodeRfc3986(value),
+];
+
+/** Canonical query: the encoded pairs sorted by name, then value (code-point order). */
+function canonicalQuery(pairs: EncodedPair[]): string {
+  return [...pairs]
+    .sort(([an, av], [bn, bv]) => (an < bn ? -1 : an > bn ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
+    .map(([name, value]) => `${name}=${value}`)
+    .join('&');
 }
 
 /**
- * smithy's canonicalisation (canonical path with its "encode the wire path once more" rule,
- * canonical query, string to sign), opened up. One instance serves every request: it keeps no
- * per-request state.
+ * Canonical URI of a wire path (see `toWirePath`): dot and empty segments removed, as every
+ * service but S3 normalises, then URI-encoded once more. The wire path holds only unreserved
+ * characters, `/` and `%XX`, so encoding it once more only turns `%` into `%25`: the
+ * "encode twice" rule of non-S3 services.
  */
-class Canonicalizer extends SignatureV4Base {
-  constructor() {
-    // Credentials, region and service are given per request; these are never read.
-    super({
-      credentials: { accessKeyId: '', secretAccessKey: '' },
-      region: '',
-      service: '',
-      sha256: Sha256,
-      applyChecksum: false,
-      uriEscapePath: true,
-    });
+function canonicalPath(path: string): string {
+  const segments: string[] = [];
+  for (const segment of path.split('/')) {
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
   }
-
-  canonicalRequest(request: HttpRequest, headers: Record<string, string>, payloadHash: string) {
-    return this.createCanonicalRequest(request, headers, payloadHash);
-  }
-
-  dates(date: Date) {
-    return this.formatDate(date);
-  }
+  const trailing = segments.length > 0 && path.endsWith('/') ? '/' : '';
+  return `/${segments.join('/')}${trailing}`.replace(/%/g, '%25');
 }
 
-const canonicalizer = new Canonicalizer();
+/** `YYYYMMDDTHHMMSSZ` and `YYYYMMDD`. */
+function formatDate(date: Date): { longDate: string; shortDate: string } {
+  const longDate = date
+    .toISOString()
+    .replace(/\.\d{3}Z$/, 'Z')
+    .replace(/[-:]/g, '');
+  return { longDate, shortDate: longDate.slice(0, 8) };
+}
 
 const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855';
 
@@ -149,54 +152,56 @@ export async function signWireRequest(
 ): Promise<SignOutput> {
   try {
     const { credentials, region, service } = params;
-    const { longDate, shortDate } = canonicalizer.dates(params.signingDate);
+    const { longDate, shortDate } = formatDate(params.signingDate);
     const scope = createScope(shortDate, region, service);
     const headers: Record<string, string> = { ...wire.headers, host: wire.host };
     if (params.unsignedPayload) headers['x-amz-content-sha256'] = UNSIGNED_PAYLOAD;
-    const query = toQueryBag(wire.query);
     const added: Record<string, string> = {};
-    const addedQuery: QueryPairs = [];
+    const presign: Array<[string, string]> = [];
     if (params.signQuery) {
-      addedQuery.push(
+      presign.push(
         ['X-Amz-Algorithm', ALGORITHM],
         ['X-Amz-Credential', `${credentials.accessKeyId}/${scope}`],
         ['X-Amz-Date', longDate],
         ['X-Amz-Expires', String(params.expiresIn)],
       );
       if (credentials.sessionToken)
-        addedQuery.push(['X-Amz-Security-Token', credentials.sessionToken]);
+        presign.push(['X-Amz-Security-Token', credentials.sessionToken]);
     } else {
       headers['x-amz-date'] = longDate;
       if (credentials.sessionToken) headers['x-amz-security-token'] = credentials.sessionToken;
     }
-    const canonicalHeaders = getCanonicalHeaders({ headers } as HttpRequest);
-    const signedHeaders = Object.keys(canonicalHeaders).sort().join(';');
-    if (params.signQuery) addedQuery.push(['X-Amz-SignedHeaders', signedHeaders]);
-    for (const [name, value] of addedQuery) query[name] = value;
+    const canonicalHeaders = getCanonicalHeaders({ headers } as unknown as HttpRequest);
+    const names = Object.keys(canonicalHeaders).sort();
+    const signedHeaders = names.join(';');
+    if (params.signQuery) presign.push(['X-Amz-SignedHeaders', signedHeaders]);
+    // Encoded once: the same strings go on the wire and into the canonical query.
+    const encoded = [...wire.query, ...presign].map(encodePair);
 
     const payload = await payloadHash(wire.body, params.unsignedPayload);
-    const request = {
-      method: wire.method,
-      protocol: wire.protocol,
-      hostname: wire.hostname,
-      path: wire.path,
-      query,
-      headers,
-    } as HttpRequest;
-    const canonicalRequest = canonicalizer.canonicalRequest(request, canonicalHeaders, payload);
+    const canonicalRequest = [
+      wire.method,
+      canonicalPath(wire.path),
+      canonicalQuery(encoded),
+      ...names.map((name) => `${name}:${canonicalHeaders[name] ?? ''}`),
+      '',
+      signedHeaders,
+      payload,
+    ].join('\n');
     const stringToSign = `${ALGORITHM}\n${longDate}\n${scope}\n${await sha256Hex(canonicalRequest)}`;
     const key = await signingKey(credentials, shortDate, region, service);
     const signature = toHex(await hmacSha256(key, stringToSign));
     inspect?.({ canonicalRequest, stringToSign });
 
+    if (params.signQuery) encoded.push(['X-Amz-Signature', signature]);
+    const search = encoded.map(([name, value]) => `${name}=${value}`).join('&');
     if (params.unsignedPayload) added['X-Amz-Content-Sha256'] = UNSIGNED_PAYLOAD;
-    if (params.signQuery)
-      return { headers: added, query: [...addedQuery, ['X-Amz-Signature', signature]] };
+    if (params.signQuery) return { headers: added, search };
     added['X-Amz-Date'] = longDate;
     if (credentials.sessionToken) added['X-Amz-Security-Token'] = credentials.sessionToken;
     added['Authorization'] =
       `${ALGORITHM} Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${signedHeaders}, Signature=${signature}`;
-    return { headers: added, query: [] };
+    return { headers: added, search };
   } catch (error) {
     if (error instanceof SigningError) throw error;
     throw new SigningError(

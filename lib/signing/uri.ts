@@ -42,11 +42,6 @@ export function toWirePath(pathname: string): string {
 /** A query as ordered, decoded name/value pairs. */
 export type QueryPairs = Array<[string, string]>;
 
-/** Serialises decoded pairs in order, each name and value RFC 3986 encoded (space → `%20`). */
-export function serializeQuery(pairs: QueryPairs): string {
-  return pairs.map(([name, value]) => `${encodeRfc3986(name)}=${encodeRfc3986(value)}`).join('&');
-}
-
 /**
  * Parses a query string (with or without `?`) the way browsers parse forms and
  * `URLSearchParams`: `+` is a space and percent-escapes are decoded.
