@@ -11,8 +11,8 @@ import {
 import type { KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 
+import { listenOnLoopback } from './loopback';
 import type { SigV4Gateway } from './gateway';
 import { expectedClaim, N, serverEphemeral, sessionKey, verifierFor } from './srp';
 
@@ -271,7 +271,6 @@ export async function startCognitoEmulator(
   const gateways: SigV4Gateway[] = [...(options.gateways ?? [])];
   const faults: Array<EmulatorFault & { remaining: number }> = [];
   const calls: EmulatorCall[] = [];
-  const sockets = new Set<Socket>();
 
   function addUser(user: EmulatedUser): void {
     const salt = randomBytes(16).toString('hex');
@@ -703,17 +702,8 @@ export async function startCognitoEmulator(
       });
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const loopback = await listenOnLoopback(server, options.port);
+  const { port } = loopback;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -740,13 +730,6 @@ export async function startCognitoEmulator(
     fail(fault) {
       faults.push({ ...fault, remaining: fault.times ?? 1 });
     },
-    close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      });
-    },
+    close: () => loopback.close(),
   };
 }

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 
+import { listenOnLoopback } from './loopback';
 import {
   ALGORITHM,
   UNSIGNED_PAYLOAD,
@@ -433,7 +433,6 @@ export async function startSigV4Gateway(options: SigV4GatewayOptions = {}): Prom
             API_GATEWAY_CORS_HEADERS,
         };
   const requests: ReceivedRequest[] = [];
-  const sockets = new Set<Socket>();
 
   const state = { clockOffsetMs: options.clockOffsetMs ?? 0 };
   const now = () => new Date(clock().getTime() + state.clockOffsetMs);
@@ -778,17 +777,8 @@ export async function startSigV4Gateway(options: SigV4GatewayOptions = {}): Prom
       }
     });
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => {
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
+  const loopback = await listenOnLoopback(server, options.port);
+  const { port } = loopback;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -809,13 +799,6 @@ export async function startSigV4Gateway(options: SigV4GatewayOptions = {}): Prom
     dropNext(count = 1) {
       toDrop += count;
     },
-    close() {
-      for (const socket of sockets) socket.destroy();
-      return new Promise<void>((resolve) => {
-        server.close(() => {
-          resolve();
-        });
-      });
-    },
+    close: () => loopback.close(),
   };
 }
