@@ -405,7 +405,9 @@ export function createSigner(options: ApigSignerOptions = {}): {
     for (const name of SIGNER_HEADERS) headers.delete(name);
     headers.delete('content-length');
 
-    const body = await prepareBody(config, headers);
+    const bodyOrPromise = prepareBody(config, headers);
+    // A thenable, not `instanceof Promise`: a Blob's promise may come from another realm.
+    const body = 'then' in bodyOrPromise ? await bodyOrPromise : bodyOrPromise;
     if (body.stream && !unsignedPayload) {
       throw new SigningError(
         'ERR_STREAM_BODY',

@@ -100,10 +100,10 @@ type Transformer = (this: unknown, data: unknown, headers: AxiosHeaders) => unkn
  *
  * @throws SigningError `ERR_UNSUPPORTED_BODY` for a body no adapter can send.
  */
-export async function prepareBody(
+export function prepareBody(
   config: InternalAxiosRequestConfig,
   headers: AxiosHeaders,
-): Promise<PreparedBody> {
+): PreparedBody | Promise<PreparedBody> {
   let data: unknown = config.data;
   if (ArrayBuffer.isView(data) && !isNodeBuffer(data)) data = exactView(data);
 

@@ -59,10 +59,10 @@ export interface ContentTypeAccess {
  *
  * @throws SigningError `ERR_UNSUPPORTED_BODY` for a body that cannot be sent as bytes.
  */
-export async function toSignableBody(
+export function toSignableBody(
   data: unknown,
   contentType: ContentTypeAccess,
-): Promise<PreparedBody> {
+): PreparedBody | Promise<PreparedBody> {
   if (data === undefined || data === null) return { send: data, sign: undefined, stream: false };
   if (typeof data === 'string') return { send: data, sign: data, stream: false };
   if (data instanceof URLSearchParams) {
@@ -76,14 +76,17 @@ export async function toSignableBody(
     return { send: bytes.buffer, sign: bytes, stream: false };
   }
   if (isBlob(data)) {
-    const bytes = new Uint8Array(await data.arrayBuffer());
-    if (data.type && !contentType.get()) contentType.set(data.type);
-    return { send: bytes.buffer, sign: bytes, stream: false };
+    return data.arrayBuffer().then((buffer): PreparedBody => {
+      const bytes = new Uint8Array(buffer);
+      if (data.type && !contentType.get()) contentType.set(data.type);
+      return { send: bytes.buffer, sign: bytes, stream: false };
+    });
   }
   if (isSpecFormData(data)) {
-    const { bytes, contentType: multipart } = await serializeFormData(data);
-    contentType.set(multipart);
-    return { send: bytes.buffer, sign: bytes, stream: false };
+    return serializeFormData(data).then(({ bytes, contentType: multipart }): PreparedBody => {
+      contentType.set(multipart);
+      return { send: bytes.buffer, sign: bytes, stream: false };
+    });
   }
   if (typeof data === 'object') {
     if (isNodeFormData(data)) {

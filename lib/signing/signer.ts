@@ -178,7 +178,10 @@ export async function signWireRequest(
     // Encoded once: the same strings go on the wire and into the canonical query.
     const encoded = [...wire.query, ...presign].map(encodePair);
 
-    const payload = await payloadHash(wire.body, params.unsignedPayload);
+    // Node answers these synchronously: await only what is really a promise (WebCrypto).
+    const payloadOrPromise = payloadHash(wire.body, params.unsignedPayload);
+    const payload =
+      typeof payloadOrPromise === 'string' ? payloadOrPromise : await payloadOrPromise;
     const canonicalRequest = [
       wire.method,
       canonicalPath(wire.path),
@@ -188,9 +191,14 @@ export async function signWireRequest(
       signedHeaders,
       payload,
     ].join('\n');
-    const stringToSign = `${ALGORITHM}\n${longDate}\n${scope}\n${await sha256Hex(canonicalRequest)}`;
-    const key = await signingKey(credentials, shortDate, region, service);
-    const signature = toHex(await hmacSha256(key, stringToSign));
+    const hashOrPromise = sha256Hex(canonicalRequest);
+    const hash = typeof hashOrPromise === 'string' ? hashOrPromise : await hashOrPromise;
+    const stringToSign = `${ALGORITHM}\n${longDate}\n${scope}\n${hash}`;
+    const key =
+      signingKeys.get(credentials)?.get(`${shortDate}/${region}/${service}`) ??
+      (await signingKey(credentials, shortDate, region, service));
+    const macOrPromise = hmacSha256(key, stringToSign);
+    const signature = toHex('then' in macOrPromise ? await macOrPromise : macOrPromise);
     inspect?.({ canonicalRequest, stringToSign });
 
     if (params.signQuery) encoded.push(['X-Amz-Signature', signature]);
