@@ -83,7 +83,7 @@ export interface ApigSignerOptions {
 export interface SigningDebugInfo {
   /** The upper-case method. */
   method: string;
-  /** The URL as sent (query-string auth: the session token redacted). */
+  /** The URL as sent, without its query (the canonical request shows the query). */
   url: string;
   /** The region signed for. */
   region: string;
