@@ -100,23 +100,30 @@ const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b78
  */
 const signingKeys = new WeakMap<object, Map<string, Uint8Array>>();
 
-async function signingKey(
+/** The signing key: from the cache synchronously, or derived (and cached) on a miss. */
+function signingKey(
   credentials: { secretAccessKey: string },
   shortDate: string,
   region: string,
   service: string,
-): Promise<Uint8Array> {
+): Uint8Array | Promise<Uint8Array> {
   let keys = signingKeys.get(credentials);
   if (keys === undefined) {
     keys = new Map();
     signingKeys.set(credentials, keys);
   }
   const id = `${shortDate}/${region}/${service}`;
-  const cached = keys.get(id);
-  if (cached !== undefined) return cached;
+  return keys.get(id) ?? deriveSigningKey(credentials, keys, id, [shortDate, region, service]);
+}
+
+async function deriveSigningKey(
+  credentials: { secretAccessKey: string },
+  keys: Map<string, Uint8Array>,
+  id: string,
+  scope: string[],
+): Promise<Uint8Array> {
   let key: Uint8Array = new TextEncoder().encode(`AWS4${credentials.secretAccessKey}`);
-  for (const part of [shortDate, region, service, 'aws4_request'])
-    key = await hmacSha256(key, part);
+  for (const part of [...scope, 'aws4_request']) key = await hmacSha256(key, part);
   // A day's keys only: a long-lived credentials object does not grow the map.
   if (keys.size > 16) keys.clear();
   keys.set(id, key);
@@ -194,9 +201,8 @@ export async function signWireRequest(
     const hashOrPromise = sha256Hex(canonicalRequest);
     const hash = typeof hashOrPromise === 'string' ? hashOrPromise : await hashOrPromise;
     const stringToSign = `${ALGORITHM}\n${longDate}\n${scope}\n${hash}`;
-    const key =
-      signingKeys.get(credentials)?.get(`${shortDate}/${region}/${service}`) ??
-      (await signingKey(credentials, shortDate, region, service));
+    const keyOrPromise = signingKey(credentials, shortDate, region, service);
+    const key = 'then' in keyOrPromise ? await keyOrPromise : keyOrPromise;
     const macOrPromise = hmacSha256(key, stringToSign);
     const signature = toHex('then' in macOrPromise ? await macOrPromise : macOrPromise);
     inspect?.({ canonicalRequest, stringToSign });
