@@ -301,10 +301,9 @@ const hostKey = (protocol: string, hostname: string, port: string): string =>
  * host, but not `X-Amz-Security-Token`: a redirect must never hand a session token to another
  * host. Wraps the caller's own `beforeRedirect`, once however often the config is re-signed.
  */
-function protectRedirects(config: InternalAxiosRequestConfig, url: URL): void {
+function protectRedirects(config: InternalAxiosRequestConfig, signedFor: string): void {
   const existing = config.beforeRedirect as RedirectHook | undefined;
   const userHook = existing?.userHook ?? existing;
-  const signedFor = hostKey(url.protocol, url.hostname, url.port);
   const hook: RedirectHook = (...args: unknown[]) => {
     const options = args[0] as {
       protocol?: string;
@@ -349,20 +348,22 @@ export function createSigner(options: ApigSignerOptions = {}): {
     ),
   };
   const hostMatches = createHostMatcher(options.hosts);
-  // Apps call few hosts: remember each host's verdict and scope instead of matching per request.
+  // Apps call few origins: remember each one's verdict, scope and redirect key, not per request.
   const hosts = new Map<
     string,
-    { allowed: boolean; scope: ReturnType<typeof scopeFromHostname> }
+    { allowed: boolean; scope: ReturnType<typeof scopeFromHostname>; redirectKey: string }
   >();
   const hostInfo = (url: URL) => {
-    let info = hosts.get(url.host);
+    const origin = `${url.protocol}//${url.host}`;
+    let info = hosts.get(origin);
     if (info === undefined) {
       if (hosts.size >= 256) hosts.clear();
       info = {
         allowed: hostMatches(url.hostname, url.host),
         scope: scopeFromHostname(url.hostname),
+        redirectKey: hostKey(url.protocol, url.hostname, url.port),
       };
-      hosts.set(url.host, info);
+      hosts.set(origin, info);
     }
     return info;
   };
@@ -464,7 +465,7 @@ export function createSigner(options: ApigSignerOptions = {}): {
     config.allowAbsoluteUrls = true;
     config.data = body.send;
     config.transformRequest = [];
-    protectRedirects(config, url);
+    protectRedirects(config, host.redirectKey);
     return config;
   };
   return { interceptor, state };
