@@ -1,8 +1,7 @@
-import { inspect } from 'node:util';
-
 import { createCognitoAuth } from '../../lib/cognito';
 import { ALICE, cognitoWorld } from '../helpers/cognito';
 import { useNock } from '../helpers/nock';
+import { showCollector } from '../helpers/shown';
 
 const nock = useNock();
 
@@ -53,15 +52,7 @@ describe('secrets stay out of what the Cognito entry shows', () => {
       const credentials = await world.auth.credentials();
       const idToken = await world.auth.getIdToken();
       const storage = world.cognito; // the emulator is ours too
-      const shown: string[] = [];
-      const show = (value: unknown) => {
-        shown.push(inspect(value, { depth: 8, showHidden: true }), String(value));
-        try {
-          shown.push(JSON.stringify(value) ?? '');
-        } catch {
-          // cycles: inspect covers them
-        }
-      };
+      const { shown, show } = showCollector();
       show(world.auth);
       show(world.auth.credentials);
       show(storage);

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inspect } from 'node:util';
 
 import { fromIni } from '@aws-sdk/credential-provider-ini';
 import axios from 'axios';
@@ -11,6 +10,7 @@ import { apigSigner, chain, fromEnv, fromStatic, memoize } from '../../lib';
 import type { Credentials, CredentialsProvider } from '../../lib';
 import { startSigV4Gateway } from '../../lib/testing';
 import type { SigV4Gateway } from '../../lib/testing';
+import { showCollector } from '../helpers/shown';
 
 const A = {
   accessKeyId: 'AKIDFIRST',
@@ -137,15 +137,7 @@ describe('apigSigner with a credentials strategy', () => {
 describe('secrets stay out of what apig-signer shows', () => {
   it('no message, JSON or inspect of the signer, strategies or errors shows a secret or token', async () => {
     const secrets = [A.secretAccessKey, A.sessionToken];
-    const shown: string[] = [];
-    const show = (value: unknown) => {
-      shown.push(inspect(value, { depth: 10, showHidden: true }), String(value));
-      try {
-        shown.push(JSON.stringify(value) ?? '');
-      } catch {
-        // functions and cycles: inspect covers them
-      }
-    };
+    const { shown, show } = showCollector();
     const logs: string[] = [];
     const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((level) =>
       jest.spyOn(console, level).mockImplementation((...args: unknown[]) => {

@@ -14,6 +14,7 @@ import {
 import type { Credentials, SigningDebugInfo } from '../../lib';
 import { createMemoryStorage } from '../../lib/cognito';
 import { ALICE, cognitoWorld } from '../helpers/cognito';
+import { showCollector } from '../helpers/shown';
 
 /**
  * One sweep over the error paths of the signer, the strategies, recovery and the Cognito entry:
@@ -22,23 +23,7 @@ import { ALICE, cognitoWorld } from '../helpers/cognito';
  * data by design and are not swept.)
  */
 it('no secret, token, password or JWT in anything apig-signer shows', async () => {
-  const shown: string[] = [];
-  const show = (value: unknown) => {
-    shown.push(inspect(value, { depth: 12, showHidden: true }));
-    if (value instanceof Error) {
-      shown.push(value.message, String(value.stack));
-      let cause: unknown = value.cause;
-      while (cause instanceof Error) {
-        shown.push(cause.message);
-        cause = cause.cause;
-      }
-    }
-    try {
-      shown.push(JSON.stringify(value) ?? '');
-    } catch {
-      // cycles: inspect covers them
-    }
-  };
+  const { shown, show } = showCollector();
   // Our errors are swept; axios's own responses and AxiosErrors carry the request's headers
   // (X-Amz-Security-Token included) by axios's design, and are not ours to show.
   const settle = async (run: () => Promise<unknown>) => {
