@@ -39,7 +39,7 @@ function wireOf(vector: Vector): WireRequest {
     host,
     path,
     query,
-    headers,
+    headers: Object.entries(headers),
     body: body || undefined,
   };
 }
@@ -66,7 +66,7 @@ describe.each(['header', 'query'] as const)('signWireRequest, %s form', (mode) =
     if (context.sign_body) {
       // These vectors sign x-amz-content-sha256 (apig-signer adds it only on request).
       const bodyHash = vector.read(`${mode}-canonical-request.txt`).split('\n').at(-1)!;
-      if (mode === 'header') wire.headers['x-amz-content-sha256'] = bodyHash;
+      if (mode === 'header') wire.headers.push(['x-amz-content-sha256', bodyHash]);
     }
     let steps: { canonicalRequest: string; stringToSign: string } | undefined;
     const output = await signWireRequest(

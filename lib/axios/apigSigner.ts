@@ -188,9 +188,16 @@ function validateOptions(options: ApigSignerOptions): void {
   }
 }
 
-/** The headers to sign, from axios's flattened headers as they will be sent. */
-function headersToSign(headers: AxiosHeaders, hasBody: boolean): Record<string, string> {
-  const toSign: Record<string, string> = {};
+/**
+ * The headers to sign, from axios's flattened headers as they will be sent: lower-case names
+ * and values, `Host` (set by the caller, Node only) apart.
+ */
+function headersToSign(
+  headers: AxiosHeaders,
+  hasBody: boolean,
+): { toSign: Array<[string, string]>; host: string | undefined } {
+  const toSign: Array<[string, string]> = [];
+  let host: string | undefined;
   for (const [name, raw] of Object.entries(headers.toJSON())) {
     // toJSON() has dropped null, undefined and false: those are neither sent nor signed.
     let value: string;
@@ -208,12 +215,13 @@ function headersToSign(headers: AxiosHeaders, hasBody: boolean): Record<string, 
       );
     }
     const lower = name.toLowerCase();
-    if (!isSignedHeader(lower)) continue;
+    if (lower === 'host') host = value;
+    else if (!isSignedHeader(lower)) continue;
     // Browser adapters drop Content-Type when there is no body: sign it only with one.
-    if (lower === 'content-type' && !hasBody) continue;
-    toSign[lower] = value;
+    else if (lower === 'content-type' && !hasBody) continue;
+    else toSign.push([lower, value]);
   }
-  return toSign;
+  return { toSign, host };
 }
 
 function memoizedStrategy(
@@ -422,10 +430,9 @@ export function createSigner(options: ApigSignerOptions = {}): {
       headers.setContentType('application/x-www-form-urlencoded');
     }
 
-    const toSign = headersToSign(headers, hasBody);
+    const { toSign, host: hostSet } = headersToSign(headers, hasBody);
     // A Host header set by the caller (Node only) is what goes on the wire, so it is what is signed.
-    const hostHeader = toSign['host'] ?? url.host;
-    delete toSign['host'];
+    const hostHeader = hostSet ?? url.host;
 
     const credentials =
       state.credentials.peek() ??

@@ -68,4 +68,9 @@ export function hmacSha256(key: Uint8Array, data: string): Uint8Array | Promise<
     .then((mac) => new Uint8Array(mac));
 }
 
-export { toHex };
+/** Hex HMAC-SHA256 of a UTF-8 string: the signature's form. */
+export function hmacSha256Hex(key: Uint8Array, data: string): string | Promise<string> {
+  if (nodeCrypto !== undefined)
+    return nodeCrypto.createHmac('sha256', key).update(data).digest('hex');
+  return (hmacSha256(key, data) as Promise<Uint8Array>).then(toHex);
+}

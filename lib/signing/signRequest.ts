@@ -141,7 +141,7 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
     );
   }
 
-  const toSign: Record<string, string> = {};
+  const toSign = new Map<string, string>();
   for (const [name, value] of Object.entries(headers)) {
     if (!isSendableHeaderValue(value)) {
       throw new SigningError(
@@ -151,10 +151,10 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
     }
     const lower = name.toLowerCase();
     if (!isSignedHeader(lower) || (lower === 'content-type' && body.sign === undefined)) continue;
-    toSign[lower] = value;
+    toSign.set(lower, value);
   }
-  const host = toSign['host'] ?? url.host;
-  delete toSign['host'];
+  const host = toSign.get('host') ?? url.host;
+  toSign.delete('host');
 
   const query = parseQuery(url.search).filter(
     ([name]) => !PRESIGN_QUERY_PARAMS.has(name.toLowerCase()),
@@ -170,7 +170,7 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
       host,
       path,
       query,
-      headers: toSign,
+      headers: [...toSign],
       body: body.sign,
     },
     {
