@@ -188,7 +188,7 @@ export async function signWireRequest(
     const scope = `${shortDate}/${region}/${service}/aws4_request`;
     // Pairs, not an object keyed by header name: the names vary by request, and objects built
     // that way leave V8's fast paths (it cost more than the hashing).
-    const headers: Array<[string, string]> = [['host', wire.host]];
+    const headers: Array<[string, string]> = [['host', canonicalHeaderValue(wire.host)]];
     for (const [name, value] of wire.headers) headers.push([name, canonicalHeaderValue(value)]);
     if (params.unsignedPayload) headers.push(['x-amz-content-sha256', UNSIGNED_PAYLOAD]);
     const presign: Array<[string, string]> = [];
