@@ -188,6 +188,45 @@ describe('apigSigner: re-signing a signed config', () => {
     expect(again.headers.get('X-Amz-Date')).not.toBe('20000101T000000Z');
     expect(again.url).toBe('http://127.0.0.1:9/x');
   });
+
+  it('keeps one redirect guard, calling the caller’s own beforeRedirect once', async () => {
+    const interceptor = apigSigner({
+      credentials: TEST_KEYS,
+      hosts: ['127.0.0.1'],
+      region: 'us-east-1',
+    });
+    const redirect = (signed: InternalAxiosRequestConfig) => {
+      const options = {
+        protocol: 'http:',
+        hostname: 'elsewhere.example',
+        port: '',
+        headers: {
+          Authorization: 'a',
+          'X-Amz-Security-Token': 't',
+          'X-Amz-Date': 'd',
+          Accept: '*/*',
+        },
+      };
+      const hook = signed.beforeRedirect as unknown as (...args: unknown[]) => void;
+      hook(options, { headers: {}, statusCode: 302 }, { headers: {}, url: '', method: 'GET' });
+      return options.headers;
+    };
+
+    const userHook = jest.fn();
+    let signed = await interceptor(
+      config({ url: 'http://127.0.0.1:9/x', beforeRedirect: userHook }),
+    );
+    for (let i = 0; i < 3; i += 1) signed = await interceptor(signed);
+    expect(redirect(signed)).toEqual({ Accept: '*/*' });
+    expect(userHook).toHaveBeenCalledTimes(1);
+
+    // Without a hook of the caller's, requests to one origin share one guard, made once.
+    const a = await interceptor(config({ url: 'http://127.0.0.1:9/a' }));
+    const b = await interceptor(config({ url: 'http://127.0.0.1:9/b' }));
+    expect(b.beforeRedirect).toBe(a.beforeRedirect);
+    expect(await interceptor(b)).toHaveProperty('beforeRedirect', a.beforeRedirect);
+    expect(redirect(b)).toEqual({ Accept: '*/*' });
+  });
 });
 
 describe('apigSigner: unsigned payloads', () => {

@@ -299,7 +299,7 @@ async function credentialsWithin(
 }
 
 /** The signer's own redirect hook: see `protectRedirects`. */
-type RedirectHook = ((...args: unknown[]) => void) & { userHook?: unknown };
+type RedirectHook = ((...args: unknown[]) => void) & { userHook: unknown };
 
 const hostKey = (protocol: string, hostname: string, port: string): string =>
   `${hostname.replace(/^\[|\]$/g, '').toLowerCase()}:${port || (DEFAULT_PORTS[protocol] ?? '')}`;
@@ -307,12 +307,11 @@ const hostKey = (protocol: string, hostname: string, port: string): string =>
 /**
  * axios's Node redirect follower strips `Authorization` (and cookies) when a redirect leaves the
  * host, but not `X-Amz-Security-Token`: a redirect must never hand a session token to another
- * host. Wraps the caller's own `beforeRedirect`, once however often the config is re-signed.
+ * host. The hook strips the signer's headers from a redirect away from `signedFor` (a `hostKey`),
+ * then calls the caller's own `beforeRedirect`, if any.
  */
-function protectRedirects(config: InternalAxiosRequestConfig, signedFor: string): void {
-  const existing = config.beforeRedirect as RedirectHook | undefined;
-  const userHook = existing?.userHook ?? existing;
-  const hook: RedirectHook = (...args: unknown[]) => {
+function redirectHook(signedFor: string, userHook: unknown): RedirectHook {
+  const hook = (...args: unknown[]) => {
     const options = args[0] as {
       protocol?: string;
       hostname?: string;
@@ -333,8 +332,13 @@ function protectRedirects(config: InternalAxiosRequestConfig, signedFor: string)
     }
     if (typeof userHook === 'function') (userHook as (...a: unknown[]) => void)(...args);
   };
-  hook.userHook = userHook;
-  config.beforeRedirect = hook;
+  return Object.assign(hook, { userHook });
+}
+
+/** The caller's own `beforeRedirect`, however often the config has been signed. */
+function userRedirectHook(config: InternalAxiosRequestConfig): unknown {
+  const existing = config.beforeRedirect as Partial<RedirectHook> | undefined;
+  return existing !== undefined && 'userHook' in existing ? existing.userHook : existing;
 }
 
 /** Replaces every occurrence of the session token (raw and URI-encoded) for the debug hook. */
@@ -356,20 +360,28 @@ export function createSigner(options: ApigSignerOptions = {}): {
     ),
   };
   const hostMatches = createHostMatcher(options.hosts);
-  // Apps call few origins: remember each one's verdict, scope and redirect key, not per request.
+  // Apps call few origins: remember each one's verdict, scope and redirect hook, not per request.
   const hosts = new Map<
     string,
-    { allowed: boolean; scope: ReturnType<typeof scopeFromHostname>; redirectKey: string }
+    {
+      allowed: boolean;
+      scope: ReturnType<typeof scopeFromHostname>;
+      redirectKey: string;
+      /** The redirect hook for configs without a `beforeRedirect` of their own. */
+      redirectHook: RedirectHook;
+    }
   >();
   const hostInfo = (url: URL) => {
     const origin = `${url.protocol}//${url.host}`;
     let info = hosts.get(origin);
     if (info === undefined) {
       if (hosts.size >= 256) hosts.clear();
+      const redirectKey = hostKey(url.protocol, url.hostname, url.port);
       info = {
         allowed: hostMatches(url.hostname, url.host),
         scope: scopeFromHostname(url.hostname),
-        redirectKey: hostKey(url.protocol, url.hostname, url.port),
+        redirectKey,
+        redirectHook: redirectHook(redirectKey, undefined),
       };
       hosts.set(origin, info);
     }
@@ -472,7 +484,10 @@ export function createSigner(options: ApigSignerOptions = {}): {
     config.allowAbsoluteUrls = true;
     config.data = body.send;
     config.transformRequest = [];
-    protectRedirects(config, host.redirectKey);
+    const userHook = userRedirectHook(config);
+    config.beforeRedirect = (
+      userHook === undefined ? host.redirectHook : redirectHook(host.redirectKey, userHook)
+    ) as NonNullable<InternalAxiosRequestConfig['beforeRedirect']>;
     return config;
   };
   return { interceptor, state };
