@@ -6,8 +6,8 @@ import axios from 'axios';
 import { aws4Interceptor } from 'aws4-axios';
 import { apigSigner } from 'apig-signer';
 
-export const REGION = 'eu-west-2';
-export const BASE = `https://a1b2c3d4e5.execute-api.${REGION}.amazonaws.com/prod`;
+const REGION = 'eu-west-2';
+const BASE = `https://a1b2c3d4e5.execute-api.${REGION}.amazonaws.com/prod`;
 export const CREDENTIALS = {
   accessKeyId: 'AKIDBENCHMARK',
   secretAccessKey: 'benchmark/secret/KEY+value0123456789abcd',
