@@ -16,6 +16,15 @@
  * - `ERR_HEADER_VALUE`: a header value holds characters HTTP cannot carry unchanged.
  * - `ERR_BASIC_AUTH`: the request sets `auth` (HTTP Basic), which would replace the signature.
  * - `ERR_SIGNING`: signing failed for another reason (see `cause`).
+ * - `ERR_HOST_NOT_ALLOWED`: a request asked to be signed (`apigSigner: { sign: true }`) for a host
+ *   outside `hosts`.
+ * - `ERR_INSECURE_URL`: a request to an AWS endpoint over `http://`; AWS is signed over https only.
+ * - `ERR_REQUEST_CHANGED`: the URL of a signed request was changed after signing (by an
+ *   interceptor that runs after the signer); the request was not sent.
+ *
+ * On an `AxiosError` rather than ours (the original error, passed through):
+ * - `ERR_BODY_NOT_REPLAYABLE`: AWS asked for a request to be signed again (clock skew, expired
+ *   credentials) but its body was a stream that cannot be sent twice; nothing was re-sent.
  *
  * From `apig-signer/cognito`:
  * - `ERR_NOT_SIGNED_IN`: credentials were asked for with nobody signed in (and no guest access).
@@ -42,6 +51,9 @@ export type ApigSignerErrorCode =
   | 'ERR_HEADER_VALUE'
   | 'ERR_BASIC_AUTH'
   | 'ERR_SIGNING'
+  | 'ERR_HOST_NOT_ALLOWED'
+  | 'ERR_INSECURE_URL'
+  | 'ERR_REQUEST_CHANGED'
   | 'ERR_NOT_SIGNED_IN'
   | 'ERR_SESSION_EXPIRED'
   | 'ERR_WRONG_PASSWORD'

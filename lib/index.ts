@@ -4,6 +4,9 @@ export type {
   ApigSignerRequestOptions,
   ApigSignerInterceptor,
   SigningDebugInfo,
+  SkippedRequestInfo,
+  SkipReason,
+  ApigSignerDebugEvent,
 } from './axios/apigSigner';
 export { attachApigSigner } from './axios/attachApigSigner';
 export type { AttachedApigSigner } from './axios/attachApigSigner';
@@ -16,7 +19,11 @@ export type { StaticCredentialsInit } from './credentials/fromStatic';
 export { fromEnv } from './credentials/fromEnv';
 export { chain } from './credentials/chain';
 export { memoize } from './credentials/memoize';
-export type { MemoizeOptions, MemoizedCredentialsProvider } from './credentials/memoize';
+export type {
+  MemoizeOptions,
+  MemoizedCredentialsProvider,
+  CredentialsRequest,
+} from './credentials/memoize';
 export type { Credentials, CredentialsProvider } from './credentials/types';
 export type { HostPattern } from './signing/endpoint';
 export { ApigSignerError, ConfigurationError, SigningError, CredentialsError } from './errors';

@@ -84,10 +84,14 @@ describe('attachApigSigner: clock skew', () => {
     const host = 'https://abc123.execute-api.eu-west-1.amazonaws.com';
     nock(host)
       .get('/x')
-      .reply(403, {
-        message:
-          'Signature expired: 20200101T000000Z is now earlier than 20300101T115500Z (20300101T120000Z - 5 min.)',
-      })
+      .reply(
+        403,
+        {
+          message:
+            'Signature expired: 20200101T000000Z is now earlier than 20300101T115500Z (20300101T120000Z - 5 min.)',
+        },
+        { 'x-amzn-ErrorType': 'InvalidSignatureException' },
+      )
       .get('/x')
       .reply(200, 'ok');
     const api = axios.create();
@@ -242,7 +246,10 @@ describe('apigSigner: debug hook and credentials timeout', () => {
   it('debug shows the canonical request the gateway computed, the token redacted', async () => {
     gateway = await startTestGateway();
     const seen: SigningDebugInfo[] = [];
-    const { api } = client({ ...signerOptions, debug: (info) => seen.push(info) });
+    const { api } = client({
+      ...signerOptions,
+      debug: (info) => info.event === 'signed' && seen.push(info),
+    });
     await api.post('/notes/a b', { x: 1 }, { params: { q: 'two words' } });
     expect(seen).toHaveLength(1);
     const expected = gateway.requests[0]!.verdict.canonicalRequest!;
@@ -257,7 +264,11 @@ describe('apigSigner: debug hook and credentials timeout', () => {
   it('query-string auth: the token is redacted from the debug canonical request too', async () => {
     gateway = await startTestGateway();
     const seen: SigningDebugInfo[] = [];
-    const { api } = client({ ...signerOptions, signQuery: true, debug: (info) => seen.push(info) });
+    const { api } = client({
+      ...signerOptions,
+      signQuery: true,
+      debug: (info) => info.event === 'signed' && seen.push(info),
+    });
     await api.get('/notes');
     expect(seen[0]!.canonicalRequest).toContain('X-Amz-Security-Token=<redacted>');
     expect(JSON.stringify(seen)).not.toContain(encodeURIComponent(TEST_KEYS.sessionToken));

@@ -51,11 +51,30 @@ describe('chain', () => {
       expect(error).toBeInstanceOf(CredentialsError);
       expect(error).toMatchObject({ code: 'ERR_CREDENTIALS_UNAVAILABLE', tryNextLink: true });
       expect((error as Error).message).toBe(
-        'No strategy in the chain could provide credentials. Tried: vault: not configured; fromEnv(): AWS_ACCESS_KEY_ID not set.; strategy #3: ProviderError: no profile',
+        "No strategy in the chain could provide credentials. Tried: #1 (mockConstructor): ERR_CREDENTIALS_UNAVAILABLE; #2 (fromEnvProvider): ERR_CREDENTIALS_UNAVAILABLE; #3: ProviderError. Each strategy's own error is in `cause.errors`.",
       );
     } finally {
       process.env = saved;
     }
+  });
+
+  it("never copies a skipped strategy's message; its error stays available as cause", async () => {
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYSECRET';
+    const leaky = Object.assign(new Error(`profile dev has aws_secret_access_key=${secret}`), {
+      name: 'CredentialsProviderError',
+      tryNextLink: true,
+    });
+    const ours = new CredentialsError('ERR_CREDENTIALS_UNAVAILABLE', `token ${secret}`, {
+      tryNextLink: true,
+    });
+    const error = (await chain(
+      () => Promise.reject(ours),
+      () => Promise.reject(leaky),
+    )().catch((e: unknown) => e)) as CredentialsError;
+    expect(error.message).not.toContain(secret);
+    expect(error.message).toContain('#2: CredentialsProviderError');
+    expect(error.cause).toBeInstanceOf(AggregateError);
+    expect((error.cause as AggregateError).errors).toEqual([ours, leaky]);
   });
 
   it('chains nest: an exhausted inner chain lets the outer one move on', async () => {

@@ -190,23 +190,45 @@ describe('memoize', () => {
     expect(strategy).toHaveBeenCalledTimes(2);
   });
 
-  it('treats already-expired credentials from the strategy as an error, not a loop', async () => {
+  it('uses credentials that arrive looking expired for 5 minutes of device time, then fetches again: never a loop', async () => {
     const clock = manualClock();
     const strategy = jest.fn(() =>
       Promise.resolve({
         accessKeyId: 'A',
         secretAccessKey: 's',
-        expiration: new Date(clock.now() - 1),
+        expiration: new Date(clock.now() - MINUTE),
       }),
     );
     const credentials = memoize(strategy, { now: clock.now });
-    const error: unknown = await credentials().catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(CredentialsError);
-    expect(error).toMatchObject({ code: 'ERR_CREDENTIALS_EXPIRED' });
+    const calls = await Promise.all(Array.from({ length: 50 }, () => credentials()));
+    expect(calls.every((c) => c.accessKeyId === 'A')).toBe(true);
+    clock.advance(5 * MINUTE - 1);
+    await credentials();
     expect(strategy).toHaveBeenCalledTimes(1);
+    clock.advance(1);
+    await credentials();
+    expect(strategy).toHaveBeenCalledTimes(2);
   });
 
-  it('invalidate() during a fetch: the late result is not cached, the next call fetches anew', async () => {
+  it("judges expiry on the clock plus the caller's clockOffsetMs", async () => {
+    const clock = manualClock();
+    const start = clock.now();
+    // Issued by a source whose clock is 65 minutes behind this device's: 60 minutes to live.
+    const strategy = issuer({ now: () => clock.now() - 65 * MINUTE });
+    const credentials = memoize(strategy, { now: clock.now });
+    const offset = -65 * MINUTE;
+    expect((await credentials({ clockOffsetMs: offset })).accessKeyId).toBe('AKID1');
+    clock.set(start + 30 * MINUTE);
+    expect(credentials.peek({ clockOffsetMs: offset })?.accessKeyId).toBe('AKID1');
+    expect((await credentials({ clockOffsetMs: offset })).accessKeyId).toBe('AKID1');
+    expect(strategy).toHaveBeenCalledTimes(1);
+    // 55 minutes after issue on the corrected clock: inside the refresh window.
+    clock.set(start + 55 * MINUTE);
+    expect(credentials.peek({ clockOffsetMs: offset })).toBeUndefined();
+    expect((await credentials({ clockOffsetMs: offset })).accessKeyId).toBe('AKID2');
+  });
+
+  it('invalidate() during a fetch: waiting callers never get the old result, the next fetch serves them', async () => {
     const clock = manualClock();
     let release: () => void = () => undefined;
     const strategy = jest
@@ -224,10 +246,119 @@ describe('memoize', () => {
     const early = credentials();
     credentials.invalidate();
     release();
-    expect((await early).accessKeyId).toBe('OLD');
-    expect((await credentials()).accessKeyId).toBe('NEW');
+    expect((await early).accessKeyId).toBe('NEW');
     expect((await credentials()).accessKeyId).toBe('NEW');
     expect(strategy).toHaveBeenCalledTimes(2);
+  });
+
+  it('invalidate(credentials) drops only those credentials, and leaves a fetch under way alone', async () => {
+    const clock = manualClock();
+    const strategy = issuer(clock);
+    const credentials = memoize(strategy, { now: clock.now });
+    const stale = await credentials();
+    credentials.invalidate(stale);
+    const herd = Array.from({ length: 500 }, () => {
+      credentials.invalidate(stale);
+      return credentials();
+    });
+    const fresh = await Promise.all(herd);
+    credentials.invalidate(stale);
+    expect((await credentials()).accessKeyId).toBe('AKID2');
+    expect(new Set(fresh.map((c) => c.accessKeyId))).toEqual(new Set(['AKID2']));
+    expect(strategy).toHaveBeenCalledTimes(2);
+    // Someone else's credentials leave the cache alone.
+    credentials.invalidate({ accessKeyId: 'AKID2', secretAccessKey: 'secret-2' });
+    expect(credentials.peek()?.accessKeyId).toBe('AKID2');
+  });
+
+  describe('timeouts', () => {
+    it('a call that times out frees the slot: the next call starts a new fetch', async () => {
+      jest.useFakeTimers();
+      try {
+        let calls = 0;
+        const strategy = jest.fn(() => {
+          calls += 1;
+          return calls === 1
+            ? new Promise<Credentials>(() => undefined)
+            : Promise.resolve({ accessKeyId: 'SECOND', secretAccessKey: 's' });
+        });
+        const credentials = memoize(strategy, { timeoutMs: 1000 });
+        const hung = credentials().catch((e: unknown) => e);
+        await jest.advanceTimersByTimeAsync(1000);
+        const error = await hung;
+        expect(error).toBeInstanceOf(CredentialsError);
+        expect(error).toMatchObject({ code: 'ERR_CREDENTIALS_TIMEOUT' });
+        expect((await credentials()).accessKeyId).toBe('SECOND');
+        expect(strategy).toHaveBeenCalledTimes(2);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it("each caller's own timeoutMs wins over the default", async () => {
+      jest.useFakeTimers();
+      try {
+        const credentials = memoize(() => new Promise<Credentials>(() => undefined), {
+          timeoutMs: 60_000,
+        });
+        const short = credentials({ timeoutMs: 10 }).catch((e: unknown) => e);
+        await jest.advanceTimersByTimeAsync(10);
+        expect(await short).toMatchObject({ code: 'ERR_CREDENTIALS_TIMEOUT' });
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it('a late answer from an abandoned fetch fills the cache only while still valid', async () => {
+      const clock = manualClock();
+      const releases: Array<(c: Credentials) => void> = [];
+      const strategy = jest.fn(() => new Promise<Credentials>((resolve) => releases.push(resolve)));
+      const credentials = memoize(strategy, { now: clock.now, timeoutMs: 5 });
+      // The first fetch times out; its late answer is valid and nothing newer exists: kept.
+      await expect(credentials()).rejects.toMatchObject({ code: 'ERR_CREDENTIALS_TIMEOUT' });
+      releases[0]!({
+        accessKeyId: 'LATE',
+        secretAccessKey: 's',
+        expiration: new Date(clock.now() + HOUR),
+      });
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(credentials.peek()?.accessKeyId).toBe('LATE');
+
+      // A second abandoned fetch that answers with expired credentials: not kept.
+      clock.advance(HOUR - MINUTE);
+      const refreshing = credentials({ timeoutMs: 5 });
+      await expect(refreshing).resolves.toMatchObject({ accessKeyId: 'LATE' });
+      clock.advance(2 * MINUTE);
+      releases[1]!({
+        accessKeyId: 'STALE',
+        secretAccessKey: 's',
+        expiration: new Date(clock.now() - 1),
+      });
+      await Promise.resolve();
+      await Promise.resolve();
+      expect(credentials.peek()).toBeUndefined();
+      expect(strategy).toHaveBeenCalledTimes(2);
+    });
+
+    it('a late answer never replaces newer credentials', async () => {
+      const releases: Array<(c: Credentials) => void> = [];
+      const strategy = jest.fn(() => new Promise<Credentials>((resolve) => releases.push(resolve)));
+      const credentials = memoize(strategy, { timeoutMs: 5 });
+      await expect(credentials()).rejects.toMatchObject({ code: 'ERR_CREDENTIALS_TIMEOUT' });
+      const second = credentials();
+      releases[1]!({ accessKeyId: 'NEWER', secretAccessKey: 's' });
+      await second;
+      releases[0]!({ accessKeyId: 'OLDER', secretAccessKey: 's' });
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      expect(credentials.peek()?.accessKeyId).toBe('NEWER');
+    });
+
+    it.each([0, -1, Number.NaN, Infinity, 2 ** 31])('refuses timeoutMs %p', (timeoutMs) => {
+      expect(() =>
+        memoize(() => Promise.resolve({ accessKeyId: 'a', secretAccessKey: 'b' }), { timeoutMs }),
+      ).toThrow(expect.objectContaining({ code: 'ERR_CONFIGURATION' }));
+    });
   });
 
   it.each([

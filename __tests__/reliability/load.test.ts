@@ -107,11 +107,6 @@ describe('faults give the caller a typed error, leave nothing pending, send noth
       () => Promise.resolve({ accessKeyId: 'A' } as Credentials),
       'ERR_INVALID_CREDENTIALS',
     ],
-    [
-      'returns expired credentials',
-      () => Promise.resolve({ accessKeyId: 'A', secretAccessKey: 'S', expiration: new Date(0) }),
-      'ERR_CREDENTIALS_EXPIRED',
-    ],
   ])('a strategy that %s', async (_name, strategy, code) => {
     gateway = await startSigV4Gateway();
     const api = axios.create({ baseURL: gateway.url });
@@ -130,6 +125,32 @@ describe('faults give the caller a typed error, leave nothing pending, send noth
       expect(reason.message.length).toBeGreaterThan(30);
     }
     expect(gateway.requests).toHaveLength(0);
+  });
+
+  it('a strategy that returns expired credentials: AWS judges them, the strategy is not called per request', async () => {
+    const expired = {
+      accessKeyId: 'AKIDOLD',
+      secretAccessKey: 'old-secret',
+      expiration: new Date(0),
+    };
+    gateway = await startSigV4Gateway({ credentials: [expired] });
+    const api = axios.create({ baseURL: gateway.url });
+    const strategy = jest.fn(() => Promise.resolve({ ...expired }));
+    attachApigSigner(api, { credentials: strategy, region: 'us-east-1', hosts: ['127.0.0.1'] });
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => api.get('/x')));
+    for (const result of results) {
+      expect(result.status).toBe('rejected');
+      const reason = (result as PromiseRejectedResult).reason as unknown;
+      expect(axios.isAxiosError(reason) && reason.response?.headers['x-amzn-errortype']).toBe(
+        'ExpiredTokenException',
+      );
+    }
+    // One fetch for the herd, one after AWS refused those credentials; every request was signed.
+    expect(strategy).toHaveBeenCalledTimes(2);
+    expect(gateway.requests).toHaveLength(40);
+    expect(gateway.requests.every((r) => r.verdict.errorType === 'ExpiredTokenException')).toBe(
+      true,
+    );
   });
 
   it('the gateway dropping connections: a network error, and a retry is signed afresh', async () => {

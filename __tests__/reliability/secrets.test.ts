@@ -11,7 +11,7 @@ import {
   fromStatic,
   memoize,
 } from '../../lib';
-import type { Credentials, SigningDebugInfo } from '../../lib';
+import type { Credentials, ApigSignerDebugEvent } from '../../lib';
 import { createMemoryStorage } from '../../lib/cognito';
 import { ALICE, cognitoWorld } from '../helpers/cognito';
 import { showCollector } from '../helpers/shown';
@@ -108,7 +108,7 @@ it('no secret, token, password or JWT in anything apig-signer shows', async () =
       secretAccessKey: identity.secretAccessKey,
       sessionToken: identity.sessionToken!,
     };
-    const debugInfo: SigningDebugInfo[] = [];
+    const debugInfo: ApigSignerDebugEvent[] = [];
     const api = axios.create({ baseURL: `${world.gateway.url}/prod` });
     const signer = attachApigSigner(api, {
       credentials: keys,

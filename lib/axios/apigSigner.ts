@@ -6,13 +6,18 @@ import { isMemoized, memoize } from '../credentials/memoize';
 import type { MemoizedCredentialsProvider } from '../credentials/memoize';
 import { toCredentialsProvider } from '../credentials/resolve';
 import type { Credentials, CredentialsProvider } from '../credentials/types';
-import { ConfigurationError, CredentialsError, SigningError } from '../errors';
-import { createHostMatcher, scopeFromHostname } from '../signing/endpoint';
+import { ConfigurationError, SigningError } from '../errors';
+import { assertScopePart, createHostMatcher, scopeFromHostname } from '../signing/endpoint';
 import { SIGNER_HEADERS, isSendableHeaderValue, isSignedHeader } from '../signing/headers';
 import type { HostPattern } from '../signing/endpoint';
 import { signWireRequest } from '../signing/signer';
-import { encodeRfc3986 } from '../signing/uri';
 import { prepareBody, resolveTarget } from './canonicalize';
+import { redactToken } from './debug';
+import { createDispatchGuard, isDispatchGuard } from './dispatchGuard';
+import { validateOptions } from './options';
+import { hostKey, redirectHook, userRedirectHook } from './redirectGuard';
+import type { RedirectHook } from './redirectGuard';
+import { SignedRecord, setSignedRecord, signedRecordOf } from './signedRecord';
 
 /** Options of {@link apigSigner}. */
 export interface ApigSignerOptions {
@@ -39,9 +44,14 @@ export interface ApigSignerOptions {
   service?: string | undefined;
   /**
    * The hosts requests may be signed for: host names (`api.example.com`, any port), host and
-   * port (`127.0.0.1:8080`), wildcards (`*.example.com`, subdomains only) or RegExps (tested
-   * against `name` or `name:port`). Requests to any other host pass through untouched: no
-   * credentials are looked up and no header is added.
+   * port (`127.0.0.1:8080`; `api.example.com:443` also matches `https://api.example.com`),
+   * wildcards (`*.example.com`, subdomains only) or RegExps, which must end with `$` (tested
+   * against `name` or `name:port` as the URL has it; an unanchored one would also match
+   * `example.com.evil.net`, and is refused). Requests to any other host pass through untouched:
+   * no credentials are looked up and no header is added (the `debug` hook is told), unless the
+   * request asks for a signature with `apigSigner: { sign: true }`, which fails with
+   * `ERR_HOST_NOT_ALLOWED`. AWS endpoint hosts are signed over https only: an `http://` URL of
+   * one fails with `ERR_INSECURE_URL`, since the session token would travel in clear text.
    * @defaultValue the AWS endpoint hosts apig-signer knows: `*.execute-api.{region}.amazonaws.com`,
    * `*.lambda-url.{region}.on.aws`, `*.appsync-api.{region}.amazonaws.com`,
    * `*.{region}.es.amazonaws.com`, `*.{region}.aoss.amazonaws.com` (and `.amazonaws.com.cn`)
@@ -66,21 +76,49 @@ export interface ApigSignerOptions {
   unsignedPayload?: boolean | undefined;
   /**
    * How long to wait for the credentials strategy before the request fails with a
-   * `CredentialsError` (`ERR_CREDENTIALS_TIMEOUT`), in milliseconds.
+   * `CredentialsError` (`ERR_CREDENTIALS_TIMEOUT`), in milliseconds (1 to 2147483647, the
+   * longest a timer holds). A strategy call that times out is abandoned: the next request starts
+   * a new one, so one call that never answers does not block the requests after it.
    * @defaultValue `30000`
    */
   credentialsTimeoutMs?: number | undefined;
   /**
    * Troubleshooting hook, off by default: called for each signed request with the canonical
    * request and string-to-sign, to compare with what AWS says it expected in a
-   * `SignatureDoesNotMatch` answer. The session token is redacted; the secret key never appears.
+   * `SignatureDoesNotMatch` answer, and for each request the signer lets through unsigned, with
+   * the reason. The session token is redacted; the secret key never appears.
    * @defaultValue none
    */
-  debug?: ((info: SigningDebugInfo) => void) | undefined;
+  debug?: ((info: ApigSignerDebugEvent) => void) | undefined;
+}
+
+/** What the {@link ApigSignerOptions.debug} hook receives: a signed or a skipped request. */
+export type ApigSignerDebugEvent = SigningDebugInfo | SkippedRequestInfo;
+
+/** Why a request went out unsigned: see {@link SkippedRequestInfo}. */
+export type SkipReason = 'sign-false' | 'not-http' | 'host-not-allowed';
+
+/** What the {@link ApigSignerOptions.debug} hook receives for a request it lets through unsigned. */
+export interface SkippedRequestInfo {
+  /** Tells this event from a signed one. */
+  event: 'skipped';
+  /** The upper-case method. */
+  method: string;
+  /** The URL without its query, as far as it could be resolved. */
+  url: string;
+  /**
+   * `sign-false`: the request said `apigSigner: { sign: false }`; `not-http`: the URL is
+   * neither http nor https; `host-not-allowed`: the host is outside `hosts`.
+   */
+  reason: SkipReason;
+  /** The reason in words, with what to change if the request should have been signed. */
+  message: string;
 }
 
 /** What the {@link ApigSignerOptions.debug} hook receives for each signed request. */
 export interface SigningDebugInfo {
+  /** Tells this event from a skipped one. */
+  event: 'signed';
   /** The upper-case method. */
   method: string;
   /** The URL as sent, without its query (the canonical request shows the query). */
@@ -108,8 +146,9 @@ export interface SigningDebugInfo {
  */
 export interface ApigSignerRequestOptions {
   /**
-   * `false` sends this request without a signature. It cannot sign a host outside `hosts`.
-   * @defaultValue `true`
+   * `false` sends this request without a signature. `true` insists on one: a host outside
+   * `hosts` then fails with `ERR_HOST_NOT_ALLOWED` instead of going out unsigned.
+   * @defaultValue sign when the host is in `hosts`
    */
   sign?: boolean | undefined;
   /**
@@ -136,57 +175,10 @@ export type ApigSignerInterceptor = (
   config: InternalAxiosRequestConfig,
 ) => Promise<InternalAxiosRequestConfig>;
 
-const MAX_EXPIRES_IN = 604_800;
 const DEFAULT_EXPIRES_IN = 300;
 const DEFAULT_CREDENTIALS_TIMEOUT_MS = 30_000;
-const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' };
 
 const METHODS_WITH_DEFAULT_CONTENT_TYPE = new Set(['post', 'put', 'patch']);
-
-function assertOptionalString(value: unknown, name: string): void {
-  if (value !== undefined && (typeof value !== 'string' || value.trim() === '')) {
-    throw new ConfigurationError('ERR_CONFIGURATION', `${name} must be a non-empty string.`);
-  }
-}
-
-function validateOptions(options: ApigSignerOptions): void {
-  if (typeof options !== 'object' || options === null) {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      'apigSigner(options): options must be an object.',
-    );
-  }
-  assertOptionalString(options.region, 'region');
-  assertOptionalString(options.service, 'service');
-  for (const name of ['signQuery', 'unsignedPayload'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
-      throw new ConfigurationError('ERR_CONFIGURATION', `${name} must be true or false.`);
-    }
-  }
-  const { credentialsTimeoutMs } = options;
-  if (
-    credentialsTimeoutMs !== undefined &&
-    !(Number.isFinite(credentialsTimeoutMs) && credentialsTimeoutMs > 0)
-  ) {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      'credentialsTimeoutMs must be a positive number of milliseconds.',
-    );
-  }
-  if (options.debug !== undefined && typeof options.debug !== 'function') {
-    throw new ConfigurationError('ERR_CONFIGURATION', 'debug must be a function.');
-  }
-  const { expiresIn } = options;
-  if (
-    expiresIn !== undefined &&
-    !(Number.isInteger(expiresIn) && expiresIn >= 1 && expiresIn <= MAX_EXPIRES_IN)
-  ) {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      `expiresIn must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN} (one week).`,
-    );
-  }
-}
 
 /**
  * The headers to sign, from axios's flattened headers as they will be sent: lower-case names
@@ -275,77 +267,34 @@ export interface SignerState {
   credentials: MemoizedCredentialsProvider;
 }
 
-/** Resolves credentials, failing after `timeoutMs` so a hung strategy cannot hang a request. */
-async function credentialsWithin(
-  provider: CredentialsProvider,
-  timeoutMs: number,
-): Promise<Credentials> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      reject(
-        new CredentialsError(
-          'ERR_CREDENTIALS_TIMEOUT',
-          `The credentials strategy did not answer within ${timeoutMs} ms; the request was not sent. Check the strategy's network access, or raise \`credentialsTimeoutMs\`.`,
-        ),
-      );
-    }, timeoutMs);
-  });
+/** What the signer remembers of one origin: apps call few, so not worked out per request. */
+interface HostInfo {
+  origin: string;
+  allowed: boolean;
+  /** An AWS endpoint host over plain http: refused, never signed. */
+  insecure: boolean;
+  scope: ReturnType<typeof scopeFromHostname>;
+  redirectKey: string;
+  /** The redirect hook for configs without a `beforeRedirect` of their own. */
+  redirectHook: RedirectHook;
+}
+
+/** The URL of a request without its query, as far as it can be resolved, for the debug hook. */
+function describeUrl(config: InternalAxiosRequestConfig): string {
   try {
-    return await Promise.race([provider(), timeout]);
-  } finally {
-    clearTimeout(timer);
+    const { url, path } = resolveTarget(config);
+    return `${url.protocol}//${url.host}${path}`;
+  } catch {
+    return (config.url ?? '').split('?')[0] ?? '';
   }
 }
 
-/** The signer's own redirect hook: see `protectRedirects`. */
-type RedirectHook = ((...args: unknown[]) => void) & { userHook: unknown };
-
-const hostKey = (protocol: string, hostname: string, port: string): string =>
-  `${hostname.replace(/^\[|\]$/g, '').toLowerCase()}:${port || (DEFAULT_PORTS[protocol] ?? '')}`;
-
-/**
- * axios's Node redirect follower strips `Authorization` (and cookies) when a redirect leaves the
- * host, but not `X-Amz-Security-Token`: a redirect must never hand a session token to another
- * host. The hook strips the signer's headers from a redirect away from `signedFor` (a `hostKey`),
- * then calls the caller's own `beforeRedirect`, if any.
- */
-function redirectHook(signedFor: string, userHook: unknown): RedirectHook {
-  const hook = (...args: unknown[]) => {
-    const options = args[0] as {
-      protocol?: string;
-      hostname?: string;
-      port?: string | number;
-      headers?: Record<string, unknown>;
-    };
-    const target = hostKey(
-      options.protocol ?? '',
-      options.hostname ?? '',
-      String(options.port ?? ''),
-    );
-    if (target !== signedFor && options.headers !== undefined) {
-      for (const name of Object.keys(options.headers)) {
-        // The redirect's own header bag, handed to us to edit.
-        // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
-        if (SIGNER_HEADERS.includes(name.toLowerCase())) delete options.headers[name];
-      }
-    }
-    if (typeof userHook === 'function') (userHook as (...a: unknown[]) => void)(...args);
-  };
-  return Object.assign(hook, { userHook });
-}
-
-/** The caller's own `beforeRedirect`, however often the config has been signed. */
-function userRedirectHook(config: InternalAxiosRequestConfig): unknown {
-  const existing = config.beforeRedirect as Partial<RedirectHook> | undefined;
-  return existing !== undefined && 'userHook' in existing ? existing.userHook : existing;
-}
-
-/** Replaces every occurrence of the session token (raw and URI-encoded) for the debug hook. */
-function redact(text: string, token: string | undefined): string {
-  if (!token) return text;
-  return text.split(token).join('<redacted>').split(encodeRfc3986(token)).join('<redacted>');
-}
+const SKIP_MESSAGES: Readonly<Record<SkipReason, string>> = {
+  'sign-false': 'the request set `apigSigner: { sign: false }`.',
+  'not-http': 'the URL is neither http nor https.',
+  'host-not-allowed':
+    'the host is not in `hosts` (by default only AWS endpoint host names are signed): add it to `hosts` in apigSigner() options.',
+};
 
 /** Builds one signer: the request interceptor and the state its response side can adjust. */
 export function createSigner(options: ApigSignerOptions = {}): {
@@ -360,26 +309,19 @@ export function createSigner(options: ApigSignerOptions = {}): {
     ),
   };
   const hostMatches = createHostMatcher(options.hosts);
-  // Apps call few origins: remember each one's verdict, scope and redirect hook, not per request.
-  const hosts = new Map<
-    string,
-    {
-      allowed: boolean;
-      scope: ReturnType<typeof scopeFromHostname>;
-      redirectKey: string;
-      /** The redirect hook for configs without a `beforeRedirect` of their own. */
-      redirectHook: RedirectHook;
-    }
-  >();
-  const hostInfo = (url: URL) => {
+  const hosts = new Map<string, HostInfo>();
+  const hostInfo = (url: URL): HostInfo => {
     const origin = `${url.protocol}//${url.host}`;
     let info = hosts.get(origin);
     if (info === undefined) {
       if (hosts.size >= 256) hosts.clear();
       const redirectKey = hostKey(url.protocol, url.hostname, url.port);
+      const scope = scopeFromHostname(url.hostname);
       info = {
-        allowed: hostMatches(url.hostname, url.host),
-        scope: scopeFromHostname(url.hostname),
+        origin,
+        allowed: hostMatches(url.hostname, url.host, url.protocol),
+        insecure: url.protocol === 'http:' && scope !== undefined,
+        scope,
         redirectKey,
         redirectHook: redirectHook(redirectKey, undefined),
       };
@@ -393,33 +335,57 @@ export function createSigner(options: ApigSignerOptions = {}): {
   const credentialsTimeoutMs = options.credentialsTimeoutMs ?? DEFAULT_CREDENTIALS_TIMEOUT_MS;
   const { debug } = options;
 
+  const skip = (
+    config: InternalAxiosRequestConfig,
+    reason: SkipReason,
+  ): InternalAxiosRequestConfig => {
+    debug?.({
+      event: 'skipped',
+      method: (config.method ?? 'get').toUpperCase(),
+      url: describeUrl(config),
+      reason,
+      message: `Not signed: ${SKIP_MESSAGES[reason]}`,
+    });
+    return config;
+  };
+
   const interceptor: ApigSignerInterceptor = async function apigSignerInterceptor(config) {
     const perRequest = config.apigSigner;
-    if (perRequest?.sign === false) return config;
+    if (perRequest?.sign === false) return skip(config, 'sign-false');
 
     const target = resolveTarget(config);
     const { url } = target;
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return config;
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return skip(config, 'not-http');
     const host = hostInfo(url);
-    if (!host.allowed) return config;
-
+    if (!host.allowed) {
+      if (perRequest?.sign !== true) return skip(config, 'host-not-allowed');
+      throw new ConfigurationError(
+        'ERR_HOST_NOT_ALLOWED',
+        `The request to ${url.host} asks to be signed (\`apigSigner: { sign: true }\`), but ${url.host} is not in \`hosts\`: add it to \`hosts\` in apigSigner() options. Nothing was sent.`,
+      );
+    }
+    if (host.insecure) {
+      throw new SigningError(
+        'ERR_INSECURE_URL',
+        `Refusing to sign http://${url.host}: AWS endpoints are served over https, and over http the signature and session token would travel in clear text. Use https://. Nothing was sent.`,
+      );
+    }
     if (config.auth || url.username || url.password) {
       throw new SigningError(
         'ERR_BASIC_AUTH',
         `The request to ${url.host} sets HTTP Basic auth (\`auth\` or credentials in the URL), which would replace the SigV4 signature: remove it, or turn signing off for this request with \`apigSigner: { sign: false }\`.`,
       );
     }
-    assertOptionalString(perRequest?.region, 'apigSigner.region');
-    assertOptionalString(perRequest?.service, 'apigSigner.service');
-    const hostScope = host.scope;
-    const region = perRequest?.region ?? options.region ?? hostScope?.region;
+    assertScopePart(perRequest?.region, 'region', 'apigSigner.region');
+    assertScopePart(perRequest?.service, 'service', 'apigSigner.service');
+    const region = perRequest?.region ?? options.region ?? host.scope?.region;
     if (region === undefined) {
       throw new ConfigurationError(
         'ERR_NO_REGION',
         `No region for host ${url.host}: its region cannot be read off the name. Set \`region\` in apigSigner() options (or per request under \`apigSigner\`).`,
       );
     }
-    const service = perRequest?.service ?? options.service ?? hostScope?.service ?? 'execute-api';
+    const service = perRequest?.service ?? options.service ?? host.scope?.service ?? 'execute-api';
 
     const headers = AxiosHeaders.from(config.headers);
     config.headers = headers;
@@ -446,9 +412,9 @@ export function createSigner(options: ApigSignerOptions = {}): {
     // A Host header set by the caller (Node only) is what goes on the wire, so it is what is signed.
     const hostHeader = hostSet ?? url.host;
 
-    const credentials =
-      state.credentials.peek() ??
-      (await credentialsWithin(state.credentials, credentialsTimeoutMs));
+    // Expiry is judged on the clock AWS keeps, as far as its answers have taught us.
+    const request = { clockOffsetMs: state.clockOffsetMs, timeoutMs: credentialsTimeoutMs };
+    const credentials = state.credentials.peek(request) ?? (await state.credentials(request));
     const signingDate = new Date(Date.now() + state.clockOffsetMs);
     const signed = await signWireRequest(
       {
@@ -467,19 +433,21 @@ export function createSigner(options: ApigSignerOptions = {}): {
         : ({ canonicalRequest, stringToSign }) => {
             const token = credentials.sessionToken;
             debug({
+              event: 'signed',
               method: method.toUpperCase(),
-              url: redact(`${url.protocol}//${url.host}${target.path}`, token),
+              url: redactToken(`${url.protocol}//${url.host}${target.path}`, token),
               region,
               service,
               signingDate,
-              canonicalRequest: redact(canonicalRequest, token),
+              canonicalRequest: redactToken(canonicalRequest, token),
               stringToSign,
             });
           },
     );
 
     for (const [name, value] of Object.entries(signed.headers)) headers.set(name, value);
-    config.url = `${url.protocol}//${url.host}${target.path}${signed.search ? `?${signed.search}` : ''}`;
+    const signedUrl = `${host.origin}${target.path}${signed.search ? `?${signed.search}` : ''}`;
+    config.url = signedUrl;
     config.params = undefined;
     config.allowAbsoluteUrls = true;
     config.data = body.send;
@@ -488,7 +456,17 @@ export function createSigner(options: ApigSignerOptions = {}): {
     config.beforeRedirect = (
       userHook === undefined ? host.redirectHook : redirectHook(host.redirectKey, userHook)
     ) as NonNullable<InternalAxiosRequestConfig['beforeRedirect']>;
+    // The adapter the caller named, however often this config has been signed.
+    const adapter = isDispatchGuard(config.adapter)
+      ? signedRecordOf(config)?.adapter
+      : config.adapter;
+    setSignedRecord(
+      config,
+      new SignedRecord(state, signedUrl, host.origin, credentials, !body.stream, adapter),
+    );
+    config.adapter = guard;
     return config;
   };
+  const guard = createDispatchGuard(state, interceptor);
   return { interceptor, state };
 }

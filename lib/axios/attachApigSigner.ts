@@ -3,6 +3,7 @@ import type { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConf
 import { createSigner } from './apigSigner';
 import type { ApigSignerOptions } from './apigSigner';
 import { diagnose } from './recovery';
+import { signedRecordOf } from './signedRecord';
 
 /** What {@link attachApigSigner} installed; `eject()` removes it. */
 export interface AttachedApigSigner {
@@ -21,12 +22,11 @@ function isAxiosError(error: unknown): error is AxiosError {
   return (error as { isAxiosError?: unknown } | null)?.isAxiosError === true;
 }
 
-function wasSigned(config: InternalAxiosRequestConfig): boolean {
-  const authorization = config.headers.get?.('Authorization');
-  return (
-    (typeof authorization === 'string' && authorization.startsWith('AWS4-HMAC-SHA256 ')) ||
-    /[?&]X-Amz-Signature=/.test(config.url ?? '')
-  );
+/** Says on the original error why it was not retried, keeping everything else of it. */
+function notReplayable(error: AxiosError, why: string): AxiosError {
+  error.code = 'ERR_BODY_NOT_REPLAYABLE';
+  error.message = `${error.message} (apig-signer: AWS answered ${why}, which a new signature would fix, but the request body is a stream that cannot be sent twice, so it was not retried. Send the request again with a new stream, or send a Buffer, string or Blob.)`;
+  return error;
 }
 
 /**
@@ -34,14 +34,29 @@ function wasSigned(config: InternalAxiosRequestConfig): boolean {
  * `apigSigner`, and a response interceptor that re-signs and re-sends a request once when AWS
  * answers 403 because
  *
- * - the device clock is wrong (`Signature expired` / `Signature not yet current`): the offset is
- *   learnt from the server time in the message, or the `Date` header, and kept for this signer,
- *   so later requests are right the first time;
- * - the credentials expired (`ExpiredTokenException`): the cached credentials are dropped and
- *   fresh ones fetched.
+ * - the device clock is wrong (`InvalidSignatureException` "Signature expired" / "Signature not
+ *   yet current"): the offset is learnt from the server time in the message, or the `Date`
+ *   header, and kept for this signer, so later requests are right the first time, and
+ *   credentials' expiry is judged on the corrected clock;
+ * - the credentials expired (`ExpiredTokenException`): the credentials that signed the request
+ *   are dropped, unless a newer set is already cached, and fresh ones fetched. Any number of
+ *   requests refused for the same credentials share one new fetch.
  *
- * A request is recovered at most once; any other answer, and a failed recovery, reaches the
- * caller as the original error.
+ * What recovery never does:
+ * - act on an answer that is not AWS's own: it requires AWS's error type, in the
+ *   `x-amzn-ErrorType` header or the `__type` of an AWS JSON error, so an application's 403
+ *   with similar words is never retried and never moves the clock (in browsers the API's CORS
+ *   must expose `x-amzn-ErrorType`, or recovery cannot see it);
+ * - send a body twice that cannot be replayed: a stream body (`unsignedPayload`) is not
+ *   retried, and the original error reaches the caller with the code `ERR_BODY_NOT_REPLAYABLE`;
+ * - retry more than once, or retry a request another signer signed.
+ *
+ * Any other answer, and a failed recovery, reaches the caller as the original error.
+ *
+ * The request interceptor also guards dispatch: interceptors already on the instance run after
+ * the signer (axios runs request interceptors last-registered-first), so a signed request whose
+ * URL one of them changed fails with `ERR_REQUEST_CHANGED` instead of carrying its signature
+ * elsewhere.
  *
  * @param instance - the axios instance.
  * @param options - the options of `apigSigner`.
@@ -70,11 +85,20 @@ export function attachApigSigner(
   async function recover(error: unknown): Promise<AxiosResponse> {
     if (!isAxiosError(error) || error.config === undefined) throw error;
     const config = error.config as RecoverableConfig;
-    if (config[RECOVERED] === true || !wasSigned(config)) throw error;
+    const record = signedRecordOf(config);
+    if (config[RECOVERED] === true || record?.signer !== state) throw error;
     const diagnosis = diagnose(error);
     if (diagnosis === undefined) throw error;
+    if (!record.replayable) {
+      throw notReplayable(
+        error,
+        diagnosis.kind === 'clock-skew'
+          ? 'that the device clock is off'
+          : 'that the credentials expired',
+      );
+    }
     if (diagnosis.kind === 'clock-skew') state.clockOffsetMs = diagnosis.serverTime - Date.now();
-    else state.credentials.invalidate();
+    else if (record.credentials !== undefined) state.credentials.invalidate(record.credentials);
     try {
       return await instance.request({ ...config, [RECOVERED]: true } as RecoverableConfig);
     } catch {

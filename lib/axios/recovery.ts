@@ -4,37 +4,58 @@ import type { AxiosError, AxiosResponse } from 'axios';
 export type Diagnosis =
   { kind: 'clock-skew'; serverTime: number } | { kind: 'expired-credentials' } | undefined;
 
+/** AWS's own names for an expired session token. */
+const EXPIRED_TOKEN_TYPES: ReadonlySet<string> = new Set(['ExpiredTokenException', 'ExpiredToken']);
+/** AWS's own names for a request signed outside the time window, whatever the message. */
+const TIME_WINDOW_TYPES: ReadonlySet<string> = new Set(['RequestTimeTooSkewed', 'RequestExpired']);
+/**
+ * `InvalidSignatureException` also covers a wrong key or a wrong signature: only these messages
+ * say the time was the problem.
+ */
+const TIME_WINDOW_MESSAGE = /^(?:Signature expired|Signature not yet current)\b/;
 /** AWS states its own time in clock-skew answers: "… (20260101T001000Z - 5 min.)". */
 const SERVER_TIME_IN_MESSAGE =
   /\((\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\s*[-+]\s*\d+\s*min\.?\)/;
-const CLOCK_SKEW =
-  /Signature expired|Signature not yet current|Request is not yet valid|time.*skew/i;
-const EXPIRED_TOKEN = /security token included in the request is expired|token has expired/i;
 
-/** The message of an AWS error answer, whatever the response type. */
-function messageOf(response: AxiosResponse): string {
+/** The body of an error answer as a JSON object, whatever the response type. */
+function jsonOf(response: AxiosResponse): Record<string, unknown> | undefined {
   let data: unknown = response.data;
-  if (data instanceof ArrayBuffer) data = new TextDecoder().decode(data);
-  else if (ArrayBuffer.isView(data)) data = new TextDecoder().decode(data);
+  if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) {
+    data = new TextDecoder().decode(data);
+  }
   if (typeof data === 'string') {
     try {
       data = JSON.parse(data) as unknown;
     } catch {
-      return data as string;
+      return undefined;
     }
   }
-  if (typeof data === 'object' && data !== null) {
-    const { message, Message } = data as { message?: unknown; Message?: unknown };
-    if (typeof message === 'string') return message;
-    if (typeof Message === 'string') return Message;
-  }
-  return '';
+  return typeof data === 'object' && data !== null && !Array.isArray(data)
+    ? (data as Record<string, unknown>)
+    : undefined;
 }
 
 function headerOf(response: AxiosResponse, name: string): string | undefined {
   const headers = response.headers as Record<string, unknown> & { get?: (n: string) => unknown };
   const value = typeof headers.get === 'function' ? headers.get(name) : headers[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/**
+ * AWS's error type: the `x-amzn-ErrorType` header, else the `__type` of an AWS JSON error. Both
+ * may carry a suffix after `:` (`ExpiredTokenException:http://internal.amazon.com/…`), and
+ * `__type` a namespace before `#` (`com.amazonaws.coral#ExpiredTokenException`).
+ */
+function errorTypeOf(response: AxiosResponse, body: Record<string, unknown> | undefined) {
+  const raw = headerOf(response, 'x-amzn-errortype') ?? body?.['__type'];
+  if (typeof raw !== 'string') return undefined;
+  const type = raw.split(':')[0] ?? '';
+  return type.slice(type.lastIndexOf('#') + 1);
+}
+
+function messageOf(body: Record<string, unknown> | undefined): string {
+  const message = body?.['message'] ?? body?.['Message'];
+  return typeof message === 'string' ? message : '';
 }
 
 function serverTimeOf(response: AxiosResponse, message: string): number | undefined {
@@ -49,18 +70,26 @@ function serverTimeOf(response: AxiosResponse, message: string): number | undefi
   return Number.isNaN(parsed) ? undefined : parsed;
 }
 
-/** Reads a 403 from AWS: a wrong device clock, or expired credentials; anything else is final. */
+/**
+ * Reads a 403 from AWS: a wrong device clock, or expired credentials. Only AWS's own error type
+ * counts (the `x-amzn-ErrorType` header or an AWS JSON `__type`), never the words of a message
+ * alone: an application's 403 that says "token has expired" is the application's answer, and
+ * is never acted on. Anything else is final.
+ */
 export function diagnose(error: AxiosError): Diagnosis {
   const { response } = error;
   if (response === undefined || response.status !== 403) return undefined;
-  const type = (headerOf(response, 'x-amzn-errortype') ?? '').split(':')[0] ?? '';
-  const message = messageOf(response);
-  if (CLOCK_SKEW.test(message)) {
+  const body = jsonOf(response);
+  const type = errorTypeOf(response, body);
+  if (type === undefined) return undefined;
+  if (EXPIRED_TOKEN_TYPES.has(type)) return { kind: 'expired-credentials' };
+  const message = messageOf(body);
+  if (
+    TIME_WINDOW_TYPES.has(type) ||
+    (type === 'InvalidSignatureException' && TIME_WINDOW_MESSAGE.test(message))
+  ) {
     const serverTime = serverTimeOf(response, message);
     return serverTime === undefined ? undefined : { kind: 'clock-skew', serverTime };
-  }
-  if (type === 'ExpiredTokenException' || EXPIRED_TOKEN.test(message)) {
-    return { kind: 'expired-credentials' };
   }
   return undefined;
 }

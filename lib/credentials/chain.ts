@@ -1,12 +1,20 @@
 import { ConfigurationError, CredentialsError } from '../errors';
 import type { Credentials, CredentialsProvider } from './types';
 
-/** Why a link said it had nothing to offer: our own messages as they are, others by name. */
-function describeSkip(error: unknown, index: number): string {
-  if (error instanceof CredentialsError) return error.message;
-  const name = error instanceof Error ? error.name : typeof error;
-  const message = error instanceof Error ? error.message : '';
-  return `strategy #${index + 1}: ${name}${message ? `: ${message}` : ''}`;
+/**
+ * Names a link that had nothing to offer by its place, its function name and its error code (or
+ * class): never its message, which a third-party strategy may fill with what it was given.
+ */
+function describeSkip(error: unknown, strategy: CredentialsProvider, index: number): string {
+  const name = strategy.name ? ` (${strategy.name})` : '';
+  const code = (error as { code?: unknown } | null)?.code;
+  const kind =
+    typeof code === 'string' && /^[A-Za-z0-9_.-]{1,64}$/.test(code)
+      ? code
+      : error instanceof Error
+        ? error.name
+        : typeof error;
+  return `#${index + 1}${name}: ${kind}`;
 }
 
 /**
@@ -20,8 +28,11 @@ function describeSkip(error: unknown, index: number): string {
  * @param strategies - the strategies, tried first to last.
  * @returns a {@link CredentialsProvider}.
  * @throws {@link ConfigurationError} at once when given no strategy or a non-function. When
- * called, the first error without `tryNextLink`, or a {@link CredentialsError}
- * (`ERR_CREDENTIALS_UNAVAILABLE`) that lists what was tried when every strategy passed.
+ * called, the first error without `tryNextLink`, as the strategy threw it, or a
+ * {@link CredentialsError} (`ERR_CREDENTIALS_UNAVAILABLE`) when every strategy passed. Its
+ * message names each strategy (place and function name) and its error code, never the
+ * strategies' own messages, which may quote secrets; its `cause` is an `AggregateError` whose
+ * `errors` are the strategies' errors as they threw them.
  *
  * @example
  * ```ts
@@ -45,18 +56,23 @@ export function chain(...strategies: CredentialsProvider[]): CredentialsProvider
   });
   return async function chainProvider(): Promise<Credentials> {
     const skipped: string[] = [];
+    const errors: unknown[] = [];
     for (const [index, strategy] of strategies.entries()) {
       try {
         return await strategy();
       } catch (error) {
         if ((error as { tryNextLink?: unknown } | null)?.tryNextLink !== true) throw error;
-        skipped.push(describeSkip(error, index));
+        skipped.push(describeSkip(error, strategy, index));
+        errors.push(error);
       }
     }
     throw new CredentialsError(
       'ERR_CREDENTIALS_UNAVAILABLE',
-      `No strategy in the chain could provide credentials. Tried: ${skipped.join('; ')}`,
-      { tryNextLink: true },
+      `No strategy in the chain could provide credentials. Tried: ${skipped.join('; ')}. Each strategy's own error is in \`cause.errors\`.`,
+      {
+        tryNextLink: true,
+        cause: new AggregateError(errors, 'The errors of the strategies in the chain, in order.'),
+      },
     );
   };
 }

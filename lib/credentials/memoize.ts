@@ -1,6 +1,7 @@
-import { ConfigurationError } from '../errors';
+import { ConfigurationError, CredentialsError } from '../errors';
 import { resolveCredentials } from './resolve';
 import type { Credentials, CredentialsProvider } from './types';
+import { assertTimeoutMs } from './timeout';
 
 /** Options of {@link memoize}. */
 export interface MemoizeOptions {
@@ -12,27 +13,67 @@ export interface MemoizeOptions {
    */
   refreshWindowMs?: number | undefined;
   /**
+   * How long a caller waits for the strategy before it fails with `ERR_CREDENTIALS_TIMEOUT`, in
+   * milliseconds (1 to 2147483647). A fetch that times out is abandoned: the next call starts a
+   * new one. A call may pass its own `timeoutMs` (see {@link CredentialsRequest}).
+   * @defaultValue `30000`
+   */
+  timeoutMs?: number | undefined;
+  /**
    * The clock, in milliseconds since the epoch; inject one in tests.
    * @defaultValue `Date.now`
    */
   now?: (() => number) | undefined;
 }
 
+/** What a caller of a memoised strategy may ask for on one call. */
+export interface CredentialsRequest {
+  /**
+   * Give up waiting after this many milliseconds (1 to 2147483647).
+   * @defaultValue the `timeoutMs` given to {@link memoize}
+   */
+  timeoutMs?: number | undefined;
+  /**
+   * The correction to add to the clock before deciding whether credentials have expired, in
+   * milliseconds: the offset between this device and AWS, as `attachApigSigner` learns it.
+   * @defaultValue `0`
+   */
+  clockOffsetMs?: number | undefined;
+}
+
 /** A memoised strategy: a {@link CredentialsProvider} with a cache that can be dropped. */
 export interface MemoizedCredentialsProvider extends CredentialsProvider {
+  /** Resolves to the cached credentials, or fetches them (once for all concurrent callers). */
+  (request?: CredentialsRequest): Promise<Credentials>;
   /**
    * The cached credentials if they need no refresh yet, without a promise; otherwise
    * `undefined` (call the provider). Lets a signer skip a round trip through the event loop.
    */
-  peek(): Credentials | undefined;
+  peek(request?: Pick<CredentialsRequest, 'clockOffsetMs'>): Credentials | undefined;
   /**
-   * Drops the cached credentials (and forgets a fetch under way): the next call fetches anew.
-   * Used on sign-out and when AWS says the token has expired.
+   * Drops cached credentials: the next call fetches anew.
+   *
+   * - `invalidate()` drops whatever is cached and every fetch under way; callers waiting on such
+   *   a fetch are moved to a new one and never receive its result. Used on sign-out.
+   * - `invalidate(credentials)` drops the cache only if it still holds exactly those
+   *   credentials, and leaves a fetch under way alone: what a caller does when AWS refused the
+   *   credentials it signed with. Any number of such calls for the same credentials lead to one
+   *   new fetch.
    */
-  invalidate(): void;
+  invalidate(credentials?: Credentials): void;
 }
 
 const DEFAULT_REFRESH_WINDOW_MS = 300_000;
+const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * How long credentials that arrive already expired by the device clock are used, measured on
+ * that clock: the clock may be wrong (AWS's answer corrects it), and fetching again at once would
+ * return the same credentials. Long enough not to refetch per request, short enough to pick up
+ * a source that really returned stale keys.
+ */
+const ARRIVAL_GRACE_MS = 300_000;
+/** A caller is moved to a new fetch at most this often when invalidate() keeps being called. */
+const MAX_FETCHES_PER_CALL = 3;
 
 const memoized = new WeakSet<CredentialsProvider>();
 
@@ -43,30 +84,68 @@ export function isMemoized(strategy: CredentialsProvider): strategy is MemoizedC
 
 interface CacheEntry {
   credentials: Credentials;
-  /** From this instant the next call refreshes. */
+  /** From this instant (corrected clock) the next call refreshes. */
   refreshAt: number;
-  /** From this instant the credentials are never returned. */
+  /** From this instant (corrected clock) the credentials are never returned… */
   expiresAt: number;
+  /** …unless they arrived looking expired and this instant (device clock) is still ahead. */
+  graceUntil: number;
+  /** Which fetch produced them: a late answer never replaces a newer one. */
+  fetch: number;
+}
+
+interface Fetch {
+  promise: Promise<Credentials>;
+  id: number;
+  generation: number;
+  /** A caller gave up on it: its answer, if any, is late. */
+  abandoned: boolean;
+}
+
+function timeoutError(timeoutMs: number): CredentialsError {
+  return new CredentialsError(
+    'ERR_CREDENTIALS_TIMEOUT',
+    `The credentials strategy did not answer within ${timeoutMs} ms; the request was not sent. Check the strategy's network access, or raise \`credentialsTimeoutMs\`.`,
+  );
+}
+
+function invalidatedError(): CredentialsError {
+  return new CredentialsError(
+    'ERR_CREDENTIALS',
+    `The cached credentials were dropped ${MAX_FETCHES_PER_CALL} times while this request waited for new ones; the request was not sent. Retry it.`,
+  );
 }
 
 /**
  * Wraps a strategy so credentials are fetched once, shared by concurrent callers, and refreshed
  * before they expire. `apigSigner` applies it to any strategy it is given.
  *
+ * What it does:
  * - Credentials without `expiration` are kept until {@link MemoizedCredentialsProvider.invalidate}.
  * - Inside the refresh window the next call fetches new credentials; if that fails, callers keep
- *   getting the still-valid ones and the call after retries. Credentials past `expiration` are
- *   never returned: then the error reaches the caller.
+ *   getting the still-valid ones and the call after retries.
  * - Any number of callers during a fetch share that one fetch. Failures are not cached.
- * - A strategy that returns already-expired credentials is an error
- *   (`ERR_CREDENTIALS_EXPIRED`), not a loop.
+ * - A caller waits at most `timeoutMs`; then the fetch is abandoned, so the next call starts a
+ *   new one. If the abandoned fetch answers later, its credentials fill the cache only if they
+ *   are still valid and nothing newer arrived or was invalidated meanwhile.
+ * - Expiry is judged on the clock plus the caller's `clockOffsetMs` (the correction
+ *   `attachApigSigner` learns from AWS).
+ * - Fresh credentials that already look expired (a device clock far ahead) are used for up to
+ *   5 minutes of device time rather than thrown away unseen: AWS judges them, and its answer
+ *   corrects the clock. They are fetched again after that, never per request.
+ *
+ * What it never does:
+ * - return credentials past their expiration (outside that arrival grace);
+ * - wait on a fetch that timed out, or hand out a fetch started before `invalidate()`;
+ * - call the strategy again for every caller that reports the same refused credentials.
  *
  * @param strategy - the strategy to memoise.
- * @param options - the refresh window and the clock.
- * @returns the memoised strategy, with `invalidate()`.
+ * @param options - the refresh window, the timeout and the clock.
+ * @returns the memoised strategy, with `peek()` and `invalidate()`.
  * @throws {@link ConfigurationError} at once for a strategy that is not a function or malformed
- * options; when called, what the strategy threw (wrapped in a {@link CredentialsError} unless it
- * is already an `ApigSignerError`).
+ * options; when called, {@link CredentialsError} `ERR_CREDENTIALS_TIMEOUT` after the timeout, or
+ * what the strategy threw (wrapped in a {@link CredentialsError} unless it is already an
+ * `ApigSignerError`).
  *
  * @example
  * ```ts
@@ -96,6 +175,8 @@ export function memoize(
       'memoize(): refreshWindowMs must be a number of milliseconds, 0 or more.',
     );
   }
+  const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  assertTimeoutMs(defaultTimeoutMs, 'memoize(): timeoutMs');
   const now = options.now ?? Date.now;
   if (typeof now !== 'function') {
     throw new ConfigurationError(
@@ -105,52 +186,120 @@ export function memoize(
   }
 
   let cached: CacheEntry | undefined;
-  let inFlight: Promise<Credentials> | undefined;
+  let inFlight: Fetch | undefined;
+  /** Bumped by a full invalidate(): fetches started before it are disowned. */
   let generation = 0;
+  let fetches = 0;
 
-  function entryFor(credentials: Credentials, fetchedAt: number): CacheEntry {
+  function entryFor(credentials: Credentials, id: number, offset: number): CacheEntry {
+    const fetchedAt = now() + offset;
     const expiresAt = credentials.expiration?.getTime() ?? Infinity;
-    const window = Math.min(refreshWindowMs, (expiresAt - fetchedAt) / 2);
-    return { credentials, refreshAt: expiresAt - window, expiresAt };
+    const lifetime = expiresAt - fetchedAt;
+    // Half the lifetime for short-lived credentials; the full window when the lifetime cannot
+    // be told because the credentials look expired already.
+    const window = lifetime > 0 ? Math.min(refreshWindowMs, lifetime / 2) : refreshWindowMs;
+    return {
+      credentials,
+      refreshAt: expiresAt - window,
+      expiresAt,
+      graceUntil: lifetime > 0 ? -Infinity : now() + ARRIVAL_GRACE_MS,
+      fetch: id,
+    };
   }
 
-  function refresh(): Promise<Credentials> {
+  const inGrace = (entry: CacheEntry) => now() < entry.graceUntil;
+  const usable = (entry: CacheEntry, offset: number) =>
+    now() + offset < entry.expiresAt || inGrace(entry);
+  const fresh = (entry: CacheEntry, offset: number) =>
+    now() + offset < entry.refreshAt || inGrace(entry);
+
+  function start(offset: number): Fetch {
     if (inFlight !== undefined) return inFlight;
-    const startedIn = generation;
-    const fetching = resolveCredentials(strategy, now)
-      .then((credentials) => {
-        if (startedIn === generation) cached = entryFor(credentials, now());
+    fetches += 1;
+    const current: Fetch = {
+      id: fetches,
+      generation,
+      abandoned: false,
+      promise: resolveCredentials(strategy, { checkExpiry: false }).then((credentials) => {
+        // A late answer (abandoned after a timeout, or overtaken) is kept only if nothing newer
+        // replaced it, nobody disowned it, and it is still valid: the arrival grace is for
+        // answers someone is waiting for.
+        const entry = entryFor(credentials, current.id, offset);
+        if (
+          current.generation === generation &&
+          (cached === undefined || cached.fetch < current.id) &&
+          (current.abandoned ? now() + offset < entry.expiresAt : usable(entry, offset))
+        ) {
+          cached = entry;
+        }
         return credentials;
-      })
-      .finally(() => {
-        if (inFlight === fetching) inFlight = undefined;
-      });
-    inFlight = fetching;
-    return fetching;
+      }),
+    };
+    const forget = () => {
+      if (inFlight === current) inFlight = undefined;
+    };
+    current.promise.then(forget, forget);
+    inFlight = current;
+    return current;
   }
 
-  const provider = async function memoizedProvider(): Promise<Credentials> {
+  /** Waits for `fetch` at most `timeoutMs`; on timeout the fetch is abandoned. */
+  function await_(fetch: Fetch, timeoutMs: number): Promise<Credentials> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(() => {
+        fetch.abandoned = true;
+        if (inFlight === fetch) inFlight = undefined;
+        reject(timeoutError(timeoutMs));
+      }, timeoutMs);
+    });
+    return Promise.race([fetch.promise, timeout]).finally(() => {
+      clearTimeout(timer);
+    });
+  }
+
+  async function fetchFresh(offset: number, timeoutMs: number): Promise<Credentials> {
+    for (let attempt = 0; attempt < MAX_FETCHES_PER_CALL; attempt += 1) {
+      const fetch = start(offset);
+      const credentials = await await_(fetch, timeoutMs);
+      // Disowned by invalidate() while we waited: never hand those out; join the next fetch.
+      if (fetch.generation === generation) return credentials;
+    }
+    throw invalidatedError();
+  }
+
+  const provider = async function memoizedProvider(
+    request: CredentialsRequest = {},
+  ): Promise<Credentials> {
+    const offset = request.clockOffsetMs ?? 0;
+    const timeoutMs = request.timeoutMs ?? defaultTimeoutMs;
     const entry = cached;
     if (entry !== undefined) {
-      if (now() < entry.refreshAt) return entry.credentials;
-      if (now() < entry.expiresAt) {
+      if (fresh(entry, offset)) return entry.credentials;
+      if (usable(entry, offset)) {
         try {
-          return await refresh();
+          return await fetchFresh(offset, timeoutMs);
         } catch (error) {
           // The refresh failed but the cached credentials still work: use them, retry next call.
-          if (cached === entry && now() < entry.expiresAt) return entry.credentials;
+          if (cached === entry && usable(entry, offset)) return entry.credentials;
           throw error;
         }
       }
       if (cached === entry) cached = undefined;
     }
-    return refresh();
+    return fetchFresh(offset, timeoutMs);
   } as MemoizedCredentialsProvider;
 
-  provider.peek = function peek() {
-    return cached !== undefined && now() < cached.refreshAt ? cached.credentials : undefined;
+  provider.peek = function peek(request = {}) {
+    return cached !== undefined && fresh(cached, request.clockOffsetMs ?? 0)
+      ? cached.credentials
+      : undefined;
   };
-  provider.invalidate = function invalidate() {
+  provider.invalidate = function invalidate(credentials?: Credentials) {
+    if (credentials !== undefined) {
+      if (cached?.credentials === credentials) cached = undefined;
+      return;
+    }
     cached = undefined;
     inFlight = undefined;
     generation += 1;

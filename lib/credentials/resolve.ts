@@ -1,25 +1,45 @@
-import { ApigSignerError, CredentialsError } from '../errors';
+import { ApigSignerError, ConfigurationError, CredentialsError } from '../errors';
 import type { Credentials, CredentialsProvider } from './types';
 import { assertCredentialsOption, assertResolvedCredentials } from './validateCredentials';
+
+const isThenable = (value: unknown): boolean =>
+  typeof (value as { then?: unknown } | null)?.then === 'function';
 
 /** Turns the `credentials` option into a strategy; a plain object is validated now. */
 export function toCredentialsProvider(
   credentials: CredentialsProvider | Credentials,
+  where = 'apigSigner() credentials',
 ): CredentialsProvider {
   if (typeof credentials === 'function') return credentials;
-  assertCredentialsOption(credentials, 'apigSigner() credentials');
+  if (isThenable(credentials)) {
+    throw new ConfigurationError(
+      'ERR_INVALID_CREDENTIALS',
+      `${where} is a Promise: pass the strategy itself (\`credentials: provider\`), not the result of calling it (\`credentials: provider()\`), so that credentials can be refreshed.`,
+    );
+  }
+  assertCredentialsOption(credentials, where);
   const fixed: Credentials = { ...credentials };
   return () => Promise.resolve(fixed);
 }
 
+/** How {@link resolveCredentials} judges what the strategy returned. */
+export interface ResolveOptions {
+  /**
+   * Refuse credentials whose `expiration` is not after `now()` (`ERR_CREDENTIALS_EXPIRED`).
+   * memoize() turns it off: it decides with the corrected clock.
+   */
+  checkExpiry?: boolean;
+  now?: () => number;
+}
+
 /**
- * Calls a strategy and checks what it returned: the shape, and that the credentials have not
- * already expired. Errors that are not ours are wrapped; their messages are not copied, since a
- * third-party message may quote what it was given.
+ * Calls a strategy and checks what it returned: the shape, and (unless told otherwise) that the
+ * credentials have not already expired. Errors that are not ours are wrapped; their messages are
+ * not copied, since a third-party message may quote what it was given.
  */
 export async function resolveCredentials(
   provider: CredentialsProvider,
-  now: () => number = Date.now,
+  { checkExpiry = true, now = Date.now }: ResolveOptions = {},
 ): Promise<Credentials> {
   let credentials: unknown;
   try {
@@ -34,7 +54,11 @@ export async function resolveCredentials(
     );
   }
   assertResolvedCredentials(credentials);
-  if (credentials.expiration !== undefined && credentials.expiration.getTime() <= now()) {
+  if (
+    checkExpiry &&
+    credentials.expiration !== undefined &&
+    credentials.expiration.getTime() <= now()
+  ) {
     throw new CredentialsError(
       'ERR_CREDENTIALS_EXPIRED',
       `The credentials strategy returned credentials that expired at ${credentials.expiration.toISOString()}; the request was not sent. Check the strategy's clock and source.`,

@@ -1,15 +1,38 @@
 import { ConfigurationError, CredentialsError } from '../errors';
 import type { Credentials } from './types';
 
+/**
+ * What a key id, secret or session token can hold: printable ASCII without spaces. Anything else
+ * (a line break from a pasted file, a space, a non-ASCII character) cannot go into an HTTP header
+ * or a SigV4 scope unchanged, so it would be sent mangled and refused with a puzzling 403.
+ */
+const KEY_MATERIAL = /^[\x21-\x7e]+$/;
+
+const FIELDS = ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const;
+
+/** Hints for objects that are credentials in another library's shape. */
+function describeForeignShape(value: Record<string, unknown>): string | undefined {
+  if (typeof value['getPromise'] === 'function' || typeof value['needsRefresh'] === 'function') {
+    return 'this is an AWS SDK v2 `Credentials` object: wrap it in a strategy, `async () => { await creds.getPromise(); return { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken, expiration: creds.expireTime ?? undefined }; }`';
+  }
+  if (
+    value['accessKeyId'] === undefined &&
+    (value['accessKey'] !== undefined || value['secretKey'] !== undefined)
+  ) {
+    return 'the fields are named `accessKey`/`secretKey` (as in sigV4Client.js): name them `accessKeyId`, `secretAccessKey` and `sessionToken`';
+  }
+  return undefined;
+}
+
 /** Why `value` is not usable credentials, or `undefined` when it is. Never quotes a value. */
 export function describeInvalidCredentials(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) {
     return `expected an object with accessKeyId and secretAccessKey, got ${value === null ? 'null' : typeof value}`;
   }
-  const { accessKeyId, secretAccessKey, sessionToken, expiration } = value as Record<
-    string,
-    unknown
-  >;
+  const record = value as Record<string, unknown>;
+  const foreign = describeForeignShape(record);
+  if (foreign !== undefined) return foreign;
+  const { accessKeyId, secretAccessKey, sessionToken, expiration } = record;
   if (typeof accessKeyId !== 'string' || accessKeyId.trim() === '') {
     return 'accessKeyId must be a non-empty string';
   }
@@ -18,6 +41,12 @@ export function describeInvalidCredentials(value: unknown): string | undefined {
   }
   if (sessionToken !== undefined && (typeof sessionToken !== 'string' || sessionToken === '')) {
     return 'sessionToken, when given, must be a non-empty string';
+  }
+  for (const field of FIELDS) {
+    const text = record[field];
+    if (typeof text === 'string' && !KEY_MATERIAL.test(text)) {
+      return `${field} holds a space, a line break, a control or a non-ASCII character, which HTTP cannot carry: check how it was read (a trailing newline from a file or a copy-paste is the usual cause)`;
+    }
   }
   if (
     expiration !== undefined &&

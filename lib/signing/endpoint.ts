@@ -39,10 +39,22 @@ export function scopeFromHostname(hostname: string): SigningScope | undefined {
 /** One entry of the `hosts` allowlist. */
 export type HostPattern = string | RegExp;
 
-/** Decides whether a request's host is one apig-signer may sign for. */
-export type HostMatcher = (hostname: string, host: string) => boolean;
+/**
+ * Decides whether a request's host is one apig-signer may sign for: `hostname` as parsed,
+ * `host` as it appears in the URL (`name` or `name:port`), and the URL's `protocol`, whose
+ * default port a pattern with a port may name.
+ */
+export type HostMatcher = (hostname: string, host: string, protocol?: string) => boolean;
+
+const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' };
 
 const HOST_PATTERN = /^(\*\.)?((?:[a-z0-9_-]+\.)*[a-z0-9_-]+|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/;
+
+/** The port a URL connects to: the one it names, or its scheme's default. */
+function portOf(host: string, protocol: string): string | undefined {
+  const named = /:(\d+)$/.exec(host)?.[1];
+  return named ?? DEFAULT_PORTS[protocol];
+}
 
 function compileStringPattern(raw: string): HostMatcher {
   const pattern = raw.trim().toLowerCase();
@@ -59,14 +71,38 @@ function compileStringPattern(raw: string): HostMatcher {
       ? (hostname: string) => hostname === name
       : (hostname: string) => hostname.endsWith(`.${name}`);
   if (port === undefined) return (hostname) => nameMatches(hostname);
-  return (hostname, host) => nameMatches(hostname) && host.endsWith(`:${port}`);
+  // `api.example.com:443` names the port https connects to when the URL names none.
+  return (hostname, host, protocol = 'https:') =>
+    nameMatches(hostname) && portOf(host, protocol) === String(Number(port));
+}
+
+/** Whether a RegExp's source ends with an unescaped `$`. */
+function anchoredAtEnd(source: string): boolean {
+  if (!source.endsWith('$')) return false;
+  let backslashes = 0;
+  for (let i = source.length - 2; i >= 0 && source[i] === '\\'; i -= 1) backslashes += 1;
+  return backslashes % 2 === 0;
+}
+
+function compileRegExp(entry: RegExp): HostMatcher {
+  if (!anchoredAtEnd(entry.source)) {
+    throw new ConfigurationError(
+      'ERR_CONFIGURATION',
+      `hosts: the RegExp /${entry.source}/ is not anchored at the end, so it also matches hosts that merely contain it (such as example.com.evil.net for /example\\.com/). End it with $, and start it with ^ or a dot: /(^|\\.)example\\.com$/.`,
+    );
+  }
+  // A global or sticky RegExp keeps state between tests; copy it without those flags.
+  const regexp = new RegExp(entry.source, entry.flags.replace(/[gy]/g, ''));
+  return (_hostname, host) => regexp.test(host);
 }
 
 /**
  * Compiles the `hosts` option. A string matches a host name on any port, or only on the port it
- * names; `*.example.com` matches every subdomain of example.com (not example.com itself); a
- * RegExp is tested against the host as it appears in the URL (`name` or `name:port`). Without
- * `hosts`, the AWS endpoint hosts whose region and service can be read off the name match.
+ * names (the scheme's default port included: `api.example.com:443` matches
+ * `https://api.example.com`); `*.example.com` matches every subdomain of example.com (not
+ * example.com itself); a RegExp, which must end with `$`, is tested against the host as it
+ * appears in the URL (`name` or `name:port`). Without `hosts`, the AWS endpoint hosts whose region
+ * and service can be read off the name match.
  */
 export function createHostMatcher(hosts: ReadonlyArray<HostPattern> | undefined): HostMatcher {
   if (hosts === undefined) return (hostname) => scopeFromHostname(hostname) !== undefined;
@@ -77,16 +113,49 @@ export function createHostMatcher(hosts: ReadonlyArray<HostPattern> | undefined)
     );
   }
   const matchers = hosts.map((entry: unknown): HostMatcher => {
-    if (entry instanceof RegExp) {
-      // A global or sticky RegExp keeps state between tests; copy it without those flags.
-      const regexp = new RegExp(entry.source, entry.flags.replace(/[gy]/g, ''));
-      return (_hostname, host) => regexp.test(host);
-    }
+    if (entry instanceof RegExp) return compileRegExp(entry);
     if (typeof entry === 'string') return compileStringPattern(entry);
     throw new ConfigurationError(
       'ERR_CONFIGURATION',
       `hosts: each entry must be a string or a RegExp, got ${typeof entry}.`,
     );
   });
-  return (hostname, host) => matchers.some((matches) => matches(hostname, host));
+  return (hostname, host, protocol) =>
+    matchers.some((matches) => matches(hostname, host, protocol));
+}
+
+/** What an AWS region name looks like: `eu-west-2`, `us-gov-west-1`, `eusc-de-east-1`. */
+const REGION = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
+/** What a SigV4 service name looks like: `execute-api`, `lambda`, `es`. */
+const SERVICE = /^[a-z0-9][a-z0-9-]*$/;
+const SCOPE_CHARS = /^[a-z0-9-]+$/;
+
+/**
+ * Throws `ERR_CONFIGURATION` unless `value` (when given) can be a SigV4 region or service: only
+ * `[a-z0-9-]` can stand in a credential scope, and a region has the shape AWS gives them. The
+ * message names the field; it quotes the value only when it holds nothing but those characters.
+ */
+export function assertScopePart(
+  value: unknown,
+  part: 'region' | 'service',
+  where: string,
+): asserts value is string | undefined {
+  if (value === undefined) return;
+  const quotable = typeof value === 'string' && SCOPE_CHARS.test(value) && value.length <= 40;
+  const shapeOk = typeof value === 'string' && (part === 'region' ? REGION : SERVICE).test(value);
+  if (shapeOk) return;
+  if (part === 'service') {
+    throw new ConfigurationError(
+      'ERR_CONFIGURATION',
+      `${where} must be an AWS service name of lower-case letters, digits and dashes, such as "execute-api".`,
+    );
+  }
+  const hint =
+    quotable && /^([a-z]{2,4}(?:-[a-z]+)*-[a-z]+)(\d{1,2})$/.test(value)
+      ? ` Did you mean "${value.replace(/(\d{1,2})$/, '-$1')}"?`
+      : '';
+  throw new ConfigurationError(
+    'ERR_CONFIGURATION',
+    `${where}${quotable ? ` "${value}"` : ''} is not an AWS region name: regions look like "eu-west-2" (lower-case letters, dashes, and a number at the end).${hint}`,
+  );
 }

@@ -27,6 +27,12 @@ export interface PresignUrlInput {
    * @defaultValue now
    */
   signingDate?: Date | undefined;
+  /**
+   * How long to wait for the credentials strategy before failing with `ERR_CREDENTIALS_TIMEOUT`,
+   * in milliseconds (1 to 2147483647).
+   * @defaultValue `30000`
+   */
+  credentialsTimeoutMs?: number | undefined;
 }
 
 /**
@@ -37,7 +43,8 @@ export interface PresignUrlInput {
  * @param input - the URL, credentials, and optionally region, service and lifetime.
  * @returns the signed URL.
  * @throws {@link ConfigurationError} (`ERR_INVALID_URL`, `ERR_NO_REGION`, `ERR_CONFIGURATION`
- * for `expiresIn`) or {@link CredentialsError}.
+ * for `expiresIn`, the region, service or timeout), {@link SigningError} (`ERR_INSECURE_URL` for
+ * `ws://` or `http://` to an AWS endpoint) or {@link CredentialsError} (`ERR_CREDENTIALS_TIMEOUT`).
  *
  * @example
  * ```ts
@@ -60,6 +67,7 @@ export async function presignUrl(input: PresignUrlInput): Promise<string> {
     service: input.service,
     expiresIn: input.expiresIn,
     signingDate: input.signingDate,
+    credentialsTimeoutMs: input.credentialsTimeoutMs,
     signQuery: true,
   });
   return signed.url;

@@ -1,8 +1,10 @@
+import { isMemoized } from '../credentials/memoize';
 import { resolveCredentials, toCredentialsProvider } from '../credentials/resolve';
+import { assertTimeoutMs } from '../credentials/timeout';
 import type { Credentials, CredentialsProvider } from '../credentials/types';
-import { ConfigurationError, SigningError } from '../errors';
+import { ConfigurationError, CredentialsError, SigningError } from '../errors';
 import { toSignableBody } from './body';
-import { scopeFromHostname } from './endpoint';
+import { assertScopePart, scopeFromHostname } from './endpoint';
 import { SIGNER_HEADERS, isSendableHeaderValue, isSignedHeader } from './headers';
 import { signWireRequest } from './signer';
 import { PRESIGN_QUERY_PARAMS, parseQuery, toWirePath } from './uri';
@@ -49,10 +51,17 @@ export interface SignRequestInput {
    */
   unsignedPayload?: boolean | undefined;
   /**
-   * The signing time, for a corrected clock.
+   * The signing time, for a corrected clock. Credentials' expiry is judged on it too.
    * @defaultValue now
    */
   signingDate?: Date | undefined;
+  /**
+   * How long to wait for the credentials strategy before failing with `ERR_CREDENTIALS_TIMEOUT`,
+   * in milliseconds (1 to 2147483647). A memoised strategy abandons the timed-out call, so the
+   * next one starts afresh.
+   * @defaultValue `30000`
+   */
+  credentialsTimeoutMs?: number | undefined;
 }
 
 /** A signed request: send exactly these with any HTTP client. */
@@ -68,6 +77,41 @@ export interface SignedRequest {
 }
 
 const MAX_EXPIRES_IN = 604_800;
+const DEFAULT_CREDENTIALS_TIMEOUT_MS = 30_000;
+
+/**
+ * Resolves credentials within `timeoutMs`, judging expiry at `signingDate`. A memoised strategy
+ * is asked with the timeout, so it abandons a call that hangs; for any other strategy the wait
+ * ends and the call is left to finish on its own.
+ */
+async function credentialsWithin(
+  provider: CredentialsProvider,
+  timeoutMs: number,
+  signingDate: Date,
+): Promise<Credentials> {
+  if (isMemoized(provider)) {
+    return provider({ timeoutMs, clockOffsetMs: signingDate.getTime() - Date.now() });
+  }
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      reject(
+        new CredentialsError(
+          'ERR_CREDENTIALS_TIMEOUT',
+          `The credentials strategy did not answer within ${timeoutMs} ms; nothing was signed. Check the strategy's network access, or raise \`credentialsTimeoutMs\`.`,
+        ),
+      );
+    }, timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      resolveCredentials(provider, { now: () => signingDate.getTime() }),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 function headerEntries(headers: SignRequestInput['headers']): Array<[string, string]> {
   if (headers === undefined) return [];
@@ -99,6 +143,14 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
     );
   }
   const hostScope = scopeFromHostname(url.hostname);
+  if (hostScope !== undefined && (url.protocol === 'http:' || url.protocol === 'ws:')) {
+    throw new SigningError(
+      'ERR_INSECURE_URL',
+      `Refusing to sign ${url.protocol}//${url.host}: AWS endpoints are served over TLS (https://, wss://), and without it the signature and session token would travel in clear text.`,
+    );
+  }
+  assertScopePart(input.region, 'region', 'region');
+  assertScopePart(input.service, 'service', 'service');
   const region = input.region ?? hostScope?.region;
   if (region === undefined) {
     throw new ConfigurationError(
@@ -114,7 +166,9 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
       `expiresIn must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN}.`,
     );
   }
-  const provider = toCredentialsProvider(input.credentials);
+  const credentialsTimeoutMs = input.credentialsTimeoutMs ?? DEFAULT_CREDENTIALS_TIMEOUT_MS;
+  assertTimeoutMs(credentialsTimeoutMs, 'credentialsTimeoutMs');
+  const provider = toCredentialsProvider(input.credentials, 'credentials');
 
   const headers: Record<string, string> = {};
   for (const [name, value] of headerEntries(input.headers)) {
@@ -161,7 +215,8 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
   );
   const path = toWirePath(url.pathname);
   const method = (input.method ?? 'GET').toUpperCase();
-  const credentials = await resolveCredentials(provider);
+  const signingDate = input.signingDate ?? new Date();
+  const credentials = await credentialsWithin(provider, credentialsTimeoutMs, signingDate);
   const signed = await signWireRequest(
     {
       method,
@@ -177,7 +232,7 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
       credentials,
       region,
       service,
-      signingDate: input.signingDate ?? new Date(),
+      signingDate,
       signQuery: input.signQuery ?? false,
       expiresIn,
       unsignedPayload,
@@ -198,8 +253,10 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
  *
  * @param input - the request and the credentials, region and service to sign it with.
  * @returns the request to send.
- * @throws {@link ConfigurationError} (`ERR_INVALID_URL`, `ERR_NO_REGION`, `ERR_INVALID_CREDENTIALS`),
- * {@link SigningError} (`ERR_HEADER_VALUE`, `ERR_UNSUPPORTED_BODY`) or {@link CredentialsError}.
+ * @throws {@link ConfigurationError} (`ERR_INVALID_URL`, `ERR_NO_REGION`, `ERR_INVALID_CREDENTIALS`,
+ * `ERR_CONFIGURATION` for a malformed region, service or timeout), {@link SigningError}
+ * (`ERR_HEADER_VALUE`, `ERR_UNSUPPORTED_BODY`, `ERR_INSECURE_URL` for `http://` to an AWS
+ * endpoint) or {@link CredentialsError} (`ERR_CREDENTIALS_TIMEOUT` after `credentialsTimeoutMs`).
  *
  * @example
  * ```ts
