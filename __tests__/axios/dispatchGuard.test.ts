@@ -1,0 +1,110 @@
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import axios from 'axios';
+
+import { SigningError, apigSigner, attachApigSigner } from '../../lib';
+import type { SigV4Gateway } from '../../lib/testing';
+import { ADAPTERS, TEST_KEYS, startTestGateway } from '../helpers/setup';
+
+const signerOptions = {
+  credentials: { ...TEST_KEYS },
+  region: 'us-east-1',
+  hosts: ['127.0.0.1'],
+};
+
+let gateway: SigV4Gateway;
+let other: Server;
+let otherUrl: string;
+const received: IncomingHttpHeaders[] = [];
+
+beforeEach(async () => {
+  received.length = 0;
+  gateway = await startTestGateway();
+  other = createServer((req, res) => {
+    received.push(req.headers);
+    res.end('elsewhere');
+  });
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  otherUrl = `http://localhost:${(other.address() as AddressInfo).port}`;
+});
+afterEach(async () => {
+  await gateway.close();
+  await new Promise((resolve) => other.close(resolve));
+});
+
+const SIGNER_HEADERS = ['authorization', 'x-amz-date', 'x-amz-security-token'];
+
+describe.each(ADAPTERS)('dispatch guard (%s adapter)', (adapter) => {
+  it('an interceptor registered before the signer retargets a signed request: nothing leaves', async () => {
+    const api = axios.create({ baseURL: `${gateway.url}/prod`, adapter });
+    api.interceptors.request.use((config) => {
+      config.url = `${otherUrl}/stolen`;
+      return config;
+    });
+    api.interceptors.request.use(apigSigner(signerOptions));
+    const error: unknown = await api.get('/notes').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SigningError);
+    expect(error).toMatchObject({ code: 'ERR_REQUEST_CHANGED' });
+    expect((error as Error).message).toMatch(/its host now differs/);
+    expect(received).toHaveLength(0);
+    expect(gateway.requests).toHaveLength(0);
+  });
+
+  it('attachApigSigner on an instance whose interceptors change baseURL: nothing leaves', async () => {
+    const api = axios.create({ baseURL: `${gateway.url}/prod`, adapter });
+    api.interceptors.request.use((config) => {
+      config.baseURL = otherUrl;
+      config.allowAbsoluteUrls = false;
+      return config;
+    });
+    attachApigSigner(api, signerOptions);
+    const error: unknown = await api.get('/notes').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_REQUEST_CHANGED' });
+    expect(received).toHaveLength(0);
+  });
+
+  it('params added after signing: refused, not sent with a signature that no longer fits', async () => {
+    const api = axios.create({ baseURL: `${gateway.url}/prod`, adapter });
+    api.interceptors.request.use((config) => {
+      config.params = { page: 2 };
+      return config;
+    });
+    attachApigSigner(api, signerOptions);
+    const error: unknown = await api.get('/notes').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_REQUEST_CHANGED' });
+    expect((error as Error).message).toMatch(/path or query/);
+    expect(gateway.requests).toHaveLength(0);
+  });
+
+  it('interceptors after the signer that leave the URL alone change nothing', async () => {
+    const api = axios.create({ baseURL: `${gateway.url}/prod`, adapter });
+    api.interceptors.request.use((config) => {
+      config.headers.set('User-Agent', 'tracing/1.0');
+      return config;
+    });
+    attachApigSigner(api, signerOptions);
+    await expect(api.get('/notes', { params: { q: 'two words' } })).resolves.toMatchObject({
+      status: 200,
+    });
+    expect(gateway.requests[0]!.verdict.accepted).toBe(true);
+  });
+
+  it('unsigned requests to other hosts pass through the guard untouched', async () => {
+    const api = axios.create({ adapter });
+    attachApigSigner(api, signerOptions);
+    await expect(api.get(`${otherUrl}/plain`)).resolves.toMatchObject({ data: 'elsewhere' });
+    for (const name of SIGNER_HEADERS) expect(received[0]![name]).toBeUndefined();
+  });
+
+  it('a config signed twice (axios-retry, recovery) keeps the adapter it named', async () => {
+    const custom = jest.fn(axios.getAdapter(adapter));
+    const api = axios.create({ baseURL: `${gateway.url}/prod`, adapter: custom });
+    api.interceptors.request.use(apigSigner(signerOptions));
+    const first = await api.get('/notes');
+    await api.request(first.config);
+    expect(custom).toHaveBeenCalledTimes(2);
+    expect(gateway.requests.every((r) => r.verdict.accepted)).toBe(true);
+  });
+});
