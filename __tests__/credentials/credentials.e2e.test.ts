@@ -157,7 +157,7 @@ describe('secrets stay out of what apig-signer shows', () => {
       show(apigSigner({ credentials: A }));
 
       const failing = [
-        memoize(() => Promise.resolve({ ...A, expiration: new Date(0) })),
+        memoize(() => Promise.resolve({ ...A, sessionToken: `${A.sessionToken}\r\n` })),
         memoize(() => Promise.resolve({ accessKeyId: A.accessKeyId, secretAccessKey: 7 } as never)),
         chain(() => Promise.reject(Object.assign(new Error('nope'), { tryNextLink: true }))),
       ];
