@@ -2,6 +2,7 @@ export {
   startSigV4Gateway,
   DEFAULT_GATEWAY_CREDENTIALS,
   API_GATEWAY_CORS_HEADERS,
+  verifySigV4,
 } from './gateway';
 export type {
   SigV4Gateway,
@@ -11,6 +12,9 @@ export type {
   GatewayVerdict,
   GatewayEcho,
   ReceivedRequest,
+  SigV4Request,
+  SigV4Headers,
+  VerifySigV4Options,
 } from './gateway';
 export { startCognitoEmulator } from './cognito';
 export type {
