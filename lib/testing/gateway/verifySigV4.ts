@@ -178,7 +178,9 @@ function wireFormOf(request: SigV4Request): {
   }
   return {
     method: request.method,
-    target,
+    // The target as bytes, one latin1 character each, as Node's HTTP parser hands it over:
+    // characters outside ASCII go on the wire as UTF-8.
+    target: Buffer.from(target, 'utf8').toString('latin1'),
     headers,
     body: bytesOf(request.body),
   };
