@@ -33,7 +33,8 @@ export function signBySpec(request: {
       : [['x-amz-security-token', request.key.sessionToken] as [string, string]]),
     ...(request.headers ?? []),
   ];
-  const signed = request.signedHeaders ?? headers.map(([name]) => name.toLowerCase()).sort();
+  const signed =
+    request.signedHeaders ?? [...new Set(headers.map(([name]) => name.toLowerCase()))].sort();
   const valueOf = (name: string) =>
     headers
       .filter(([n]) => n.toLowerCase() === name)
