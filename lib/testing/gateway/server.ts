@@ -212,8 +212,9 @@ export interface SigV4Gateway {
  * @param options - region, service, keys, clock, CORS, how many requests to keep and a
  *   response handler.
  * @returns the running gateway; `close()` it when done.
- * @throws {@link ConfigurationError} (`ERR_CONFIGURATION`) when `maxRecordedRequests` is not a
- *   whole number from 0 up (or `Infinity`); the listen error if the port cannot be listened on.
+ * @throws `ConfigurationError` (from `apig-signer`, code `ERR_CONFIGURATION`) when
+ *   `maxRecordedRequests` is not a whole number from 0 up (or `Infinity`); the listen error if
+ *   the port cannot be listened on.
  *
  * @example
  * ```ts
