@@ -1,4 +1,4 @@
-import { ALGORITHM } from './canonical';
+import { ALGORITHM, trimSpacesAndTabs } from './canonical';
 import { headerValues } from './rawRequest';
 import type { RawRequest } from './rawRequest';
 import { Refusal } from './refusal';
@@ -26,7 +26,7 @@ export interface ClaimedAuth {
  */
 export function parseAuthorization(request: RawRequest): ClaimedAuth {
   const authorization = headerValues(request.headers, 'authorization')[0];
-  if (authorization !== undefined) return fromHeader(authorization, request);
+  if (authorization !== undefined) return fromHeader(trimSpacesAndTabs(authorization), request);
   const param = (name: string) => request.query.find(([key]) => key === name)?.[1];
   if (param('X-Amz-Algorithm') !== undefined) return fromQuery(param);
   throw new Refusal(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token');
@@ -44,7 +44,8 @@ function fromHeader(authorization: string, request: RawRequest): ClaimedAuth {
   const fields = new Map<string, string>();
   for (const part of authorization.slice(ALGORITHM.length + 1).split(',')) {
     const eq = part.indexOf('=');
-    if (eq > 0) fields.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+    if (eq > 0)
+      fields.set(trimSpacesAndTabs(part.slice(0, eq)), trimSpacesAndTabs(part.slice(eq + 1)));
   }
   const credential = fields.get('Credential');
   const signedHeaders = fields.get('SignedHeaders');
@@ -62,7 +63,7 @@ function fromHeader(authorization: string, request: RawRequest): ClaimedAuth {
     ...parseCredential(credential),
     signedHeaders: signedHeaders.split(';'),
     signature,
-    amzDate: amzDate.replace(/^[ \t]+|[ \t]+$/g, ''),
+    amzDate: trimSpacesAndTabs(amzDate),
   };
 }
 

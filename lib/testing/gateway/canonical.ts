@@ -98,6 +98,9 @@ export function canonicalHeaders(
 export const canonicalHeaderValue = (value: string): string =>
   value.replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
 
+/** HTTP's optional whitespace (RFC 9110 §5.6.3) around a value: spaces and tabs, nothing else. */
+export const trimSpacesAndTabs = (value: string): string => value.replace(/^[ \t]+|[ \t]+$/g, '');
+
 export const sha256Hex = (data: string | Uint8Array): string =>
   createHash('sha256').update(data).digest('hex');
 

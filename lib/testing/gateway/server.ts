@@ -194,16 +194,19 @@ export interface SigV4Gateway {
  *   `AccessDeniedException` for a policy (only for an expired presigned URL).
  * - The signing time is read from `X-Amz-Date` only; AWS also accepts a `Date` header when
  *   there is no `X-Amz-Date`. Every AWS signer sends `X-Amz-Date`.
- * - A signed `x-amz-content-sha256` header is checked against the body, and a signed
- *   `UNSIGNED-PAYLOAD` is honoured (S3's rules; API Gateway signers do not send that header).
- * - A session token in the query is read in header auth too (it is then signed with the
- *   query); `requireSignedSessionToken: false` accepts a token added after signing, as some
- *   AWS services do.
- * - `SignedHeaders` must also be free of repeats; and a signed header that is not received is
- *   reported by name.
- * - Messages follow AWS's wording where it is known; those AWS does not publish (the two
- *   `'… must be a SignedHeader'` refusals, `X-Amz-Expires` bounds) are the gateway's own, with
- *   AWS's `x-amzn-ErrorType`.
+ * - An `x-amz-content-sha256` header, signed or not, must match the SHA-256 of the body, unless
+ *   it is a signed `UNSIGNED-PAYLOAD` (S3's rules; what API Gateway does with the header is not
+ *   documented).
+ * - By default a session token must be covered by the signature, as every AWS signer covers
+ *   it; whether API Gateway insists is not documented. `requireSignedSessionToken: false`
+ *   accepts a token added after signing, as some AWS services do. A token in the query is read
+ *   in header auth too (it is then signed with the query).
+ * - `SignedHeaders` must also be free of repeats, and a signed header that was not received is
+ *   named in the refusal.
+ * - Messages follow AWS's wording where it is known. The gateway's own are those for
+ *   `'X-Amz-Date' must be a 'SignedHeader'`, a repeated or unsorted `SignedHeaders`, a signed
+ *   header not received, an unsigned session token and the `X-Amz-Expires` bounds; they carry
+ *   the `x-amzn-ErrorType` AWS uses for the same fault.
  * - Requests that are not valid HTTP/1.1 (raw spaces or non-ASCII bytes in the target,
  *   obsolete line folding) are refused by Node's HTTP parser with 400 before any verdict and
  *   are not recorded.

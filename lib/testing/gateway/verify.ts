@@ -12,6 +12,7 @@ import {
   signatureOf,
   signingKey,
   splitRawQuery,
+  trimSpacesAndTabs,
 } from './canonical';
 import type { GatewayCredentials } from './credentials';
 import { headerValues } from './rawRequest';
@@ -240,10 +241,9 @@ function checkKey(
       seen,
     );
   if (key === undefined) throw invalid();
-  const tokenFromHeader = headerValues(request.headers, 'x-amz-security-token')[0]?.replace(
-    /^[ \t]+|[ \t]+$/g,
-    '',
-  );
+  const tokenFromHeader = headerValues(request.headers, 'x-amz-security-token').map(
+    trimSpacesAndTabs,
+  )[0];
   const tokenFromQuery = request.query.find(([name]) => name === 'X-Amz-Security-Token')?.[1];
   const token = tokenFromHeader ?? tokenFromQuery;
   if ((key.sessionToken ?? undefined) !== token) throw invalid();
@@ -268,10 +268,7 @@ function payloadHashOf(
   seen: Partial<GatewayVerdict>,
 ): string {
   const payloadHash = sha256Hex(request.body);
-  const declared = headerValues(request.headers, 'x-amz-content-sha256')[0]?.replace(
-    /^[ \t]+|[ \t]+$/g,
-    '',
-  );
+  const declared = headerValues(request.headers, 'x-amz-content-sha256').map(trimSpacesAndTabs)[0];
   if (declared === undefined) return payloadHash;
   if (declared === UNSIGNED_PAYLOAD && auth.signedHeaders.includes('x-amz-content-sha256')) {
     return UNSIGNED_PAYLOAD;
