@@ -215,9 +215,10 @@ export interface SigV4Gateway {
  * @param options - region, service, keys, clock, CORS, how many requests to keep and a
  *   response handler.
  * @returns the running gateway; `close()` it when done.
- * @throws `ConfigurationError` (from `apig-signer`, code `ERR_CONFIGURATION`) when
- *   `maxRecordedRequests` is not a whole number from 0 up (or `Infinity`); the listen error if
- *   the port cannot be listened on.
+ * @throws a `ConfigurationError` with code `ERR_CONFIGURATION` when `maxRecordedRequests` is
+ *   not a whole number from 0 up (or `Infinity`); the listen error if the port cannot be
+ *   listened on. (Branch on `code`: this entry point stands alone, with its own copy of the
+ *   error classes.)
  *
  * @example
  * ```ts

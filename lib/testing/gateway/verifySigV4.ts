@@ -92,7 +92,7 @@ export interface VerifySigV4Options {
  * @returns the verdict: `accepted`, and for a refusal the `status`, `errorType` and `message`
  *   (the reason, worded as AWS words it); once the checks got that far, the `canonicalRequest`
  *   and `stringToSign` rebuilt from the request, to compare with your signer's.
- * @throws `ConfigurationError` (from `apig-signer`, code `ERR_CONFIGURATION`) when `method` or
+ * @throws a `ConfigurationError` with code `ERR_CONFIGURATION` when `method` or
  *   `url` is missing or the URL is neither absolute nor a request target starting with `/`. A
  *   request that is malformed as a signed request is not an error: it gets a refusing verdict.
  *
