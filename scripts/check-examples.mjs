@@ -56,11 +56,13 @@ for (const file of files(join(ROOT, 'lib'))) {
 }
 
 // Guides' snippets too: a ```ts block of docs/*.md preceded by the line `<!-- check-example -->`
-// is a whole example (it imports what it uses) and is compiled like an @example. Blocks without
-// the marker are fragments of the page's story.
+// (prettier puts a blank line between) is a whole example: it imports what it uses and is
+// compiled like an @example. Blocks without the marker are fragments of the page's story.
 for (const name of readdirSync(join(ROOT, 'docs')).filter((n) => n.endsWith('.md'))) {
   const text = readFileSync(join(ROOT, 'docs', name), 'utf8');
-  for (const [, code] of text.matchAll(/^<!-- check-example -->\n```ts\n([\s\S]*?)^```$/gm)) {
+  for (const [, code] of text.matchAll(
+    /^<!-- check-example -->\n(?:[ \t]*\n)*```ts\n([\s\S]*?)^```$/gm,
+  )) {
     examples.push({ file: `docs/${name}`, code: code.trimEnd() });
   }
 }
