@@ -2,7 +2,10 @@
 export interface GatewayVerdict {
   /** Whether the signature (and everything checked before it) was accepted. */
   accepted: boolean;
-  /** The HTTP status API Gateway would answer with: 200 when accepted, else 403 or 400. */
+  /**
+   * The HTTP status API Gateway answers with: 200 when accepted (204 for a CORS preflight the
+   * gateway answered), 403 or 400 for a refusal.
+   */
   status: number;
   /** `x-amzn-ErrorType` of a refusal, such as `InvalidSignatureException`. */
   errorType?: string;
