@@ -201,6 +201,8 @@ export interface SigV4Gateway {
  *   it; whether API Gateway insists is not documented. `requireSignedSessionToken: false`
  *   accepts a token added after signing, as some AWS services do. A token in the query is read
  *   in header auth too (it is then signed with the query).
+ * - Headers that were not signed are accepted, `x-amz-*` ones included: S3 refuses unsigned
+ *   `x-amz-*` headers, API Gateway is not documented to.
  * - `SignedHeaders` must also be free of repeats, and a signed header that was not received is
  *   named in the refusal.
  * - Messages follow AWS's wording where it is known. The gateway's own are those for
