@@ -55,6 +55,18 @@ for (const file of files(join(ROOT, 'lib'))) {
   }
 }
 
+// Guides' snippets too: a ```ts block of docs/*.md preceded by the line `<!-- check-example -->`
+// (prettier puts a blank line between) is a whole example: it imports what it uses and is
+// compiled like an @example. Blocks without the marker are fragments of the page's story.
+for (const name of readdirSync(join(ROOT, 'docs')).filter((n) => n.endsWith('.md'))) {
+  const text = readFileSync(join(ROOT, 'docs', name), 'utf8');
+  for (const [, code] of text.matchAll(
+    /^<!-- check-example -->\n(?:[ \t]*\n)*```ts\n([\s\S]*?)^```$/gm,
+  )) {
+    examples.push({ file: `docs/${name}`, code: code.trimEnd() });
+  }
+}
+
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT);
 examples.forEach(({ file, code }, index) => {

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 const entries = {
   'apig-signer': ['apigSigner', 'fromStatic', 'ApigSignerError', 'ConfigurationError'],
   'apig-signer/cognito': ['createCognitoAuth', 'NotSignedInError', 'SessionExpiredError'],
-  'apig-signer/testing': ['startSigV4Gateway', 'startCognitoEmulator'],
+  'apig-signer/testing': ['startSigV4Gateway', 'startCognitoEmulator', 'verifySigV4'],
 };
 
 // One copy of the error classes across entry points, so instanceof works for every error.

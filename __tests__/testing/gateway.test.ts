@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 
+import { ConfigurationError } from '../../lib/errors';
 import { DEFAULT_GATEWAY_CREDENTIALS, startSigV4Gateway } from '../../lib/testing';
 import type { SigV4Gateway } from '../../lib/testing';
 
@@ -70,6 +71,7 @@ function sign(
 function send(
   gateway: SigV4Gateway,
   req: { path: string; headers: Record<string, string>; method: string; body?: string },
+  agent?: Agent,
 ): Promise<{
   status: number;
   headers: Record<string, string | string[] | undefined>;
@@ -83,6 +85,7 @@ function send(
         path: req.path,
         method: req.method,
         headers: req.headers,
+        ...(agent === undefined ? {} : { agent }),
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -236,5 +239,41 @@ describe('startSigV4Gateway', () => {
     const response = await send(gateway, sign(gateway, { path: '/things' }));
     expect(response.status).toBe(201);
     expect(response.body).toBe('made /things');
+  });
+
+  it('keeps only the last maxRecordedRequests requests, in the same array', async () => {
+    gateway = await startSigV4Gateway({ maxRecordedRequests: 3 });
+    const held = gateway.requests;
+    for (const path of ['/1', '/2', '/3', '/4', '/5']) {
+      expect((await send(gateway, sign(gateway, { path }))).status).toBe(200);
+    }
+    expect(gateway.requests.map((r) => r.path)).toEqual(['/3', '/4', '/5']);
+    expect(held).toBe(gateway.requests);
+  });
+
+  it('keeps the last 1,000 requests by default', async () => {
+    gateway = await startSigV4Gateway();
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      for (let i = 0; i < 1005; i += 1) {
+        await send(gateway, { method: 'GET', path: `/${i}`, headers: {} }, agent);
+      }
+    } finally {
+      agent.destroy();
+    }
+    expect(gateway.requests).toHaveLength(1000);
+    expect(gateway.requests[0]!.path).toBe('/5');
+    expect(gateway.requests.at(-1)!.path).toBe('/1004');
+  });
+
+  it('records nothing with maxRecordedRequests: 0, and refuses a limit that is not a count', async () => {
+    gateway = await startSigV4Gateway({ maxRecordedRequests: 0 });
+    expect((await send(gateway, sign(gateway))).status).toBe(200);
+    expect(gateway.requests).toHaveLength(0);
+    for (const maxRecordedRequests of [-1, 1.5, Number.NaN]) {
+      await expect(startSigV4Gateway({ maxRecordedRequests })).rejects.toBeInstanceOf(
+        ConfigurationError,
+      );
+    }
   });
 });

@@ -4,7 +4,7 @@ import {
   canonicalQuery,
   canonicalUri,
   splitRawQuery,
-} from '../../lib/testing/sigv4';
+} from '../../lib/testing/gateway/canonical';
 import { sendRaw } from '../helpers/rawHttp';
 import { loadVectors, toWire } from '../helpers/vectors';
 import type { Vector } from '../helpers/vectors';
