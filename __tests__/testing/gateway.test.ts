@@ -230,6 +230,14 @@ describe('startSigV4Gateway', () => {
     expect(preflight.headers['access-control-allow-origin']).toBe('*');
     const denied = await send(gateway, { method: 'GET', path: '/', headers: {} });
     expect(denied.headers['access-control-allow-origin']).toBe('*');
+    expect(denied.headers['access-control-expose-headers']).toBeUndefined();
+  });
+
+  it('exposes the headers it is told to, on refusals too', async () => {
+    gateway = await startSigV4Gateway({ cors: { exposeHeaders: ['x-amzn-ErrorType', 'Date'] } });
+    const denied = await send(gateway, { method: 'GET', path: '/', headers: {} });
+    expect(denied.headers['access-control-expose-headers']).toBe('x-amzn-ErrorType,Date');
+    expect(denied.headers['x-amzn-errortype']).toBe('MissingAuthenticationTokenException');
   });
 
   it('lets a handler answer accepted requests', async () => {

@@ -28,16 +28,25 @@ const ALLOWED_METHODS = 'DELETE,GET,HEAD,OPTIONS,PATCH,POST,PUT';
 export interface CorsPolicy {
   allowOrigin: string;
   allowHeaders: ReadonlyArray<string>;
+  exposeHeaders: ReadonlyArray<string>;
 }
 
 export function corsPolicyOf(
-  option: boolean | { allowOrigin?: string; allowHeaders?: ReadonlyArray<string> } | undefined,
+  option:
+    | boolean
+    | {
+        allowOrigin?: string;
+        allowHeaders?: ReadonlyArray<string>;
+        exposeHeaders?: ReadonlyArray<string>;
+      }
+    | undefined,
 ): CorsPolicy | undefined {
   if (option === undefined || option === false) return undefined;
   const given = option === true ? {} : option;
   return {
     allowOrigin: given.allowOrigin ?? '*',
     allowHeaders: given.allowHeaders ?? API_GATEWAY_CORS_HEADERS,
+    exposeHeaders: given.exposeHeaders ?? [],
   };
 }
 
@@ -67,5 +76,11 @@ export function preflightHeaders(policy: CorsPolicy): Record<string, string> {
 
 /** Added to every other response, refusals included (browsers hide the answer without it). */
 export function corsHeaders(policy: CorsPolicy | undefined): Record<string, string> {
-  return policy === undefined ? {} : { 'Access-Control-Allow-Origin': policy.allowOrigin };
+  if (policy === undefined) return {};
+  return {
+    'Access-Control-Allow-Origin': policy.allowOrigin,
+    ...(policy.exposeHeaders.length === 0
+      ? {}
+      : { 'Access-Control-Expose-Headers': policy.exposeHeaders.join(',') }),
+  };
 }

@@ -76,6 +76,11 @@ export interface SigV4GatewayOptions {
         allowOrigin?: string;
         /** `Access-Control-Allow-Headers`; default {@link API_GATEWAY_CORS_HEADERS}. */
         allowHeaders?: ReadonlyArray<string>;
+        /**
+         * `Access-Control-Expose-Headers` on every answer; default none, as API Gateway. Expose
+         * `x-amzn-ErrorType` (and `Date`) for apig-signer's recovery to work in a browser.
+         */
+        exposeHeaders?: ReadonlyArray<string>;
       }
     | undefined;
   /**
