@@ -119,7 +119,9 @@ async function fromAwsChain(
   } catch (error) {
     const message = error instanceof Error ? firstLine(error.message) : String(error);
     if (error instanceof Error && error.name === 'CredentialsProviderError') {
-      throw usageError(`no AWS credentials (${message}): ${NO_CREDENTIALS_HINT}`);
+      throw usageError(
+        `no AWS credentials${named === undefined ? '' : ` for profile ${named}`} (${message}): ${NO_CREDENTIALS_HINT}`,
+      );
     }
     throw new CliError(EXIT.LOGIN_DENIED, `the AWS credentials were refused: ${message}`, {
       cause: error,
