@@ -107,11 +107,14 @@ function cliWording(message: string): string {
 function withinDeadline<T>(work: Promise<T>, deadline: AbortSignal | undefined): Promise<T> {
   if (deadline === undefined) return work;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () =>
+    const onAbort = () => {
       reject(new CliError(EXIT.TIMEOUT, 'gave up at --max-time while getting credentials'));
+    };
     if (deadline.aborted) onAbort();
     deadline.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => deadline.removeEventListener('abort', onAbort));
+    work.then(resolve, reject).finally(() => {
+      deadline.removeEventListener('abort', onAbort);
+    });
   });
 }
 

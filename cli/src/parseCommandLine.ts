@@ -45,7 +45,8 @@ export interface RequestCommand {
 
 export type Command = { kind: 'help' } | { kind: 'version' } | RequestCommand;
 
-const OPTIONS = {
+/** The options `--help` describes, as node:util parseArgs reads them. */
+export const OPTIONS = {
   request: { type: 'string', short: 'X' },
   header: { type: 'string', short: 'H', multiple: true },
   data: { type: 'string', short: 'd', multiple: true },

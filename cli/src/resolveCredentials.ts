@@ -1,4 +1,5 @@
 import type { Credentials } from 'apig-signer';
+import type { SignInResult } from 'apig-signer/cognito';
 
 import { CliError, EXIT, usageError } from './exitCodes';
 import type { CognitoUserOptions } from './parseCommandLine';
@@ -19,13 +20,20 @@ export interface CredentialsContext {
 const NO_CREDENTIALS_HINT =
   'set --profile or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or sign in a Cognito user with --user-pool-id, --client-id, --identity-pool-id and --username';
 
+const QUIET_LOGGER = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
 function firstLine(text: string): string {
   return (text.split('\n')[0] ?? text).replace(/\.$/, '');
 }
 
 async function challengeAnswers(
   username: string,
-  first: import('apig-signer/cognito').SignInResult,
+  first: SignInResult,
   context: CredentialsContext,
 ): Promise<void> {
   let result = first;
@@ -111,7 +119,12 @@ async function fromAwsChain(
   const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   const named = profile ?? context.env['AWS_PROFILE'];
   try {
-    const credentials = await fromNodeProviderChain(profile === undefined ? {} : { profile })();
+    const credentials = await fromNodeProviderChain({
+      ...(profile === undefined ? {} : { profile }),
+      // The chain warns on the console, over many lines, when a profile and keys are both in
+      // the environment; the guide documents its rule (the profile wins) instead.
+      logger: QUIET_LOGGER,
+    })();
     return {
       credentials,
       source: `the AWS SDK's default chain${named === undefined ? '' : ` (profile ${named})`}`,

@@ -110,8 +110,9 @@ function sideBySide(
   for (let i = 0; i < Math.max(expected.length, ours.length); i += 1) {
     const left = visible(expected[i]);
     const cell = left.length > width ? `${left.slice(0, width - 1)}…` : left.padEnd(width);
+    // Ends trimmed: spaces that matter are shown as · by visible().
     out.push(
-      `${i === differs ? '>' : ' '}${String(i + 1).padStart(2)} ${cell} | ${visible(ours[i])}`,
+      `${i === differs ? '>' : ' '}${String(i + 1).padStart(2)} ${cell} | ${visible(ours[i])}`.trimEnd(),
     );
   }
   out.push(

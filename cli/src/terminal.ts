@@ -27,7 +27,7 @@ function terminalStreams(): { input: ReadStream; output: WriteStream; own: boole
     // No controlling terminal (or no /dev/tty, as on Windows): stdin and stderr, if terminals.
   }
   if (process.stdin.isTTY && process.stderr.isTTY) {
-    return { input: process.stdin, output: process.stderr as WriteStream, own: false };
+    return { input: process.stdin, output: process.stderr, own: false };
   }
   return undefined;
 }
@@ -50,7 +50,7 @@ export function openTerminal(): Terminal | undefined {
         output.write('\n');
       };
       const take = (text: string): boolean => {
-        const characters = [...text];
+        const characters = Array.from(text);
         for (let i = 0; i < characters.length; i += 1) {
           const character = characters[i] as string;
           if (character === '\r' || character === '\n') {
@@ -68,7 +68,7 @@ export function openTerminal(): Terminal | undefined {
           }
           if (BACKSPACE.has(character)) {
             if (answer !== '') {
-              answer = [...answer].slice(0, -1).join('');
+              answer = Array.from(answer).slice(0, -1).join('');
               if (!hidden) output.write('\b \b');
             }
           } else if (character >= ' ') {
