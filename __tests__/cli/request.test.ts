@@ -291,6 +291,27 @@ describe('apig-signer <url>', () => {
   });
 });
 
+describe('apig-signer and a wrong device clock', () => {
+  afterEach(() => {
+    gateway.clockOffsetMs = 0;
+  });
+
+  it('signs again with the server time after a clock-skew refusal, once, as attachApigSigner does', async () => {
+    gateway.clockOffsetMs = 10 * 60_000;
+    const before = gateway.requests.length;
+    const result = await cli(['-v', '-d', 'once=1', `${gateway.url}/prod/notes`]);
+    expect(result.code).toBe(0);
+    const received = gateway.requests.slice(before);
+    expect(received.map((r) => r.verdict.accepted)).toEqual([false, true]);
+    expect(received[0]!.verdict.message).toMatch(/^Signature expired/);
+    expect(received[1]!.body.toString('utf8')).toBe('once=1');
+    expect(result.stderr).toContain(
+      '* AWS refused the first signature (device clock or expired credentials): signed again\n',
+    );
+    expect(result.stderr).toContain('< HTTP/1.1 200 OK\n');
+  });
+});
+
 describe('apig-signer --max-time and network failures', () => {
   let silent: Server;
   let silentPort: number;

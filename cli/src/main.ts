@@ -182,6 +182,11 @@ async function runRequest(command: RequestCommand, io: Io): Promise<number> {
       service: command.service,
       signal: deadline,
       onSigned: (info) => {
+        if (signing !== undefined) {
+          signingLines.push(
+            '* AWS refused the first signature (device clock or expired credentials): signed again',
+          );
+        }
         signing = info;
         signingLines.push(...describeSigning(info));
       },

@@ -2,7 +2,7 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 
 import axios, { AxiosHeaders, getAdapter, isAxiosError } from 'axios';
 import type { AxiosAdapter, InternalAxiosRequestConfig } from 'axios';
-import { apigSigner } from 'apig-signer';
+import { attachApigSigner } from 'apig-signer';
 import type { Credentials, SigningDebugInfo } from 'apig-signer';
 
 import { CliError, EXIT } from './exitCodes';
@@ -122,7 +122,7 @@ function answerOf(
 
 /**
  * Signs the request with apig-signer's axios interceptor and sends it exactly as signed, without
- * following redirects (as curl) or decoding the body.
+ * following redirects (as curl) or decoding the body. Any HTTP status is an answer.
  *
  * @throws {@link CliError} with curl's exit code for network failures; the library's own errors
  * (`ConfigurationError`, `SigningError`) as they are.
@@ -130,16 +130,16 @@ function answerOf(
 export async function sendRequest(request: OutgoingRequest, options: SendOptions): Promise<Answer> {
   const seen: { request?: SentRequest } = {};
   const api = axios.create({ adapter: observingAdapter(seen) });
-  api.interceptors.request.use(
-    apigSigner({
-      credentials: options.credentials,
-      region: options.region,
-      service: options.service,
-      // The user named this host on the command line: sign for it, whatever its name.
-      hosts: [request.url.hostname],
-      debug: options.onSigned,
-    }),
-  );
+  // With the library's recovery: a request refused for the device clock (or credentials that
+  // expired meanwhile) is signed again and re-sent once, as an app using attachApigSigner would.
+  attachApigSigner(api, {
+    credentials: options.credentials,
+    region: options.region,
+    service: options.service,
+    // The user named this host on the command line: sign for it, whatever its name.
+    hosts: [request.url.hostname],
+    debug: options.onSigned,
+  });
   const headers = new AxiosHeaders();
   for (const [name, value] of request.headers) {
     const existing = headers.get(name);
@@ -155,7 +155,6 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
       data: request.body,
       responseType: 'arraybuffer',
       transformResponse: [(data: unknown) => data],
-      validateStatus: () => true,
       maxRedirects: 0,
       decompress: false,
       maxBodyLength: Infinity,
@@ -173,6 +172,18 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
   } catch (error) {
     if (!isAxiosError(error)) throw error;
     clientRequest = error.request;
+    // HTTP 400 and above reach here (so that the library's recovery sees them): an answer all
+    // the same.
+    if (error.response !== undefined) {
+      const { response } = error;
+      return answerOf(
+        response.status,
+        response.statusText,
+        AxiosHeaders.from(response.headers as Record<string, string>),
+        response.request,
+        response.data,
+      );
+    }
     const code = error.code ?? (error.cause as NodeJS.ErrnoException | undefined)?.code ?? '';
     const exitCode = NETWORK_EXIT_CODES[code];
     if (exitCode === EXIT.TIMEOUT) {
