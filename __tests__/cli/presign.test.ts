@@ -108,3 +108,41 @@ describe('apig-signer --presign', () => {
     expect(result.stderr.slice('apig-signer: '.length)).toMatch(message);
   });
 });
+
+describe('apig-signer region and service', () => {
+  const AWS_URL = 'https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/notes';
+
+  async function credentialScope(args: string[]): Promise<string> {
+    const result = await runCli(['--presign', ...args], { env: env() });
+    expect(result.code).toBe(0);
+    const url = new URL(result.stdout.toString('utf8').trimEnd());
+    return url.searchParams.get('X-Amz-Credential')!.split('/').slice(2, 4).join('/');
+  }
+
+  it('reads them off an AWS host name', async () => {
+    expect(await credentialScope([AWS_URL])).toBe('eu-west-2/execute-api');
+  });
+
+  it('--region and --service override them', async () => {
+    expect(await credentialScope(['--region', 'us-west-1', '--service', 'lambda', AWS_URL])).toBe(
+      'us-west-1/lambda',
+    );
+  });
+
+  it('--service signs for the service a gateway expects', async () => {
+    const lambda = await startSigV4Gateway({ credentials: [{ ...TEST_KEYS }], service: 'lambda' });
+    try {
+      const url = `${lambda.url}/2015-03-31/functions`;
+      const wrong = await runCli(['--region', 'us-east-1', url], { env: env() });
+      expect(wrong.code).toBe(0);
+      expect(lambda.requests[0]?.verdict.message).toMatch(/scoped to correct service: 'lambda'/);
+      const right = await runCli(['--region', 'us-east-1', '--service', 'lambda', '-f', url], {
+        env: env(),
+      });
+      expect(right.code).toBe(0);
+      expect(lambda.requests[1]?.verdict.accepted).toBe(true);
+    } finally {
+      await lambda.close();
+    }
+  });
+});

@@ -335,6 +335,13 @@ describe('apig-signer --max-time and network failures', () => {
     );
   });
 
+  it('exits 56 when the connection breaks before the answer', async () => {
+    gateway.dropNext(1);
+    const result = await cli([`${gateway.url}/prod/notes`]);
+    expect(result.code).toBe(56);
+    expect(result.stderr).toMatch(/^apig-signer: GET 127\.0\.0\.1:\d+ failed: ECONNRESET/);
+  });
+
   it('exits 7 when nothing listens on the port', async () => {
     const closed = createServer();
     await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));

@@ -95,6 +95,8 @@ export function openTerminal(): Terminal | undefined {
   return {
     ask,
     close() {
+      // Left by --max-time in the middle of a question: give the terminal its echo back.
+      if (input.isRaw) input.setRawMode(false);
       if (own) {
         input.destroy();
         output.destroy();
