@@ -1,5 +1,5 @@
 import { ApigSignerError, presignUrl, signRequest } from 'apig-signer';
-import type { SigningDebugInfo } from 'apig-signer';
+import type { Credentials, SigningDebugInfo } from 'apig-signer';
 
 import packageJson from '../package.json';
 import { CliError, EXIT, usageError } from './exitCodes';
@@ -122,32 +122,37 @@ function errorTypeOf(answer: Answer): string | undefined {
   return answer.headers.find(([name]) => name.toLowerCase() === 'x-amzn-errortype')?.[1];
 }
 
-async function runRequest(command: RequestCommand, io: Io): Promise<number> {
-  const stderrLines = (lines: readonly string[]) =>
-    lines.length === 0 ? Promise.resolve() : writeTo(io.stderr, `${lines.join('\n')}\n`);
-  const verbose = (lines: readonly string[]) =>
-    command.verbose ? stderrLines(lines) : Promise.resolve();
-  const say = (line: string) =>
-    command.silent && !command.showError
-      ? Promise.resolve()
-      : stderrLines([`apig-signer: ${line}`]);
+/** Where the command's notes go: `-v` lines, and messages that `-s` silences. */
+interface Log {
+  verbose(lines: readonly string[]): Promise<void>;
+  say(line: string): Promise<void>;
+}
 
-  const body = await readBody(command.data, onceReader(io.stdin));
-  const request = outgoingRequest(command, body);
-  await checkSignable(command, request);
+function logFor(command: RequestCommand, stderr: NodeJS.WritableStream): Log {
+  const lines = (text: readonly string[]) =>
+    text.length === 0 ? Promise.resolve() : writeTo(stderr, `${text.join('\n')}\n`);
+  return {
+    verbose: (text) => (command.verbose ? lines(text) : Promise.resolve()),
+    say: (line) =>
+      command.silent && !command.showError ? Promise.resolve() : lines([`apig-signer: ${line}`]),
+  };
+}
 
-  const deadline =
-    command.maxTimeMs === undefined ? undefined : AbortSignal.timeout(command.maxTimeMs);
+/** Credentials within --max-time, the terminal opened only if a question must be asked. */
+async function credentialsFor(
+  command: RequestCommand,
+  io: Io,
+  deadline: AbortSignal | undefined,
+): Promise<ResolvedCredentials> {
   let terminal: Terminal | undefined;
-  let triedTerminal = false;
-  let resolved: ResolvedCredentials;
+  let opened = false;
   try {
-    resolved = await withinDeadline(
+    return await withinDeadline(
       resolveCredentials(command, {
         env: io.env,
         terminal: () => {
-          if (!triedTerminal) terminal = io.openTerminal();
-          triedTerminal = true;
+          if (!opened) terminal = io.openTerminal();
+          opened = true;
           return terminal;
         },
       }),
@@ -156,28 +161,22 @@ async function runRequest(command: RequestCommand, io: Io): Promise<number> {
   } finally {
     terminal?.close();
   }
-  const token = resolved.credentials.sessionToken;
-  await verbose([`* Credentials: ${resolved.source}`]);
+}
 
-  if (command.presign !== undefined) {
-    const url = await presignUrl({
-      url: request.url,
-      credentials: resolved.credentials,
-      region: command.region,
-      service: command.service,
-      expiresIn: command.presign,
-    });
-    await writeTo(io.stdout, `${url}\n`);
-    return EXIT.OK;
-  }
-
+/** Sends the request; with -v, tells how it was signed and what went out, whatever happens. */
+async function sendTelling(
+  command: RequestCommand,
+  request: OutgoingRequest,
+  credentials: Credentials,
+  deadline: AbortSignal | undefined,
+  log: Log,
+): Promise<{ answer: Answer; signing: SigningDebugInfo | undefined }> {
   const signingLines: string[] = [];
   const sentLines: string[] = [];
   let signing: SigningDebugInfo | undefined;
-  let answer: Answer;
   try {
-    answer = await sendRequest(request, {
-      credentials: resolved.credentials,
+    const answer = await sendRequest(request, {
+      credentials,
       region: command.region,
       service: command.service,
       signal: deadline,
@@ -190,39 +189,79 @@ async function runRequest(command: RequestCommand, io: Io): Promise<number> {
         signing = info;
         signingLines.push(...describeSigning(info));
       },
-      onSend: (sent) => sentLines.push(...describeSent(sent, token)),
+      onSend: (sent) => sentLines.push(...describeSent(sent, credentials.sessionToken)),
     });
-  } finally {
-    await verbose([...signingLines, ...sentLines]);
+    await log.verbose([...signingLines, ...sentLines, ...describeAnswer(answer)]);
+    return { answer, signing };
+  } catch (error) {
+    await log.verbose([...signingLines, ...sentLines]);
+    throw error;
   }
-  await verbose(describeAnswer(answer));
+}
 
+/**
+ * On a refused signature: with -v, the canonical request AWS expected beside ours; without, one
+ * line saying that -v shows it.
+ */
+async function explainRefusal(
+  answer: Answer,
+  signing: SigningDebugInfo | undefined,
+  token: string | undefined,
+  command: RequestCommand,
+  log: Log,
+): Promise<void> {
   const errorType = errorTypeOf(answer);
   const text = answer.status >= 400 ? answer.body.toString('utf8') : '';
-  if (answer.status >= 400 && isSignatureMismatch(errorType, text)) {
-    const expected = expectedSigning(text);
-    if (command.verbose && expected !== undefined && signing !== undefined) {
-      const lines = compareSigning(
-        {
-          canonicalRequest: redactToken(expected.canonicalRequest, token),
-          stringToSign: expected.stringToSign,
-        },
-        signing,
-      );
-      await verbose([
-        `* AWS refused the signature (${errorType ?? 'SignatureDoesNotMatch'}).`,
-        ...lines.map((line) => `* ${line}`),
-      ]);
-    } else if (!command.verbose) {
-      await say(
-        `AWS refused the signature (${errorType ?? 'SignatureDoesNotMatch'}): run again with -v to see the canonical request it expected beside ours`,
-      );
-    }
+  if (answer.status < 400 || !isSignatureMismatch(errorType, text)) return;
+  const refusal = `AWS refused the signature (${errorType?.split(':')[0] ?? 'SignatureDoesNotMatch'})`;
+  if (!command.verbose) {
+    await log.say(
+      `${refusal}: run again with -v to see the canonical request it expected beside ours`,
+    );
+    return;
+  }
+  const expected = expectedSigning(text);
+  if (expected === undefined || signing === undefined) return;
+  const lines = compareSigning(
+    {
+      // AWS quotes the session token it received; it is redacted on our side too.
+      canonicalRequest: redactToken(expected.canonicalRequest, token),
+      stringToSign: expected.stringToSign,
+    },
+    signing,
+  );
+  await log.verbose([`* ${refusal}.`, ...lines.map((line) => `* ${line}`)]);
+}
+
+async function runRequest(command: RequestCommand, io: Io): Promise<number> {
+  const log = logFor(command, io.stderr);
+  const body = await readBody(command.data, onceReader(io.stdin));
+  const request = outgoingRequest(command, body);
+  await checkSignable(command, request);
+
+  const deadline =
+    command.maxTimeMs === undefined ? undefined : AbortSignal.timeout(command.maxTimeMs);
+  const { credentials, source } = await credentialsFor(command, io, deadline);
+  await log.verbose([`* Credentials: ${source}`]);
+
+  if (command.presign !== undefined) {
+    const url = await presignUrl({
+      url: request.url,
+      credentials,
+      region: command.region,
+      service: command.service,
+      expiresIn: command.presign,
+    });
+    await writeTo(io.stdout, `${url}\n`);
+    return EXIT.OK;
   }
 
+  const { answer, signing } = await sendTelling(command, request, credentials, deadline, log);
+  await explainRefusal(answer, signing, credentials.sessionToken, command, log);
   if (command.fail && answer.status >= 400) {
-    await say(
-      `HTTP ${answer.status}${answer.statusText ? ` ${answer.statusText}` : ''}${errorType ? ` (${errorType.split(':')[0] ?? ''})` : ''} from ${request.url.host}`,
+    const errorType = errorTypeOf(answer)?.split(':')[0];
+    await log.say(
+      `HTTP ${answer.status}${answer.statusText ? ` ${answer.statusText}` : ''}${errorType ? ` (${errorType})` : ''} from ${request.url.host}`,
     );
     return EXIT.HTTP_ERROR;
   }
