@@ -88,6 +88,30 @@ describe('apig-signer with a Cognito user', () => {
     expect(gateway.requests.length).toBe(before);
   });
 
+  it('--max-time covers the sign-in: a slow user pool ends with exit 28, nothing sent', async () => {
+    // An emulator of its own: its delayed answer must not land in another test's call counts.
+    const slow = await startCognitoEmulator({ users: [{ username: 'alice', password: PASSWORD }] });
+    slow.fail({ operation: 'InitiateAuth', delayMs: 3000 });
+    const before = gateway.requests.length;
+    try {
+      const result = await runCli(
+        [
+          ...cognitoArgs('alice').map((arg) => (arg === cognito.url ? slow.url : arg)),
+          '--max-time',
+          '0.5',
+          `${gateway.url}/prod/notes`,
+        ],
+        { env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD }) },
+      );
+      expect(result.code).toBe(28);
+      expect(result.stderr).toBe('apig-signer: gave up at --max-time while getting credentials\n');
+      expect(slow.count('InitiateAuth')).toBe(0);
+      expect(gateway.requests.length).toBe(before);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('without APIG_SIGNER_PASSWORD or a terminal: exit 2 before any Cognito call', async () => {
     const calls = cognito.calls.length;
     const result = await runCli([...cognitoArgs('alice'), `${gateway.url}/prod/notes`], {

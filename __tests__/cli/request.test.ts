@@ -99,6 +99,10 @@ describe('apig-signer <url>', () => {
     expect(echo.method).toBe('GET');
     expect(result.stdout.toString('utf8')).not.toContain('\n');
     expect(result.stderr).toBe('');
+    // curl's defaults, not axios's: no Accept-Encoding (the body arrives as sent), Accept */*.
+    expect(header('accept-encoding')).toBeUndefined();
+    expect(header('accept')).toBe('*/*');
+    expect(header('user-agent')).toMatch(/^apig-signer-cli\/\d+\.\d+\.\d+$/);
   });
 
   it('-X sets the method and -H adds headers (repeatable), all signed', async () => {
