@@ -471,6 +471,11 @@ describe('apig-signer bad input', () => {
     ['no URL', [], /^no URL: apig-signer \[options\] <url>/],
     ['two URLs', ['URL', 'URL'], /^one URL at a time/],
     ['a URL without a scheme', ['example.com/prod'], /is not a URL/],
+    [
+      'a user name in the URL',
+      ['http://me:pw@127.0.0.1:9/prod'],
+      /^the URL holds a user name or password \(HTTP Basic auth\)/,
+    ],
     ['a wss:// URL to send', ['wss://example.com/prod'], /presign them with --presign/],
     [
       'a bad --max-time',

@@ -127,6 +127,11 @@ function parseUrl(text: string, presign: boolean): URL {
       `${JSON.stringify(text)} is not a URL: give it whole, such as https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/notes`,
     );
   }
+  if (url.username !== '' || url.password !== '') {
+    throw usageError(
+      'the URL holds a user name or password (HTTP Basic auth), which would replace the signature: remove it',
+    );
+  }
   if (url.protocol === 'http:' || url.protocol === 'https:') return url;
   if (url.protocol === 'wss:' || url.protocol === 'ws:') {
     if (presign) return url;
