@@ -4,6 +4,8 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['dist/', 'docs-site/', 'coverage/', 'node_modules/', '__tests__/fixtures/'] },
+  // The CLI workspace's builds: dist/ (published) and .build/ (run from the sources).
+  { ignores: ['cli/dist/', 'cli/.build/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -6,6 +6,7 @@
 // lockfile pins a release that runs here, so keep the transcript readable.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+const { execFile } = await import('node:child_process');
 const { startCognitoEmulator, startSigV4Gateway } = await import('apig-signer/testing');
 const { createNotesClient } = await import('./notes-client.mjs');
 
@@ -93,6 +94,57 @@ async function call(label, run) {
   }
 }
 
+/** The gateway's echo (offline) as method, path and body; otherwise the start of the answer. */
+function describeAnswer(stdout) {
+  try {
+    const echo = JSON.parse(stdout);
+    if (typeof echo.body === 'string' && typeof echo.method === 'string') {
+      return `the gateway's echo of ${echo.method} ${echo.path} ${Buffer.from(echo.body, 'base64')}`;
+    }
+  } catch {
+    // Not the echo: show the answer as it came.
+  }
+  const text = stdout.trim();
+  return text.length > 100 ? `${text.slice(0, 100)}…` : text;
+}
+
+/** Runs `apig-signer` (the apig-signer-cli workspace) as a user would, the password in its env. */
+async function commandLine() {
+  const from = gateway?.requests.length ?? 0;
+  const args = [
+    new URL('../cli/bin/apig-signer.mjs', import.meta.url).pathname,
+    '--user-pool-id',
+    config.userPoolId,
+    '--client-id',
+    config.clientId,
+    '--identity-pool-id',
+    config.identityPoolId,
+    '--username',
+    username,
+    ...(live ? [] : ['--cognito-endpoint', cognito.url, '--region', cognito.region]),
+    '--fail',
+    '--json',
+    '{"content":"from the command line"}',
+    `${config.apiUrl}/notes`,
+  ];
+  const shown = `apig-signer --username ${username} --fail --json '{"content":"from the command line"}' …/notes`;
+  const { code, stdout, stderr } = await new Promise((resolve) => {
+    execFile(
+      process.execPath,
+      args,
+      { env: { ...env, APIG_SIGNER_PASSWORD: password }, encoding: 'utf8' },
+      (error, out, err) =>
+        resolve({ code: error ? (error.code ?? 1) : 0, stdout: out, stderr: err }),
+    );
+  });
+  if (code === 0) {
+    ok(`${shown}: exit 0; gateway: ${verdicts(from, 200)}`);
+    say(`    stdout: ${describeAnswer(stdout)}`);
+  } else {
+    fail(`${shown}: exit ${code}: ${stderr.trim().split('\n')[0]}`);
+  }
+}
+
 try {
   step('1. Sign in to the user pool (SRP: the password never leaves the device)');
   const result = await auth.signIn(username, password);
@@ -141,6 +193,9 @@ try {
       ok(`a request after sign-out is refused before sending: ${error.code}`);
     else fail(`unexpected error after sign-out: ${error.name}`);
   }
+
+  step(`${live ? '4' : '6'}. The same API from the command line (apig-signer, as a Cognito user)`);
+  await commandLine();
 
   if (!live) {
     step('Cognito calls');

@@ -1,0 +1,265 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import { startCognitoEmulator, startSigV4Gateway } from '../../lib/testing';
+import type { CognitoEmulator, SigV4Gateway } from '../../lib/testing';
+import { cleanEnv, emptyHome, runCli, runInTerminal } from '../helpers/cli';
+
+/**
+ * Where the command's credentials come from: a Cognito user (emulated user pool and identity
+ * pool, whose credentials the linked gateway accepts) or the AWS SDK's default chain.
+ */
+let gateway: SigV4Gateway;
+let cognito: CognitoEmulator;
+let home: string;
+let cleanupHome: () => void;
+
+const PASSWORD = 'correct horse battery';
+const PROFILE_KEYS = { accessKeyId: 'AKIDPROFILEDEV', secretAccessKey: 'profile/dev+secret' };
+
+beforeAll(async () => {
+  ({ home, cleanup: cleanupHome } = emptyHome());
+  gateway = await startSigV4Gateway({ credentials: [PROFILE_KEYS] });
+  cognito = await startCognitoEmulator({
+    users: [
+      { username: 'alice', password: PASSWORD },
+      {
+        username: 'newbie',
+        password: 'temporary pass',
+        newPasswordRequired: true,
+        requiredAttributes: ['name'],
+      },
+      { username: 'mfa', password: PASSWORD, mfa: 'SOFTWARE_TOKEN_MFA', mfaCode: '246810' },
+    ],
+    gateways: [gateway],
+  });
+});
+
+afterAll(async () => {
+  await cognito.close();
+  await gateway.close();
+  cleanupHome();
+});
+
+function cognitoArgs(username: string): string[] {
+  return [
+    '--user-pool-id',
+    cognito.userPoolId,
+    '--client-id',
+    cognito.clientId,
+    '--identity-pool-id',
+    cognito.identityPoolId,
+    '--username',
+    username,
+    '--cognito-endpoint',
+    cognito.url,
+    '--region',
+    'us-east-1',
+  ];
+}
+
+function lastVerdict() {
+  return gateway.requests.at(-1)?.verdict;
+}
+
+describe('apig-signer with a Cognito user', () => {
+  it('signs in with APIG_SIGNER_PASSWORD and signs with identity-pool credentials', async () => {
+    const result = await runCli([...cognitoArgs('alice'), '-v', `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD }),
+    });
+    expect(result.stderr).toContain('* Credentials: Cognito user alice');
+    expect(result.code).toBe(0);
+    const verdict = lastVerdict();
+    expect(verdict?.accepted).toBe(true);
+    expect(verdict?.sessionTokenSigned).toBe(true);
+    expect(verdict?.accessKeyId).not.toBe(PROFILE_KEYS.accessKeyId);
+    expect(result.stderr).not.toContain(PASSWORD);
+    expect(cognito.count('GetCredentialsForIdentity')).toBeGreaterThan(0);
+  });
+
+  it('a wrong password exits 67 with nothing sent to the API', async () => {
+    const before = gateway.requests.length;
+    const result = await runCli([...cognitoArgs('alice'), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { APIG_SIGNER_PASSWORD: 'wrong password' }),
+    });
+    expect(result.code).toBe(67);
+    expect(result.stderr).toMatch(/^apig-signer: Cognito refused the sign-in of alice: .+\n$/);
+    expect(result.stderr).not.toContain('wrong password');
+    expect(gateway.requests.length).toBe(before);
+  });
+
+  it('--max-time covers the sign-in: a slow user pool ends with exit 28, nothing sent', async () => {
+    // An emulator of its own: its delayed answer must not land in another test's call counts.
+    const slow = await startCognitoEmulator({ users: [{ username: 'alice', password: PASSWORD }] });
+    slow.fail({ operation: 'InitiateAuth', delayMs: 3000 });
+    const before = gateway.requests.length;
+    try {
+      const result = await runCli(
+        [
+          ...cognitoArgs('alice').map((arg) => (arg === cognito.url ? slow.url : arg)),
+          '--max-time',
+          '0.5',
+          `${gateway.url}/prod/notes`,
+        ],
+        { env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD }) },
+      );
+      expect(result.code).toBe(28);
+      expect(result.stderr).toBe('apig-signer: gave up at --max-time while getting credentials\n');
+      expect(slow.count('InitiateAuth')).toBe(0);
+      expect(gateway.requests.length).toBe(before);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it('without APIG_SIGNER_PASSWORD or a terminal: exit 2 before any Cognito call', async () => {
+    const calls = cognito.calls.length;
+    const result = await runCli([...cognitoArgs('alice'), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home),
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      'apig-signer: no password for alice: set APIG_SIGNER_PASSWORD, or run apig-signer on a terminal to be asked\n',
+    );
+    expect(cognito.calls.length).toBe(calls);
+  });
+
+  it('a challenge without a terminal exits 67 and says to run on one', async () => {
+    const result = await runCli([...cognitoArgs('mfa'), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD }),
+    });
+    expect(result.code).toBe(67);
+    expect(result.stderr).toContain('(SOFTWARE_TOKEN_MFA): run apig-signer on a terminal');
+  });
+
+  it('an incomplete Cognito user: exit 2 naming the missing options', async () => {
+    const result = await runCli(
+      ['--user-pool-id', cognito.userPoolId, '--username', 'alice', `${gateway.url}/prod/notes`],
+      { env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD }) },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^apig-signer: a Cognito user needs --client-id, --identity-pool-id too/,
+    );
+  });
+
+  it('asks for the password at a hidden prompt on the terminal', async () => {
+    const session = runInTerminal(
+      [...cognitoArgs('alice'), '-o', join(home, 'alice.json'), `${gateway.url}/prod/notes`],
+      { env: cleanEnv(home) },
+    );
+    await session.waitFor('Password for alice: ');
+    session.type(`${PASSWORD}\r`);
+    expect(await session.exited).toBe(0);
+    expect(lastVerdict()?.accepted).toBe(true);
+    // Typed, not shown.
+    expect(session.screen()).not.toContain(PASSWORD);
+  });
+
+  it('answers NEW_PASSWORD_REQUIRED (with its attribute) at the prompt, then signs in with the new password', async () => {
+    const session = runInTerminal([...cognitoArgs('newbie'), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home),
+    });
+    await session.waitFor('Password for newbie: ');
+    session.type('temporary pass\r');
+    await session.waitFor('New password for newbie: ');
+    session.type('a brand new passphrase\r');
+    await session.waitFor('name: ');
+    session.type('Newbie Example\r');
+    expect(await session.exited).toBe(0);
+    expect(lastVerdict()?.accepted).toBe(true);
+    expect(session.screen()).toContain('name: Newbie Example');
+    expect(session.screen()).not.toContain('a brand new passphrase');
+
+    // The new password is the one that works now.
+    const again = await runCli([...cognitoArgs('newbie'), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { APIG_SIGNER_PASSWORD: 'a brand new passphrase' }),
+    });
+    expect(again.code).toBe(0);
+  });
+
+  it('answers an MFA code at the prompt; a wrong code exits 67', async () => {
+    const right = runInTerminal([...cognitoArgs('mfa'), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD }),
+    });
+    await right.waitFor('Code from your authenticator app: ');
+    right.type('246810\r');
+    expect(await right.exited).toBe(0);
+    expect(lastVerdict()?.accepted).toBe(true);
+
+    const wrong = runInTerminal([...cognitoArgs('mfa'), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD }),
+    });
+    await wrong.waitFor('Code from your authenticator app: ');
+    wrong.type('000000\r');
+    expect(await wrong.exited).toBe(67);
+    expect(wrong.screen()).toContain('Cognito refused the sign-in of mfa');
+  });
+});
+
+describe('apig-signer with the AWS SDK default chain', () => {
+  function profileFiles(): NodeJS.ProcessEnv {
+    const config = join(home, 'config');
+    const credentials = join(home, 'credentials');
+    writeFileSync(config, '[profile dev]\nregion = us-east-1\n');
+    writeFileSync(
+      credentials,
+      `[dev]\naws_access_key_id = ${PROFILE_KEYS.accessKeyId}\naws_secret_access_key = ${PROFILE_KEYS.secretAccessKey}\n`,
+    );
+    return { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials };
+  }
+
+  it('--profile signs with the keys of that profile', async () => {
+    const result = await runCli(
+      ['--profile', 'dev', '--region', 'us-east-1', '-v', `${gateway.url}/prod/notes`],
+      { env: { ...cleanEnv(home), ...profileFiles() } },
+    );
+    expect(result.code).toBe(0);
+    expect(lastVerdict()).toMatchObject({ accepted: true, accessKeyId: PROFILE_KEYS.accessKeyId });
+    expect(result.stderr).toContain("* Credentials: the AWS SDK's default chain (profile dev)");
+  });
+
+  it('AWS_PROFILE picks the profile as well', async () => {
+    const result = await runCli(['--region', 'us-east-1', `${gateway.url}/prod/notes`], {
+      env: { ...cleanEnv(home, { AWS_PROFILE: 'dev' }), ...profileFiles() },
+    });
+    expect(result.code).toBe(0);
+    expect(lastVerdict()).toMatchObject({ accepted: true, accessKeyId: PROFILE_KEYS.accessKeyId });
+  });
+
+  it('a profile that does not exist: exit 2, nothing sent', async () => {
+    const before = gateway.requests.length;
+    const result = await runCli(
+      ['--profile', 'nope', '--region', 'us-east-1', `${gateway.url}/prod/notes`],
+      { env: { ...cleanEnv(home), ...profileFiles() } },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^apig-signer: no AWS credentials for profile nope \(.+\): set --profile/,
+    );
+    expect(result.stderr.split('\n')).toHaveLength(2);
+    expect(gateway.requests.length).toBe(before);
+  });
+
+  it('no credentials anywhere: exit 2 with what to set, nothing sent', async () => {
+    const before = gateway.requests.length;
+    const result = await runCli(['--region', 'us-east-1', `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home),
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^apig-signer: no AWS credentials \(.+\): set --profile or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or sign in a Cognito user/,
+    );
+    expect(result.stderr.split('\n')).toHaveLength(2);
+    expect(gateway.requests.length).toBe(before);
+  });
+
+  it('--profile and a Cognito user together: exit 2', async () => {
+    const result = await runCli(
+      [...cognitoArgs('alice'), '--profile', 'dev', `${gateway.url}/prod/notes`],
+      { env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD }) },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('exclude each other');
+  });
+});

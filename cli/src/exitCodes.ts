@@ -1,0 +1,42 @@
+/**
+ * The command's exit codes. Where curl has a code for the same failure, the number is curl's, so
+ * scripts written for curl keep working.
+ */
+export const EXIT = {
+  OK: 0,
+  /** Anything not listed here; the message says what. */
+  FAILURE: 1,
+  /** Bad input or no credentials: nothing was sent. */
+  USAGE: 2,
+  /** curl's CURLE_COULDNT_RESOLVE_HOST. */
+  RESOLVE: 6,
+  /** curl's CURLE_COULDNT_CONNECT. */
+  CONNECT: 7,
+  /** curl's CURLE_HTTP_RETURNED_ERROR (`--fail`). */
+  HTTP_ERROR: 22,
+  /** curl's CURLE_WRITE_ERROR. */
+  WRITE: 23,
+  /** curl's CURLE_OPERATION_TIMEDOUT. */
+  TIMEOUT: 28,
+  /** curl's CURLE_RECV_ERROR: the connection broke while sending or receiving. */
+  CONNECTION: 56,
+  /** curl's CURLE_LOGIN_DENIED: Cognito refused the sign-in. */
+  LOGIN_DENIED: 67,
+} as const;
+
+/** A failure with the exit code it ends the command with and the one line to print. */
+export class CliError extends Error {
+  override name = 'CliError' as const;
+  /** The process exit code. */
+  readonly exitCode: number;
+
+  constructor(exitCode: number, message: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.exitCode = exitCode;
+  }
+}
+
+/** Bad input: exit 2, nothing sent. */
+export function usageError(message: string): CliError {
+  return new CliError(EXIT.USAGE, message);
+}

@@ -1,0 +1,73 @@
+/** What `apig-signer --help` prints; docs/cli.md shows the same text (a test compares them). */
+export const HELP = `Usage: apig-signer [options] <url>
+
+curl for AWS API Gateway endpoints with IAM auth: signs the request with AWS Signature
+Version 4 and sends it. Credentials come from a Cognito user (--user-pool-id, --client-id,
+--identity-pool-id, --username) or else from the AWS SDK's default chain (environment,
+--profile or AWS_PROFILE, SSO, container and instance roles), as the AWS CLI finds them.
+
+Request:
+  -X, --request <method>        the HTTP method (default GET, or POST with a body)
+  -H, --header <line>           a header, "Name: value" (repeatable)
+  -d, --data <data>             a body: text, @file, or @- for stdin, line breaks removed
+                                (repeatable, joined with &); Content-Type
+                                application/x-www-form-urlencoded unless -H sets one
+      --data-binary <data>      a body sent byte for byte: text, @file or @- (repeatable)
+      --json <data>             a JSON body: text, @file or @-; sets Content-Type and
+                                Accept to application/json
+  -G, --get                     send the -d data as the query string of a GET
+      --max-time <seconds>      give up after this long, sign-in included (exit 28)
+
+Signing:
+      --region <region>         the region to sign for (default: read off the host name;
+                                needed for custom domains)
+      --service <service>       the service to sign for (default: read off the host name,
+                                otherwise execute-api)
+      --presign [seconds]       print a presigned URL (query-string auth) valid this long
+                                (default 300) instead of sending; wss:// URLs too
+
+Credentials, first match wins:
+      --user-pool-id <id>       a Cognito user: the user pool, e.g. eu-west-2_AbCdEf123
+      --client-id <id>          the user pool's app client (without a client secret)
+      --identity-pool-id <id>   the identity pool that gives the user AWS credentials
+      --username <name>         the user; the password comes from APIG_SIGNER_PASSWORD or
+                                a hidden prompt, and challenges (new password, MFA code)
+                                are answered at the prompt
+      --cognito-endpoint <url>  send the Cognito calls to this URL (emulators, proxies)
+      --profile <name>          otherwise, the AWS SDK's default chain with this profile
+                                (default: AWS_PROFILE)
+
+Output:
+  -i, --include                 print the status line and headers before the body
+  -o, --output <file>           write the body to this file instead of stdout
+  -s, --silent                  print no error message unless the input is bad
+  -S, --show-error              with -s, print error messages all the same
+  -f, --fail                    on HTTP 400 and above, print no body and exit 22
+  -v, --verbose                 print to stderr the request as sent (session token
+                                redacted), the canonical request and string to sign, and
+                                on a signature refusal the canonical request AWS expected
+                                beside ours, the first differing line marked
+  -h, --help                    print this help
+  -V, --version                 print the version
+
+The body goes to stdout byte for byte. On a terminal, JSON is indented and coloured (no
+colour when NO_COLOR is set).
+
+Exit codes:
+  0   done (whatever the HTTP status, without --fail)
+  1   an unexpected failure; the message says what
+  2   bad input or no credentials: one line on stderr says what to do; nothing was sent
+  6   the host name could not be resolved
+  7   could not connect
+  22  HTTP 400 or above, with --fail
+  23  the body could not be written
+  28  --max-time reached
+  56  the connection broke while sending or receiving
+  67  Cognito refused the sign-in (password, code, new password or unconfirmed user)
+
+Examples:
+  apig-signer --profile dev https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/notes
+  apig-signer --user-pool-id eu-west-2_AbCdEf123 --client-id 1example23456789 \\
+    --identity-pool-id eu-west-2:11111111-2222-3333-4444-555555555555 --username alice \\
+    --json '{"content":"hello"}' https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/notes
+`;

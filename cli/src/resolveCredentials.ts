@@ -1,0 +1,158 @@
+import type { Credentials } from 'apig-signer';
+import type { SignInResult } from 'apig-signer/cognito';
+
+import { CliError, EXIT, usageError } from './exitCodes';
+import type { CognitoUserOptions } from './parseCommandLine';
+import type { Terminal } from './terminal';
+
+/** Credentials and a description of where they came from, for `-v`. */
+export interface ResolvedCredentials {
+  credentials: Credentials;
+  source: string;
+}
+
+export interface CredentialsContext {
+  env: NodeJS.ProcessEnv;
+  /** Opens the terminal on first use; `undefined` when there is none. */
+  terminal: () => Terminal | undefined;
+}
+
+const NO_CREDENTIALS_HINT =
+  'set --profile or AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or sign in a Cognito user with --user-pool-id, --client-id, --identity-pool-id and --username';
+
+const QUIET_LOGGER = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+function firstLine(text: string): string {
+  return (text.split('\n')[0] ?? text).replace(/\.$/, '');
+}
+
+async function challengeAnswers(
+  username: string,
+  first: SignInResult,
+  context: CredentialsContext,
+): Promise<void> {
+  let result = first;
+  while (result.challenge !== undefined) {
+    const challenge = result.challenge;
+    const terminal = context.terminal();
+    if (terminal === undefined) {
+      throw new CliError(
+        EXIT.LOGIN_DENIED,
+        `Cognito asks ${username} for ${challenge.name === 'NEW_PASSWORD_REQUIRED' ? 'a new password' : 'an MFA code'} (${challenge.name}): run apig-signer on a terminal to answer it`,
+      );
+    }
+    if (challenge.name === 'NEW_PASSWORD_REQUIRED') {
+      const newPassword = await terminal.ask(`New password for ${username}: `, { hidden: true });
+      const attributes: Record<string, string> = {};
+      for (const name of challenge.requiredAttributes) {
+        attributes[name] = await terminal.ask(`${name}: `, { hidden: false });
+      }
+      result = await challenge.answer(newPassword, attributes);
+    } else {
+      const question =
+        challenge.name === 'SMS_MFA'
+          ? `Code sent to ${challenge.destination ?? 'your phone'}: `
+          : 'Code from your authenticator app: ';
+      result = await challenge.answer(await terminal.ask(question, { hidden: false }));
+    }
+  }
+}
+
+async function fromCognitoUser(
+  user: CognitoUserOptions,
+  context: CredentialsContext,
+): Promise<ResolvedCredentials> {
+  // Asked (or refused) before the Cognito packages load or any call goes out.
+  const fromEnvironment = context.env['APIG_SIGNER_PASSWORD'];
+  let password: string;
+  if (fromEnvironment !== undefined && fromEnvironment !== '') {
+    password = fromEnvironment;
+  } else {
+    const terminal = context.terminal();
+    if (terminal === undefined) {
+      throw usageError(
+        `no password for ${user.username}: set APIG_SIGNER_PASSWORD, or run apig-signer on a terminal to be asked`,
+      );
+    }
+    password = await terminal.ask(`Password for ${user.username}: `, { hidden: true });
+  }
+
+  const { createCognitoAuth, AuthError } = await import('apig-signer/cognito');
+  const region = user.userPoolId.split('_')[0] as string;
+  const auth = createCognitoAuth({
+    region,
+    userPoolId: user.userPoolId,
+    clientId: user.clientId,
+    identityPoolId: user.identityPoolId,
+    endpoints:
+      user.endpoint === undefined
+        ? undefined
+        : { userPool: user.endpoint, identity: user.endpoint },
+  });
+  try {
+    await challengeAnswers(user.username, await auth.signIn(user.username, password), context);
+    return {
+      credentials: await auth.credentials(),
+      source: `Cognito user ${user.username} (user pool ${user.userPoolId}, identity pool ${user.identityPoolId})`,
+    };
+  } catch (error) {
+    if (error instanceof AuthError) {
+      throw new CliError(
+        EXIT.LOGIN_DENIED,
+        `Cognito refused the sign-in of ${user.username}: ${firstLine(error.message)}`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+async function fromAwsChain(
+  profile: string | undefined,
+  context: CredentialsContext,
+): Promise<ResolvedCredentials> {
+  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
+  const named = profile ?? context.env['AWS_PROFILE'];
+  try {
+    const credentials = await fromNodeProviderChain({
+      ...(profile === undefined ? {} : { profile }),
+      // The chain warns on the console, over many lines, when a profile and keys are both in
+      // the environment; the guide documents its rule (the profile wins) instead.
+      logger: QUIET_LOGGER,
+    })();
+    return {
+      credentials,
+      source: `the AWS SDK's default chain${named === undefined ? '' : ` (profile ${named})`}`,
+    };
+  } catch (error) {
+    const message = error instanceof Error ? firstLine(error.message) : String(error);
+    if (error instanceof Error && error.name === 'CredentialsProviderError') {
+      throw usageError(
+        `no AWS credentials${named === undefined ? '' : ` for profile ${named}`} (${message}): ${NO_CREDENTIALS_HINT}`,
+      );
+    }
+    throw new CliError(EXIT.LOGIN_DENIED, `the AWS credentials were refused: ${message}`, {
+      cause: error,
+    });
+  }
+}
+
+/**
+ * The credentials to sign with, first match wins: a Cognito user when one is named, otherwise
+ * the AWS SDK's default Node chain (environment, profile, SSO, container and instance roles).
+ *
+ * @throws {@link CliError}: exit 2 when there are none, 67 when Cognito refuses the sign-in.
+ */
+export function resolveCredentials(
+  options: { cognito: CognitoUserOptions | undefined; profile: string | undefined },
+  context: CredentialsContext,
+): Promise<ResolvedCredentials> {
+  return options.cognito === undefined
+    ? fromAwsChain(options.profile, context)
+    : fromCognitoUser(options.cognito, context);
+}
