@@ -138,7 +138,9 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
     service: options.service,
     // The user named this host on the command line: sign for it, whatever its name.
     hosts: [request.url.hostname],
-    debug: options.onSigned,
+    debug: (event) => {
+      if (event.event === 'signed') options.onSigned?.(event);
+    },
   });
   const headers = new AxiosHeaders();
   for (const [name, value] of request.headers) {
