@@ -16,6 +16,7 @@ export { startCognitoEmulator } from './cognito';
 export type {
   CognitoEmulator,
   CognitoEmulatorOptions,
+  EmulatedPasswordPolicy,
   EmulatedUser,
   EmulatorCall,
   EmulatorFault,
