@@ -110,8 +110,10 @@ describe('createCognitoAuth: sign-in', () => {
       userAttributes: { email: 'carol@example.com' },
     });
     if (first.challenge?.name !== 'NEW_PASSWORD_REQUIRED') throw new Error('unreachable');
-    await expect(first.challenge.answer('short')).rejects.toMatchObject({
+    await expect(first.challenge.answer('short', { name: 'Carol' })).rejects.toMatchObject({
       code: 'ERR_INVALID_PASSWORD',
+      passwordRule: 'length',
+      message: expect.stringContaining('too short'),
     });
     const done = await first.challenge.answer('a new long password', { name: 'Carol' });
     expect(done).toEqual({ username: 'carol' });
