@@ -256,30 +256,42 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     );
   }
 
-  /** Waits while another tab (instance) on this storage refreshes this user's tokens. */
-  async function waitForOtherTab(session: Session, username: string): Promise<void> {
-    for (;;) {
-      const lease = store.lease(username);
-      if (lease === undefined || lease.owner === instanceId || lease.until <= Date.now()) return;
-      const stored = store.readUser();
-      if (session.ended || stored?.username !== username) return;
-      if (stored.tokens.idToken !== session.tokens?.idToken) return;
-      await sleep(LEASE_POLL_MS);
-    }
+  /**
+   * Takes the refresh lease of `username` unless another tab (instance) on this storage holds
+   * it; check and take happen in one synchronous step, so concurrent callers in this tab and
+   * tabs that see each other's storage refresh once.
+   */
+  function claimLease(username: string): boolean {
+    const lease = store.lease(username);
+    if (lease !== undefined && lease.owner !== instanceId && lease.until > Date.now()) return false;
+    store.takeLease(username, instanceId, Date.now() + leaseMs);
+    return true;
   }
 
   async function refreshSession(session: Session, username: string): Promise<string> {
-    await waitForOtherTab(session, username);
+    while (!claimLease(username)) {
+      // Another tab is refreshing: wait for its tokens (or for its lease to lapse).
+      await sleep(LEASE_POLL_MS);
+      const stored = sync() === session ? store.readUser() : undefined;
+      if (session.ended || stored === undefined) {
+        throw new NotSignedInError('The session ended while its tokens were due for a refresh.');
+      }
+      if (Date.now() < refreshDueAt(stored.tokens.idToken, config.tokenRefreshMarginMs)) {
+        session.tokens = stored.tokens;
+        return stored.tokens.idToken;
+      }
+    }
     const stored = sync() === session ? store.readUser() : undefined;
     if (session.ended || stored === undefined) {
+      store.releaseLease(username, instanceId);
       throw new NotSignedInError('The session ended while its tokens were due for a refresh.');
     }
     if (Date.now() < refreshDueAt(stored.tokens.idToken, config.tokenRefreshMarginMs)) {
+      store.releaseLease(username, instanceId);
       session.tokens = stored.tokens; // another tab refreshed them
       return stored.tokens.idToken;
     }
     const refreshToken = stored.tokens.refreshToken;
-    store.takeLease(username, instanceId, Date.now() + leaseMs);
     let answer: Record<string, unknown>;
     try {
       answer = await callUserPool('Refreshing the session', 'InitiateAuth', {
