@@ -123,6 +123,7 @@ export function addUser(state: EmulatorState, user: EmulatedUser): void {
     salt,
     verifier: verifierFor(state.poolName, user.username, user.password, salt),
     failedAttempts: 0,
+    resetCode: undefined,
   });
 }
 
