@@ -499,6 +499,24 @@ describe('createCognitoAuth: smaller edges', () => {
     expect(world.cognito.count('InitiateAuth', 'REFRESH_TOKEN_AUTH')).toBe(1);
   });
 
+  it.each([65, -65])(
+    "a device clock %i minutes off Cognito's refreshes by Cognito's clock, not on every call",
+    async (minutes) => {
+      const start = Date.now();
+      fakeDateOnly(start);
+      world = await cognitoWorld({ clockOffsetMs: -minutes * MINUTE });
+      await world.auth.signIn(ALICE.username, ALICE.password);
+      const first = await world.auth.getIdToken();
+      expect(await world.auth.getIdToken()).toBe(first);
+      expect(world.cognito.count('InitiateAuth', 'REFRESH_TOKEN_AUTH')).toBe(0);
+      jest.setSystemTime(start + 56 * MINUTE);
+      const second = await world.auth.getIdToken();
+      expect(second).not.toBe(first);
+      expect(await world.auth.getIdToken()).toBe(second);
+      expect(world.cognito.count('InitiateAuth', 'REFRESH_TOKEN_AUTH')).toBe(1);
+    },
+  );
+
   it.each([
     ['retry.retries', { retry: { retries: Number.NaN } }],
     ['retry.retries', { retry: { retries: -1 } }],

@@ -12,7 +12,7 @@ import {
 } from './identityPool';
 import type { IssuedCredentials, Logins } from './identityPool';
 import { resolveOptions } from './options';
-import { accessTokenExpired, refreshDueAt, SessionStore } from './sessionStore';
+import { accessTokenExpired, createSessionStore, idTokenFresh, issuedTokens } from './sessionStore';
 import type { StoredUser, Tokens } from './sessionStore';
 import { runSignInStep } from './signInFlow';
 import type { SignInAttempt } from './signInFlow';
@@ -135,7 +135,7 @@ function requireText(value: unknown, what: string): void {
 export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   const config = resolveOptions(options);
   const transport = createTransport({ timeoutMs: config.timeoutMs, retry: config.retry });
-  const store = new SessionStore(config.storage, config.clientId, config.identityPoolId);
+  const store = createSessionStore(config.storage, config.clientId, config.identityPoolId);
   const identityPool = identityPoolClient(
     transport,
     config.identityEndpoint,
@@ -276,7 +276,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       if (session.ended || stored === undefined) {
         throw new NotSignedInError('The session ended while its tokens were due for a refresh.');
       }
-      if (Date.now() < refreshDueAt(stored.tokens.idToken, config.tokenRefreshMarginMs)) {
+      if (idTokenFresh(stored.tokens, config.tokenRefreshMarginMs)) {
         session.tokens = stored.tokens;
         return stored.tokens.idToken;
       }
@@ -286,7 +286,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       store.releaseLease(username, instanceId);
       throw new NotSignedInError('The session ended while its tokens were due for a refresh.');
     }
-    if (Date.now() < refreshDueAt(stored.tokens.idToken, config.tokenRefreshMarginMs)) {
+    if (idTokenFresh(stored.tokens, config.tokenRefreshMarginMs)) {
       store.releaseLease(username, instanceId);
       session.tokens = stored.tokens; // another tab refreshed them
       return stored.tokens.idToken;
@@ -324,11 +324,11 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     if (session.ended || sync() !== session) {
       throw new NotSignedInError('The session ended while its tokens were being refreshed.');
     }
-    const tokens: Tokens = {
-      idToken: IdToken,
-      accessToken: AccessToken,
-      refreshToken: typeof RefreshToken === 'string' ? RefreshToken : refreshToken,
-    };
+    const tokens = issuedTokens(
+      IdToken,
+      AccessToken,
+      typeof RefreshToken === 'string' ? RefreshToken : refreshToken,
+    );
     session.tokens = tokens;
     store.writeUser(username, tokens);
     return IdToken;
@@ -340,7 +340,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     if (username === undefined || tokens === undefined || session.ended) {
       throw new NotSignedInError();
     }
-    if (Date.now() < refreshDueAt(tokens.idToken, config.tokenRefreshMarginMs)) {
+    if (idTokenFresh(tokens, config.tokenRefreshMarginMs)) {
       return tokens.idToken;
     }
     session.refreshing ??= refreshSession(session, username).finally(() => {
@@ -454,7 +454,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     const what = 'Signing out on every device';
     try {
       let accessToken = tokens.accessToken;
-      if (accessTokenExpired(accessToken, Date.now())) {
+      if (accessTokenExpired(tokens)) {
         const answer = await callUserPool(what, 'InitiateAuth', {
           ClientId: config.clientId,
           AuthFlow: 'REFRESH_TOKEN_AUTH',

@@ -7,6 +7,7 @@ import type {
 import { ConfigurationError } from '../index';
 import { AuthError } from './errors';
 import { missingAttributesError, toAuthError } from './failures';
+import { issuedTokens } from './sessionStore';
 import type { Tokens } from './sessionStore';
 import type { SignInResult } from './types';
 
@@ -20,11 +21,12 @@ export interface SignInAttempt {
 
 type Step = (callbacks: IAuthenticationCallback) => void;
 
-const tokensOf = (session: CognitoUserSession): Tokens => ({
-  idToken: session.getIdToken().getJwtToken(),
-  accessToken: session.getAccessToken().getJwtToken(),
-  refreshToken: session.getRefreshToken().getToken(),
-});
+const tokensOf = (session: CognitoUserSession): Tokens =>
+  issuedTokens(
+    session.getIdToken().getJwtToken(),
+    session.getAccessToken().getJwtToken(),
+    session.getRefreshToken().getToken(),
+  );
 
 const present = (value: string | undefined) => typeof value === 'string' && value !== '';
 
