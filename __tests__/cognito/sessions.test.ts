@@ -349,6 +349,18 @@ describe('createCognitoAuth: identity ids (issue 13.6)', () => {
     expect(storage.getItem(identityKey('alice'))).toBe(world.cognito.identityIdOf('alice'));
   });
 
+  it("an identity id of another user's login (stored by an older version) is replaced, once", async () => {
+    const storage = inspectableStorage();
+    world = await cognitoWorld({ users: [{ ...ALICE }, { ...BOB }] }, { storage });
+    await world.auth.signIn(BOB.username, BOB.password);
+    await world.api.get('/notes');
+    await world.auth.signIn(ALICE.username, ALICE.password);
+    storage.setItem(identityKey('alice'), world.cognito.identityIdOf('bob')!);
+    expect((await world.api.get('/notes')).status).toBe(200);
+    expect(storage.getItem(identityKey('alice'))).toBe(world.cognito.identityIdOf('alice'));
+    expect(world.cognito.identityIdOf('alice')).not.toBe(world.cognito.identityIdOf('bob'));
+  });
+
   it('when the new identity id is rejected too, the message names the real cause', async () => {
     world = await cognitoWorld();
     await world.auth.signIn(ALICE.username, ALICE.password);

@@ -95,9 +95,19 @@ export function identityPoolClient(
   };
 }
 
-/** Whether a refusal says the identity id itself is unknown (so a new one may be fetched). */
+/**
+ * Whether a refusal is about the stored identity id itself, so that a new one may be fetched:
+ * the pool does not know it, or it belongs to another login (storage written by an older
+ * version that mixed users up).
+ */
 export function identityRejected(error: unknown): boolean {
-  return typeOf(error) === 'ResourceNotFoundException';
+  const type = typeOf(error);
+  if (type === 'ResourceNotFoundException') return true;
+  return (
+    type === 'NotAuthorizedException' &&
+    error instanceof Error &&
+    /logins (?:do not|don't) match/i.test(error.message)
+  );
 }
 
 /** Whether a guest identity could not be linked to the user (so the user's own is fetched). */

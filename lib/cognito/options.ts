@@ -123,7 +123,7 @@ export function resolveOptions(options: CognitoAuthOptions): ResolvedOptions {
       0,
       86_400_000,
     ),
-    timeoutMs: numberIn(options.timeoutMs, 'timeoutMs', 10_000, 1, MAX_TIMER_MS),
+    timeoutMs: numberIn(options.timeoutMs, 'timeoutMs', 8_000, 1, MAX_TIMER_MS),
     retry: {
       retries: numberIn(retry.retries, 'retry.retries', 2, 0, 10, true),
       baseDelayMs: numberIn(retry.baseDelayMs, 'retry.baseDelayMs', 200, 0, 60_000),

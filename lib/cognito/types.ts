@@ -58,8 +58,10 @@ export interface CognitoAuthOptions {
   credentialsRefreshWindowMs?: number | undefined;
   /**
    * How long one attempt of a Cognito call (either pool) may take before it is abandoned, in
-   * milliseconds (1 to 2,147,483,647). A timed-out attempt counts as a failure to retry.
-   * @defaultValue `10000` (10 seconds)
+   * milliseconds (1 to 2,147,483,647). A timed-out attempt counts as a failure to retry. With the
+   * default retries, a stalled call fails in about 25 s: before `apigSigner`'s
+   * `credentialsTimeoutMs` (30 s), so the error says what Cognito did.
+   * @defaultValue `8000` (8 seconds)
    */
   timeoutMs?: number | undefined;
   /**
