@@ -101,6 +101,27 @@ describe('createCognitoAuth: a session generation per sign-in (issue 13.1)', () 
     expect(world.auth.username).toBe('alice');
   });
 
+  it("a refresh of an ended session that finishes late does not end the next user's shared refresh", async () => {
+    const start = Date.now();
+    fakeDateOnly(start);
+    world = await cognitoWorld({ users: [{ ...ALICE }, { ...BOB }] });
+    await world.auth.signIn(ALICE.username, ALICE.password);
+    jest.setSystemTime(start + 58 * MINUTE);
+    world.cognito.fail({ operation: 'InitiateAuth', delayMs: 2500 });
+    const alices = caught(world.auth.getIdToken());
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    world.auth.signOut();
+    await world.auth.signIn(BOB.username, BOB.password);
+    jest.setSystemTime(start + 116 * MINUTE);
+    world.cognito.fail({ operation: 'InitiateAuth', delayMs: 4000 });
+    const first = world.auth.getIdToken();
+    await until(() => world.cognito.count('InitiateAuth', 'REFRESH_TOKEN_AUTH') === 1, 10_000);
+    const second = world.auth.getIdToken(); // after Alice's refresh has finished
+    expect(await first).toBe(await second);
+    expect(await alices).toBeInstanceOf(NotSignedInError);
+    expect(world.cognito.count('InitiateAuth', 'REFRESH_TOKEN_AUTH')).toBe(2);
+  });
+
   it('a refresh that finishes after sign-out writes nothing and hands its token to nobody', async () => {
     const start = Date.now();
     fakeDateOnly(start);
@@ -493,6 +514,11 @@ describe('createCognitoAuth: password reset, global sign-out, guest linking (iss
     jest.setSystemTime(start + 4 * MINUTE);
     await expect(first.challenge!.answer('123456')).rejects.toMatchObject({
       code: 'ERR_CHALLENGE_EXPIRED',
+    });
+    const second = await world.auth.signIn(ALICE.username, ALICE.password);
+    await expect(second.challenge!.answer('123456')).resolves.toEqual({ username: 'alice' });
+    await expect(second.challenge!.answer('123456')).rejects.toMatchObject({
+      code: 'ERR_CHALLENGE_EXPIRED', // answered twice
     });
   });
 });
