@@ -60,6 +60,8 @@ describe('createCognitoAuth: a session generation per sign-in (issue 13.1)', () 
     const bobs = await world.api.get('/notes');
     expect(bobs.status).toBe(200);
     await until(() => world.cognito.count('GetId') === 2); // Alice's late GetId has answered
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(world.cognito.count('GetCredentialsForIdentity')).toBe(1); // Bob's: hers stopped
     expect(storage.getItem(identityKey('alice'))).toBeNull();
     expect(storage.getItem(identityKey('bob'))).toBe(world.cognito.identityIdOf('bob'));
     expect(world.gateway.requests).toHaveLength(1);

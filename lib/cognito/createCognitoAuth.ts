@@ -384,6 +384,8 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       }
     }
     const identityId = await identityPool.getId(logins);
+    if (session.ended)
+      throw new NotSignedInError('The session ended while credentials were fetched.');
     return identityPool.getCredentials(identityId, logins).catch((error: unknown) => {
       throw explainIdentityFailure(error, config.identityPoolId, guest);
     });
