@@ -324,11 +324,17 @@ describe('createCognitoAuth: tabs sharing storage (issue 13.4)', () => {
 });
 
 describe('createCognitoAuth: the default storage (issue 13.5)', () => {
-  const globals = globalThis as { window?: unknown; document?: unknown; localStorage?: unknown };
+  const globals = globalThis as {
+    window?: unknown;
+    document?: unknown;
+    localStorage?: unknown;
+    addEventListener?: unknown;
+  };
   afterEach(() => {
     delete globals.window;
     delete globals.document;
     delete globals.localStorage;
+    delete globals.addEventListener;
   });
 
   it("Node 25's empty global localStorage is not used (no `getItem is not a function`)", async () => {
@@ -347,6 +353,29 @@ describe('createCognitoAuth: the default storage (issue 13.5)', () => {
     expect(
       processWide.getItem(`CognitoIdentityServiceProvider.${world.cognito.clientId}.LastAuthUser`),
     ).toBeNull();
+  });
+
+  it("in a browser, the `storage` event from another tab's sign-out drops this tab's cached credentials", async () => {
+    const local = inspectableStorage({ subscribe: false });
+    const listeners: Array<(event: { storageArea: unknown }) => void> = [];
+    Object.assign(globals, {
+      window: {},
+      document: {},
+      localStorage: local,
+      addEventListener: (type: string, listener: (event: { storageArea: unknown }) => void) => {
+        if (type === 'storage') listeners.push(listener);
+      },
+    });
+    world = await cognitoWorld();
+    await world.auth.signIn(ALICE.username, ALICE.password);
+    const tab2 = world.newAuth();
+    const api2 = apiFor(tab2);
+    expect((await api2.get('/notes')).status).toBe(200);
+    world.auth.signOut();
+    expect(listeners.length).toBeGreaterThan(0);
+    for (const listener of listeners) listener({ storageArea: local }); // what the browser sends
+    await expect(api2.get('/notes')).rejects.toBeInstanceOf(NotSignedInError);
+    expect(world.gateway.requests).toHaveLength(1);
   });
 
   it("in a browser, the page's localStorage is the default (a reload keeps the user)", async () => {
