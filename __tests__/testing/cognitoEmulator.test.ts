@@ -1,6 +1,6 @@
 import { startCognitoEmulator } from '../../lib/testing';
 import type { CognitoEmulator } from '../../lib/testing';
-import { fakeDateOnly } from '../helpers/cognito';
+import { fakeDateOnly, until } from '../helpers/cognito';
 
 /** Calls the emulator as the AWS JSON 1.1 protocol does. */
 async function call(emulator: CognitoEmulator, target: string, body: unknown) {
@@ -274,7 +274,7 @@ describe('startCognitoEmulator', () => {
 
     emulator.fail({ operation: 'InitiateAuth', delayMs: Infinity, times: 3 });
     const stalled = signIn(emulator).catch((error: unknown) => error);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => emulator.calls.length === 3); // the stalled call has arrived
     emulator.clearFaults();
     expect((await signIn(emulator)).status).toBe(200);
     expect(emulator.calls.map((c) => c.status)).toEqual([0, 502, 0, 200]);
