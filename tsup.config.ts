@@ -39,12 +39,7 @@ export default defineConfig({
   tsconfig: 'tsconfig.build.json',
   target: 'es2022',
   platform: 'neutral',
-  external: [
-    'axios',
-    'amazon-cognito-identity-js',
-    '@aws-sdk/credential-provider-cognito-identity',
-    /^node:/,
-  ],
+  external: ['axios', 'amazon-cognito-identity-js', /^node:/],
   esbuildPlugins: [mainAsExternal],
   splitting: false,
   sourcemap: true,

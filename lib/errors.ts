@@ -35,6 +35,14 @@
  * - `ERR_COGNITO_THROTTLED`, `ERR_COGNITO_UNAVAILABLE`: Cognito throttled or failed, after
  *   retries with backoff.
  * - `ERR_COGNITO`: Cognito refused for another reason (see `cause`).
+ * - `ERR_USER_DISABLED`: the user is disabled in the user pool.
+ * - `ERR_MISSING_ATTRIBUTES`: `NEW_PASSWORD_REQUIRED` was answered without attributes the pool
+ *   requires (named in the message and in `missingAttributes`).
+ * - `ERR_CHALLENGE_EXPIRED`: a sign-in challenge was answered after its session expired, or
+ *   twice; sign in again.
+ * - `ERR_SIGN_IN_SUPERSEDED`: a later `signIn()` or a `signOut()` overtook this sign-in, which
+ *   changed nothing.
+ * - `ERR_COGNITO_TIMEOUT`: Cognito did not answer within `timeoutMs`, after retries.
  */
 export type ApigSignerErrorCode =
   | 'ERR_CONFIGURATION'
@@ -65,7 +73,12 @@ export type ApigSignerErrorCode =
   | 'ERR_UNSUPPORTED_CHALLENGE'
   | 'ERR_COGNITO_THROTTLED'
   | 'ERR_COGNITO_UNAVAILABLE'
-  | 'ERR_COGNITO';
+  | 'ERR_COGNITO'
+  | 'ERR_USER_DISABLED'
+  | 'ERR_MISSING_ATTRIBUTES'
+  | 'ERR_CHALLENGE_EXPIRED'
+  | 'ERR_SIGN_IN_SUPERSEDED'
+  | 'ERR_COGNITO_TIMEOUT';
 
 /**
  * The base class of every error apig-signer raises.

@@ -110,8 +110,10 @@ describe('createCognitoAuth: sign-in', () => {
       userAttributes: { email: 'carol@example.com' },
     });
     if (first.challenge?.name !== 'NEW_PASSWORD_REQUIRED') throw new Error('unreachable');
-    await expect(first.challenge.answer('short')).rejects.toMatchObject({
+    await expect(first.challenge.answer('short', { name: 'Carol' })).rejects.toMatchObject({
       code: 'ERR_INVALID_PASSWORD',
+      passwordRule: 'length',
+      message: expect.stringContaining('too short'),
     });
     const done = await first.challenge.answer('a new long password', { name: 'Carol' });
     expect(done).toEqual({ username: 'carol' });
@@ -121,6 +123,90 @@ describe('createCognitoAuth: sign-in', () => {
       username: 'carol',
     });
   });
+
+  it('NEW_PASSWORD_REQUIRED: missing required attributes are named, before anything is sent', async () => {
+    world = await cognitoWorld({
+      users: [
+        {
+          username: 'carol',
+          password: 'temporary1',
+          newPasswordRequired: true,
+          requiredAttributes: ['name', 'address', 'email'],
+          attributes: { email: 'carol@example.com' },
+        },
+      ],
+    });
+    const first = await world.auth.signIn('carol', 'temporary1');
+    if (first.challenge?.name !== 'NEW_PASSWORD_REQUIRED') throw new Error('unreachable');
+    const error = await first.challenge
+      .answer('a new long password', { name: 'Carol' })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthError);
+    expect(error).toMatchObject({
+      code: 'ERR_MISSING_ATTRIBUTES',
+      missingAttributes: ['address'],
+      message: expect.stringContaining('address'),
+    });
+    expect(world.cognito.count('RespondToAuthChallenge', 'NEW_PASSWORD_REQUIRED')).toBe(0);
+  });
+
+  it("NEW_PASSWORD_REQUIRED: Cognito's own 'is missing' answer names the attributes too", async () => {
+    world = await cognitoWorld({
+      users: [
+        {
+          username: 'carol',
+          password: 'temporary1',
+          newPasswordRequired: true,
+          requiredAttributes: ['name', 'address'],
+        },
+      ],
+    });
+    // A pool that does not list its required attributes in the challenge, acted out on the wire.
+    const original = globalThis.fetch;
+    const spy = jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
+      const response = await original(input, init);
+      const body = (await response.json()) as Record<string, Record<string, string> | undefined>;
+      if (body['ChallengeParameters']?.['requiredAttributes'] !== undefined) {
+        body['ChallengeParameters']['requiredAttributes'] = '[]';
+      }
+      return new Response(JSON.stringify(body), {
+        status: response.status,
+        headers: response.headers,
+      });
+    });
+    try {
+      const first = await world.auth.signIn('carol', 'temporary1');
+      if (first.challenge?.name !== 'NEW_PASSWORD_REQUIRED') throw new Error('unreachable');
+      await expect(first.challenge.answer('a new long password')).rejects.toMatchObject({
+        code: 'ERR_MISSING_ATTRIBUTES',
+        missingAttributes: ['name', 'address'],
+        message: expect.stringContaining('name, address'),
+      });
+      expect(world.cognito.count('RespondToAuthChallenge', 'NEW_PASSWORD_REQUIRED')).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it.each([
+    [{ requireSymbols: true }, 'symbols', 'a symbol'],
+    [{ requireUppercase: true }, 'uppercase', 'an upper-case letter'],
+    [{ minimumLength: 30 }, 'length', 'too short'],
+  ] as const)(
+    'a new password the policy %p refuses names the rule (%s)',
+    async (policy, rule, words) => {
+      world = await cognitoWorld({
+        passwordPolicy: policy,
+        users: [{ username: 'carol', password: 'temporary1', newPasswordRequired: true }],
+      });
+      const first = await world.auth.signIn('carol', 'temporary1');
+      await expect(first.challenge!.answer('a new long password')).rejects.toMatchObject({
+        code: 'ERR_INVALID_PASSWORD',
+        passwordRule: rule,
+        message: expect.stringContaining(words),
+      });
+    },
+  );
 
   it.each(['SMS_MFA', 'SOFTWARE_TOKEN_MFA'] as const)(
     'answers %s; a wrong code is a typed error',

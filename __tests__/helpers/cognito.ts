@@ -2,8 +2,8 @@ import axios from 'axios';
 import type { AxiosInstance } from 'axios';
 
 import { apigSigner } from '../../lib';
-import { createCognitoAuth } from '../../lib/cognito';
-import type { CognitoAuth, CognitoAuthOptions } from '../../lib/cognito';
+import { createCognitoAuth, createMemoryStorage } from '../../lib/cognito';
+import type { CognitoAuth, CognitoAuthOptions, CognitoStorage } from '../../lib/cognito';
 import { startCognitoEmulator, startSigV4Gateway } from '../../lib/testing';
 import type { CognitoEmulator, CognitoEmulatorOptions, SigV4Gateway } from '../../lib/testing';
 
@@ -80,4 +80,43 @@ export function fakeDateOnly(start: number = Date.now()): void {
     ],
     now: start,
   });
+}
+
+/** A Web Storage whose keys a test can list: what is left at rest after sign-out. */
+export interface InspectableStorage extends CognitoStorage {
+  keys(): string[];
+}
+
+/** Like `createMemoryStorage()` (it notifies sharers), with `keys()` for the test. */
+export function inspectableStorage(options: { subscribe?: boolean } = {}): InspectableStorage {
+  const inner = createMemoryStorage();
+  const keys = new Set<string>();
+  return {
+    getItem: (key) => inner.getItem(key),
+    setItem(key, value) {
+      keys.add(key);
+      inner.setItem(key, value);
+    },
+    removeItem(key) {
+      keys.delete(key);
+      inner.removeItem(key);
+    },
+    clear() {
+      keys.clear();
+      inner.clear();
+    },
+    ...(options.subscribe === false
+      ? {}
+      : { subscribe: (listener: () => void) => inner.subscribe!(listener) }),
+    keys: () => [...keys].sort(),
+  };
+}
+
+/** Resolves once `condition()` holds (checked every 10 ms), or fails after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error('until(): the condition never held');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
 }

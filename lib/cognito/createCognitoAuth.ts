@@ -1,168 +1,94 @@
-import { fromCognitoIdentityPool } from '@aws-sdk/credential-provider-cognito-identity';
-import {
-  AuthenticationDetails,
-  CognitoAccessToken,
-  CognitoIdToken,
-  CognitoRefreshToken,
-  CognitoUser,
-  CognitoUserPool,
-  CognitoUserSession,
-} from 'amazon-cognito-identity-js';
-import type { IAuthenticationCallback } from 'amazon-cognito-identity-js';
+import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
 
-import { ApigSignerError, ConfigurationError, memoize } from '../index';
-import type { Credentials, CredentialsProvider, MemoizedCredentialsProvider } from '../index';
+import { ConfigurationError, memoize } from '../index';
+import type { Credentials } from '../index';
 import { AuthError, CognitoServiceError, NotSignedInError, SessionExpiredError } from './errors';
-import { toAuthError, withRetries } from './failures';
-import type { RetryPolicy } from './failures';
-import { defaultStorage } from './storage';
-import type { CognitoStorage } from './storage';
+import { toAuthError, toServiceError, typeOf } from './failures';
+import {
+  explainIdentityFailure,
+  identityPoolClient,
+  identityRejected,
+  linkRefused,
+} from './identityPool';
+import type { IssuedCredentials, Logins } from './identityPool';
+import { resolveOptions } from './options';
+import { accessTokenExpired, createSessionStore, idTokenFresh, issuedTokens } from './sessionStore';
+import type { StoredUser, Tokens } from './sessionStore';
+import { runSignInStep } from './signInFlow';
+import type { SignInAttempt } from './signInFlow';
+import { createMemoryStorage, watchStorage } from './storage';
+import { createTransport, userPoolClient } from './transport';
+import type {
+  CodeDelivery,
+  CognitoAuth,
+  CognitoAuthOptions,
+  SignInResult,
+  SignOutOptions,
+} from './types';
 
-/** Options of {@link createCognitoAuth}. */
-export interface CognitoAuthOptions {
-  /** The region of the user pool and identity pool, such as `eu-west-2`. */
-  region: string;
-  /** The user pool id, such as `eu-west-2_AbCdEf123`. */
-  userPoolId: string;
-  /** The id of an app client of the user pool, without a client secret. */
-  clientId: string;
-  /** The identity pool id, such as `eu-west-2:1234abcd-…`. */
-  identityPoolId: string;
-  /**
-   * How users sign in: the Secure Remote Password protocol (the password never leaves the
-   * device) or the password itself over TLS.
-   * @defaultValue `'USER_SRP_AUTH'`
-   */
-  authFlow?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | undefined;
-  /**
-   * Where tokens and the identity id are kept, so a reload restores the session.
-   * @defaultValue `localStorage` in browsers; in Node an in-memory store of this instance
-   */
-  storage?: CognitoStorage | undefined;
-  /**
-   * Endpoint overrides (full URLs), for the emulator, VPC endpoints or FIPS.
-   * @defaultValue `https://cognito-idp.{region}.amazonaws.com/` and
-   * `https://cognito-identity.{region}.amazonaws.com`
-   */
-  endpoints?:
-    | {
-        /** The user pool endpoint, such as the emulator's `url`. */
-        userPool?: string | undefined;
-        /** The identity pool endpoint. */
-        identity?: string | undefined;
-      }
-    | undefined;
-  /**
-   * Give visitors who are not signed in the identity pool's unauthenticated (guest) identity.
-   * @defaultValue `false`: `credentials` then fails with {@link NotSignedInError}
-   */
-  allowGuest?: boolean | undefined;
-  /**
-   * How long before the ID token expires it is refreshed, in milliseconds.
-   * @defaultValue `300000` (5 minutes)
-   */
-  tokenRefreshMarginMs?: number | undefined;
-  /**
-   * How long before the AWS credentials expire they are refreshed, in milliseconds.
-   * @defaultValue `300000` (5 minutes)
-   */
-  credentialsRefreshWindowMs?: number | undefined;
-  /**
-   * Retries of a Cognito call that was throttled or failed with a 5xx, with exponential backoff.
-   * @defaultValue `{ retries: 2, baseDelayMs: 200 }`
-   */
-  retry?: Partial<RetryPolicy> | undefined;
-}
+export type {
+  CodeDelivery,
+  CognitoAuth,
+  CognitoAuthOptions,
+  CognitoChallenge,
+  MfaChallenge,
+  NewPasswordChallenge,
+  SignInResult,
+  SignOutOptions,
+} from './types';
 
-/** The outcome of a sign-in step: signed in (no `challenge`), or a challenge to answer. */
-export interface SignInResult {
-  /** The user name Cognito knows the user by. */
-  username: string;
-  /** Absent when the user is signed in; otherwise what Cognito asks for next. */
-  challenge?: CognitoChallenge | undefined;
-}
-
-/** Cognito asks for a new password (first sign-in with a temporary password). */
-export interface NewPasswordChallenge {
-  /** The challenge. */
-  name: 'NEW_PASSWORD_REQUIRED';
-  /** The user's current attributes. */
-  userAttributes: Record<string, string>;
-  /** Attributes that must be given with the new password. */
-  requiredAttributes: string[];
-  /** Sets the new password (and required attributes); resolves to the next step. */
-  answer(newPassword: string, attributes?: Record<string, string>): Promise<SignInResult>;
-}
-
-/** Cognito asks for a code: sent by SMS (`SMS_MFA`) or from an authenticator app (`SOFTWARE_TOKEN_MFA`). */
-export interface MfaChallenge {
-  /** The challenge. */
-  name: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA';
-  /** Where an SMS code was sent (masked), if Cognito says. */
-  destination?: string | undefined;
-  /** Sends the code; resolves to the next step. */
-  answer(code: string): Promise<SignInResult>;
-}
-
-/** A challenge {@link CognitoAuth.signIn} can return. */
-export type CognitoChallenge = NewPasswordChallenge | MfaChallenge;
-
-/** Sign-in, session and credentials for one app; see {@link createCognitoAuth}. */
-export interface CognitoAuth {
-  /**
-   * Signs a user in to the user pool. Resolves when signed in, or with a challenge to answer.
-   * @throws {@link AuthError} when Cognito refuses; {@link CognitoServiceError} after retries.
-   */
-  signIn(username: string, password: string): Promise<SignInResult>;
-  /** The signed-in user's name (restored from storage too), or `undefined`. */
+/**
+ * One generation of the session: a signed-in user (or nobody / a guest) from sign-in (or
+ * restore) to sign-out. Tokens, the identity id, refreshes and credential fetches belong to the
+ * session that started them; whatever finishes after its session ended is dropped.
+ */
+interface Session {
   readonly username: string | undefined;
-  /**
-   * The ID token, refreshed with the refresh token when it is within `tokenRefreshMarginMs` of
-   * expiring.
-   * @throws {@link NotSignedInError}; {@link SessionExpiredError} when the refresh token no longer works.
-   */
-  getIdToken(): Promise<string>;
-  /**
-   * The credentials strategy for `apigSigner`: identity-pool credentials for the signed-in user
-   * (or a guest), memoised, refreshed before they expire, one fetch for concurrent requests.
-   */
-  readonly credentials: MemoizedCredentialsProvider;
-  /** Signs out on this device: clears the tokens, the identity id and cached credentials. */
-  signOut(): void;
+  tokens: Tokens | undefined;
+  identityId: string | undefined;
+  /** A guest identity id this user may take over, noted when the guest signed in. */
+  guestIdentityId: string | undefined;
+  /** The refresh under way, shared by every caller of this session. */
+  refreshing: Promise<string> | undefined;
+  ended: boolean;
+  /** Rejects when the session ends, so that work waiting on it stops at once. */
+  readonly stopped: Promise<never>;
+  readonly stop: (reason: Error) => void;
 }
 
-const DEFAULT_MARGIN_MS = 300_000;
-const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
+function openSession(stored: StoredUser | undefined, guestIdentityId?: string): Session {
+  let stop: (reason: Error) => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    stop = reject;
+  });
+  stopped.catch(() => undefined); // observed by whoever races it; never an unhandled rejection
+  return {
+    username: stored?.username,
+    tokens: stored?.tokens,
+    identityId: undefined,
+    guestIdentityId,
+    refreshing: undefined,
+    ended: false,
+    stopped,
+    stop,
+  };
+}
 
-function requireString(value: unknown, name: string): string {
-  if (typeof value !== 'string' || value.trim() === '') {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      `createCognitoAuth(): \`${name}\` must be a non-empty string.`,
-    );
+const sameTokens = (a: Tokens, b: Tokens) =>
+  a.idToken === b.idToken && a.accessToken === b.accessToken && a.refreshToken === b.refreshToken;
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms);
+  });
+
+/** How often a tab waiting for another tab's refresh looks at storage. */
+const LEASE_POLL_MS = 25;
+
+function requireText(value: unknown, what: string): void {
+  if (typeof value !== 'string' || value === '') {
+    throw new ConfigurationError('ERR_CONFIGURATION', `${what}: must be non-empty strings.`);
   }
-  return value;
-}
-
-function validateEndpoint(value: string | undefined, name: string): void {
-  if (value === undefined) return;
-  try {
-    new URL(value);
-  } catch {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      `createCognitoAuth(): endpoints.${name} must be a URL, such as https://cognito-idp.eu-west-2.amazonaws.com/.`,
-    );
-  }
-}
-
-/** The pool's private HTTP client: one request, no retry loop (refreshSession retries for seconds). */
-interface PoolClient {
-  request(
-    operation: string,
-    params: unknown,
-    callback: (error: unknown, data: unknown) => void,
-  ): void;
 }
 
 /**
@@ -170,14 +96,20 @@ interface PoolClient {
  * token for temporary AWS credentials from an identity pool, and hand those to `apigSigner` as
  * its `credentials` strategy.
  *
- * Uses `amazon-cognito-identity-js` for the user pool and
- * `@aws-sdk/credential-provider-cognito-identity` for the identity pool (optional peer
- * dependencies, imported only by `apig-signer/cognito`).
+ * One user at a time: each sign-in starts a new session, and nothing of an ended session (tokens,
+ * identity ids, credentials, refreshes, challenges) reaches a request or storage afterwards.
+ * Every Cognito call has a timeout and bounded retries. Storage is the source of truth, so tabs
+ * that share it share the user, the sign-out and the refreshed tokens.
+ *
+ * Uses `amazon-cognito-identity-js` (optional peer dependency, imported only by
+ * `apig-signer/cognito`) for the SRP arithmetic of sign-in; both pools are called through one
+ * transport of its own.
  *
  * @param options - pool ids, region, and optionally the sign-in flow, storage, endpoints, guest
- * access, refresh margins and retries.
+ * access, refresh margins, timeouts and retries.
  * @returns the {@link CognitoAuth} for the app.
- * @throws `ConfigurationError` (from `apig-signer`) at once for a missing or malformed option.
+ * @throws `ConfigurationError` (from `apig-signer`) at once for a missing or malformed option
+ * (numbers must be finite and in range).
  *
  * @example
  * ```ts
@@ -201,325 +133,381 @@ interface PoolClient {
  * ```
  */
 export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
-  if (typeof options !== 'object' || options === null) {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      'createCognitoAuth(options): options must be an object.',
-    );
-  }
-  const region = requireString(options.region, 'region');
-  const userPoolId = requireString(options.userPoolId, 'userPoolId');
-  const clientId = requireString(options.clientId, 'clientId');
-  const identityPoolId = requireString(options.identityPoolId, 'identityPoolId');
-  if (!USER_POOL_ID.test(userPoolId)) {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      'createCognitoAuth(): `userPoolId` must look like eu-west-2_AbCdEf123.',
-    );
-  }
-  const authFlow = options.authFlow ?? 'USER_SRP_AUTH';
-  if (authFlow !== 'USER_SRP_AUTH' && authFlow !== 'USER_PASSWORD_AUTH') {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      "createCognitoAuth(): `authFlow` must be 'USER_SRP_AUTH' or 'USER_PASSWORD_AUTH'.",
-    );
-  }
-  validateEndpoint(options.endpoints?.userPool, 'userPool');
-  validateEndpoint(options.endpoints?.identity, 'identity');
-  const margin = options.tokenRefreshMarginMs ?? DEFAULT_MARGIN_MS;
-  const retry: RetryPolicy = {
-    retries: options.retry?.retries ?? 2,
-    baseDelayMs: options.retry?.baseDelayMs ?? 200,
-  };
-  const storage = options.storage ?? defaultStorage();
-  const providerName = `cognito-idp.${region}.amazonaws.com/${userPoolId}`;
-  const identityCacheKey = (who: string) =>
-    `aws:cognito-identity-credentials:${identityPoolId}:${who}`;
-
-  const pool = new CognitoUserPool({
-    UserPoolId: userPoolId,
-    ClientId: clientId,
-    Storage: storage,
-    ...(options.endpoints?.userPool === undefined ? {} : { endpoint: options.endpoints.userPool }),
-  });
-  const poolClient = (pool as unknown as { client: PoolClient }).client;
-
-  let user: CognitoUser | undefined;
-  let identity: CredentialsProvider | undefined;
-  let refreshing: Promise<string> | undefined;
-  /** Bumped on every sign-in and sign-out: late answers for an earlier session are dropped. */
-  let generation = 0;
-
-  function identityProvider(forUser: string | undefined): CredentialsProvider {
-    return fromCognitoIdentityPool({
-      identityPoolId,
-      cache: storage,
-      userIdentifier: forUser ?? 'ANONYMOUS',
-      ...(forUser === undefined ? {} : { logins: { [providerName]: () => getIdToken() } }),
-      clientConfig: {
-        region,
-        maxAttempts: 1, // retries are ours: bounded, with backoff, then a typed error
-        ...(options.endpoints?.identity === undefined
-          ? {}
-          : { endpoint: options.endpoints.identity }),
-      },
-    });
-  }
-
-  function sessionFromStorage(candidate: CognitoUser): CognitoUserSession | undefined {
-    const prefix = `CognitoIdentityServiceProvider.${clientId}.${candidate.getUsername()}`;
-    const idToken = storage.getItem(`${prefix}.idToken`);
-    const accessToken = storage.getItem(`${prefix}.accessToken`);
-    const refreshToken = storage.getItem(`${prefix}.refreshToken`);
-    if (!idToken || !accessToken || !refreshToken) return undefined;
-    return new CognitoUserSession({
-      IdToken: new CognitoIdToken({ IdToken: idToken }),
-      AccessToken: new CognitoAccessToken({ AccessToken: accessToken }),
-      RefreshToken: new CognitoRefreshToken({ RefreshToken: refreshToken }),
-    });
-  }
-
-  function activate(signedIn: CognitoUser): void {
-    generation += 1;
-    user = signedIn;
-    identity = identityProvider(signedIn.getUsername());
-    refreshing = undefined;
-    credentials.invalidate();
-  }
-
-  function clearSession(): void {
-    generation += 1;
-    if (user !== undefined) {
-      storage.removeItem(identityCacheKey(user.getUsername()));
-      user.signOut();
-    }
-    user = undefined;
-    identity = options.allowGuest ? identityProvider(undefined) : undefined;
-    refreshing = undefined;
-    credentials.invalidate();
-  }
-
-  function callUserPool(operation: string, params: unknown): Promise<Record<string, unknown>> {
-    return new Promise((resolve, reject) => {
-      poolClient.request(operation, params, (error, data) => {
-        // The library's errors are Error instances with a `code`; pass them on as they are.
-        // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-        if (error) reject(error);
-        else resolve(data as Record<string, unknown>);
-      });
-    });
-  }
-
-  async function refreshIdToken(
-    current: CognitoUser,
-    session: CognitoUserSession,
-  ): Promise<string> {
-    const startedIn = generation;
-    let answer: Record<string, unknown>;
-    try {
-      answer = await withRetries('Refreshing the session', retry, () =>
-        callUserPool('InitiateAuth', {
-          ClientId: clientId,
-          AuthFlow: 'REFRESH_TOKEN_AUTH',
-          AuthParameters: { REFRESH_TOKEN: session.getRefreshToken().getToken() },
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ApigSignerError) throw error;
-      if ((error as { code?: unknown }).code === 'NotAuthorizedException') {
-        if (startedIn === generation) clearSession();
-        throw new SessionExpiredError(
-          'The session has expired or was revoked (the refresh token no longer works): sign in again.',
-          { cause: error },
-        );
-      }
-      throw toAuthError(error);
-    }
-    const result = (answer['AuthenticationResult'] ?? {}) as Record<string, string | undefined>;
-    const idToken = result['IdToken'];
-    const accessToken = result['AccessToken'];
-    if (!idToken || !accessToken) {
-      throw new CognitoServiceError('ERR_COGNITO', 'Cognito answered the refresh without tokens.');
-    }
-    const renewed = new CognitoUserSession({
-      IdToken: new CognitoIdToken({ IdToken: idToken }),
-      AccessToken: new CognitoAccessToken({ AccessToken: accessToken }),
-      RefreshToken: new CognitoRefreshToken({
-        RefreshToken: result['RefreshToken'] ?? session.getRefreshToken().getToken(),
-      }),
-    });
-    if (startedIn === generation && user === current) current.setSignInUserSession(renewed);
-    return idToken;
-  }
-
-  async function getIdToken(): Promise<string> {
-    const current = user;
-    const session = current?.getSignInUserSession();
-    if (current === undefined || session === null || session === undefined)
-      throw new NotSignedInError();
-    const idToken = session.getIdToken();
-    if (idToken.getExpiration() * 1000 - Date.now() > margin) return idToken.getJwtToken();
-    refreshing ??= refreshIdToken(current, session).finally(() => {
-      refreshing = undefined;
-    });
-    return refreshing;
-  }
-
-  const credentials = memoize(
-    async function cognitoCredentials(): Promise<Credentials> {
-      const provider = identity;
-      if (provider === undefined) throw new NotSignedInError();
-      let issued: Credentials;
-      try {
-        issued = await withRetries('Fetching identity-pool credentials', retry, () => provider());
-      } catch (error) {
-        if (error instanceof ApigSignerError) throw error;
-        throw new CognitoServiceError(
-          'ERR_COGNITO',
-          `The identity pool refused to issue credentials (${(error as { name?: string }).name ?? 'error'}): check the identity pool's authentication providers and roles.`,
-          { cause: error },
-        );
-      }
-      return {
-        accessKeyId: issued.accessKeyId,
-        secretAccessKey: issued.secretAccessKey,
-        ...(issued.sessionToken === undefined ? {} : { sessionToken: issued.sessionToken }),
-        ...(issued.expiration === undefined ? {} : { expiration: issued.expiration }),
-      };
-    },
-    { refreshWindowMs: options.credentialsRefreshWindowMs ?? DEFAULT_MARGIN_MS },
+  const config = resolveOptions(options);
+  const transport = createTransport({ timeoutMs: config.timeoutMs, retry: config.retry });
+  const store = createSessionStore(config.storage, config.clientId, config.identityPoolId);
+  const identityPool = identityPoolClient(
+    transport,
+    config.identityEndpoint,
+    config.identityPoolId,
   );
+  const providerName = `cognito-idp.${config.region}.amazonaws.com/${config.userPoolId}`;
+  // The library keeps its own copies of tokens in a scratch store; we alone write `storage`.
+  const pool = new CognitoUserPool({
+    UserPoolId: config.userPoolId,
+    ClientId: config.clientId,
+    Storage: createMemoryStorage(),
+    endpoint: config.userPoolEndpoint,
+  });
+  (pool as unknown as { client: unknown }).client = userPoolClient(
+    transport,
+    config.userPoolEndpoint,
+  );
+  const instanceId = Math.random().toString(36).slice(2);
+  const leaseMs =
+    (config.timeoutMs + config.retry.baseDelayMs * 2 ** config.retry.retries) *
+    (config.retry.retries + 1);
 
-  function runAuth(
-    cognitoUser: CognitoUser,
-    start: (callbacks: IAuthenticationCallback) => void,
-  ): Promise<SignInResult> {
-    return new Promise<SignInResult>((resolve, reject) => {
-      const unsupported = (name: string) => {
-        reject(
-          new AuthError(
-            'ERR_UNSUPPORTED_CHALLENGE',
-            `Cognito asked for the ${name} challenge, which apig-signer does not answer: turn it off for this app client, or sign in with amazon-cognito-identity-js directly.`,
-          ),
-        );
-      };
-      const answerWith = (step: (callbacks: IAuthenticationCallback) => void) => () =>
-        withRetries('Signing in', retry, () => runAuth(cognitoUser, step)).catch(
-          (error: unknown) => {
-            throw toAuthError(error);
-          },
-        );
-      start({
-        onSuccess: () => {
-          activate(cognitoUser);
-          resolve({ username: cognitoUser.getUsername() });
-        },
-        onFailure: reject,
-        newPasswordRequired: (
-          userAttributes: Record<string, string> | null,
-          requiredAttributes: string[] | null,
-        ) => {
-          const attributes = { ...(userAttributes ?? {}) };
-          // Cognito returns these, but refuses them back in the answer.
-          delete attributes['email_verified'];
-          delete attributes['phone_number_verified'];
-          resolve({
-            username: cognitoUser.getUsername(),
-            challenge: {
-              name: 'NEW_PASSWORD_REQUIRED',
-              userAttributes: attributes,
-              requiredAttributes: requiredAttributes ?? [],
-              answer: (newPassword, extra = {}) =>
-                answerWith((callbacks) => {
-                  cognitoUser.completeNewPasswordChallenge(newPassword, extra, callbacks);
-                })(),
-            },
-          });
-        },
-        mfaRequired: (_name: unknown, parameters: Record<string, string> | undefined) => {
-          resolve({
-            username: cognitoUser.getUsername(),
-            challenge: {
-              name: 'SMS_MFA',
-              destination: parameters?.['CODE_DELIVERY_DESTINATION'],
-              answer: (code) =>
-                answerWith((callbacks) => {
-                  cognitoUser.sendMFACode(code, callbacks, 'SMS_MFA');
-                })(),
-            },
-          });
-        },
-        totpRequired: () => {
-          resolve({
-            username: cognitoUser.getUsername(),
-            challenge: {
-              name: 'SOFTWARE_TOKEN_MFA',
-              answer: (code) =>
-                answerWith((callbacks) => {
-                  cognitoUser.sendMFACode(code, callbacks, 'SOFTWARE_TOKEN_MFA');
-                })(),
-            },
-          });
-        },
-        selectMFAType: () => {
-          unsupported('SELECT_MFA_TYPE');
-        },
-        mfaSetup: () => {
-          unsupported('MFA_SETUP');
-        },
-        customChallenge: () => {
-          unsupported('CUSTOM_CHALLENGE');
-        },
-      });
-    });
+  let current = openSession(store.readUser());
+  /** Bumped by every signIn() and signOut(): an attempt with an older ticket no longer counts. */
+  let signInTicket = 0;
+
+  /** Ends the current session for `next`; whatever waited on the old one fails with `reason`. */
+  function replace(next: Session, reason: Error): void {
+    const previous = current;
+    current = next;
+    previous.ended = true;
+    previous.stop(reason);
+    credentials.invalidate();
+  }
+
+  /** Storage is the source of truth: follow another tab's sign-in, sign-out and refresh. */
+  function sync(): Session {
+    const stored = store.readUser();
+    const session = current;
+    if (stored?.username !== session.username) {
+      replace(
+        openSession(stored),
+        new NotSignedInError(
+          stored === undefined
+            ? 'Signed out (in another tab or instance sharing the storage): sign in again.'
+            : 'Another user signed in (in another tab or instance sharing the storage).',
+        ),
+      );
+    } else if (stored !== undefined && session.tokens !== undefined) {
+      if (!sameTokens(stored.tokens, session.tokens)) session.tokens = stored.tokens;
+    }
+    return current;
+  }
+
+  /** `work`, unless the session ends first. */
+  function untilEnded<T>(session: Session, work: Promise<T>): Promise<T> {
+    return Promise.race([work, session.stopped]);
+  }
+
+  // ---- Sign-in -------------------------------------------------------------------------------
+
+  function startSession(username: string, tokens: Tokens): void {
+    const previous = sync();
+    const guestIdentityId =
+      previous.username === undefined && config.allowGuest
+        ? store.identityId(undefined)
+        : undefined;
+    if (previous.username !== undefined && previous.username !== username) {
+      store.clearUsers(previous.username);
+    }
+    store.writeUser(username, tokens);
+    replace(
+      openSession({ username, tokens }, guestIdentityId),
+      new NotSignedInError('Another sign-in started a new session while this request waited.'),
+    );
   }
 
   async function signIn(username: string, password: string): Promise<SignInResult> {
-    if (
-      typeof username !== 'string' ||
-      username === '' ||
-      typeof password !== 'string' ||
-      password === ''
-    ) {
-      throw new ConfigurationError(
-        'ERR_CONFIGURATION',
-        'signIn(username, password): both must be non-empty strings.',
-      );
-    }
-    clearSession();
-    const cognitoUser = new CognitoUser({ Username: username, Pool: pool, Storage: storage });
-    if (authFlow === 'USER_PASSWORD_AUTH')
-      cognitoUser.setAuthenticationFlowType('USER_PASSWORD_AUTH');
+    requireText(username, 'signIn(username, password)');
+    requireText(password, 'signIn(username, password)');
+    signInTicket += 1;
+    const ticket = signInTicket;
+    const attempt: SignInAttempt = {
+      check() {
+        if (ticket !== signInTicket) {
+          throw new AuthError(
+            'ERR_SIGN_IN_SUPERSEDED',
+            'A later signIn() or a signOut() came before this sign-in finished: this one changed nothing.',
+          );
+        }
+      },
+      commit(name, tokens) {
+        attempt.check();
+        startSession(name, tokens);
+      },
+    };
+    const user = new CognitoUser({
+      Username: username,
+      Pool: pool,
+      Storage: createMemoryStorage(),
+    });
+    if (config.authFlow === 'USER_PASSWORD_AUTH')
+      user.setAuthenticationFlowType('USER_PASSWORD_AUTH');
     const details = new AuthenticationDetails({ Username: username, Password: password });
+    return runSignInStep(user, attempt, (callbacks) => {
+      user.authenticateUser(details, callbacks);
+    });
+  }
+
+  // ---- Tokens --------------------------------------------------------------------------------
+
+  function callUserPool(what: string, operation: string, body: Record<string, unknown>) {
+    return transport.call(
+      what,
+      config.userPoolEndpoint,
+      `AWSCognitoIdentityProviderService.${operation}`,
+      body,
+    );
+  }
+
+  /**
+   * Takes the refresh lease of `username` unless another tab (instance) on this storage holds
+   * it; check and take happen in one synchronous step, so concurrent callers in this tab and
+   * tabs that see each other's storage refresh once.
+   */
+  function claimLease(username: string): boolean {
+    const lease = store.lease(username);
+    if (lease !== undefined && lease.owner !== instanceId && lease.until > Date.now()) return false;
+    store.takeLease(username, instanceId, Date.now() + leaseMs);
+    return true;
+  }
+
+  async function refreshSession(session: Session, username: string): Promise<string> {
+    while (!claimLease(username)) {
+      // Another tab is refreshing: wait for its tokens (or for its lease to lapse).
+      await sleep(LEASE_POLL_MS);
+      const stored = sync() === session ? store.readUser() : undefined;
+      if (session.ended || stored === undefined) {
+        throw new NotSignedInError('The session ended while its tokens were due for a refresh.');
+      }
+      if (idTokenFresh(stored.tokens, config.tokenRefreshMarginMs)) {
+        session.tokens = stored.tokens;
+        return stored.tokens.idToken;
+      }
+    }
+    const stored = sync() === session ? store.readUser() : undefined;
+    if (session.ended || stored === undefined) {
+      store.releaseLease(username, instanceId);
+      throw new NotSignedInError('The session ended while its tokens were due for a refresh.');
+    }
+    if (idTokenFresh(stored.tokens, config.tokenRefreshMarginMs)) {
+      store.releaseLease(username, instanceId);
+      session.tokens = stored.tokens; // another tab refreshed them
+      return stored.tokens.idToken;
+    }
+    const refreshToken = stored.tokens.refreshToken;
+    let answer: Record<string, unknown>;
     try {
-      return await withRetries('Signing in', retry, () =>
-        runAuth(cognitoUser, (callbacks) => {
-          cognitoUser.authenticateUser(details, callbacks);
-        }),
-      );
+      answer = await callUserPool('Refreshing the session', 'InitiateAuth', {
+        ClientId: config.clientId,
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        AuthParameters: { REFRESH_TOKEN: refreshToken },
+      });
     } catch (error) {
+      store.releaseLease(username, instanceId);
+      if (typeOf(error) !== 'NotAuthorizedException') {
+        throw toServiceError(error, 'Refreshing the session');
+      }
+      const expired = new SessionExpiredError(
+        'The session has expired or was revoked (the refresh token no longer works): sign in again.',
+        { cause: error },
+      );
+      if (current === session) {
+        store.clearUsers(username);
+        replace(openSession(undefined), expired);
+      }
+      throw expired;
+    }
+    store.releaseLease(username, instanceId);
+    const result = (answer['AuthenticationResult'] ?? {}) as Record<string, unknown>;
+    const { IdToken, AccessToken, RefreshToken } = result;
+    if (typeof IdToken !== 'string' || typeof AccessToken !== 'string') {
+      throw new CognitoServiceError('ERR_COGNITO', 'Cognito answered the refresh without tokens.');
+    }
+    // Never write back into storage a session that ended, or that another tab signed out.
+    if (session.ended || sync() !== session) {
+      throw new NotSignedInError('The session ended while its tokens were being refreshed.');
+    }
+    const tokens = issuedTokens(
+      IdToken,
+      AccessToken,
+      typeof RefreshToken === 'string' ? RefreshToken : refreshToken,
+    );
+    session.tokens = tokens;
+    store.writeUser(username, tokens);
+    return IdToken;
+  }
+
+  /** The session's ID token, refreshed first when due (one refresh per session at a time). */
+  async function idTokenOf(session: Session): Promise<string> {
+    const { username, tokens } = session;
+    if (username === undefined || tokens === undefined || session.ended) {
+      throw new NotSignedInError();
+    }
+    if (idTokenFresh(tokens, config.tokenRefreshMarginMs)) {
+      return tokens.idToken;
+    }
+    session.refreshing ??= refreshSession(session, username).finally(() => {
+      session.refreshing = undefined;
+    });
+    return session.refreshing;
+  }
+
+  function getIdToken(): Promise<string> {
+    const session = sync();
+    return untilEnded(session, idTokenOf(session));
+  }
+
+  // ---- Credentials ---------------------------------------------------------------------------
+
+  /** GetId/GetCredentialsForIdentity for the session, with its stored (or guest) identity id. */
+  async function issue(session: Session, logins: Logins): Promise<IssuedCredentials> {
+    const guest = logins === undefined;
+    const known = session.identityId ?? store.identityId(session.username);
+    if (known !== undefined) {
+      try {
+        return await identityPool.getCredentials(known, logins);
+      } catch (error) {
+        if (!identityRejected(error)) {
+          throw explainIdentityFailure(error, config.identityPoolId, guest);
+        }
+        // The pool no longer knows this identity id: drop it and get a new one, once.
+        session.identityId = undefined;
+        if (current === session) store.dropIdentityId(session.username, known);
+      }
+    } else if (session.guestIdentityId !== undefined && !guest) {
+      const guestIdentityId = session.guestIdentityId;
+      try {
+        const linked = await identityPool.getCredentials(guestIdentityId, logins);
+        session.guestIdentityId = undefined;
+        if (current === session) store.dropIdentityId(undefined, guestIdentityId);
+        return linked;
+      } catch (error) {
+        if (!linkRefused(error)) throw explainIdentityFailure(error, config.identityPoolId, guest);
+        session.guestIdentityId = undefined; // the pool keeps guests apart: the user's own identity
+      }
+    }
+    const identityId = await identityPool.getId(logins);
+    if (session.ended)
+      throw new NotSignedInError('The session ended while credentials were fetched.');
+    return identityPool.getCredentials(identityId, logins).catch((error: unknown) => {
+      throw explainIdentityFailure(error, config.identityPoolId, guest);
+    });
+  }
+
+  async function credentialsFor(session: Session): Promise<Credentials> {
+    if (session.username === undefined && !config.allowGuest) throw new NotSignedInError();
+    const logins: Logins =
+      session.username === undefined ? undefined : { [providerName]: await idTokenOf(session) };
+    const issued = await issue(session, logins);
+    if (session.ended)
+      throw new NotSignedInError('The session ended while credentials were fetched.');
+    session.identityId = issued.identityId;
+    if (current === session && store.identityId(session.username) !== issued.identityId) {
+      store.setIdentityId(session.username, issued.identityId);
+    }
+    return issued.credentials;
+  }
+
+  const credentials = memoize(
+    function cognitoCredentials(): Promise<Credentials> {
+      const session = sync();
+      return untilEnded(session, credentialsFor(session));
+    },
+    { refreshWindowMs: config.credentialsRefreshWindowMs },
+  );
+
+  // ---- Passwords and sign-out ----------------------------------------------------------------
+
+  async function forgotPassword(username: string): Promise<CodeDelivery> {
+    requireText(username, 'forgotPassword(username)');
+    const answer = await callUserPool('Asking for a password reset code', 'ForgotPassword', {
+      ClientId: config.clientId,
+      Username: username,
+    }).catch((error: unknown) => {
       throw toAuthError(error);
+    });
+    const delivery = (answer['CodeDeliveryDetails'] ?? {}) as Record<string, unknown>;
+    return {
+      destination:
+        typeof delivery['Destination'] === 'string' ? delivery['Destination'] : undefined,
+      medium:
+        typeof delivery['DeliveryMedium'] === 'string' ? delivery['DeliveryMedium'] : undefined,
+    };
+  }
+
+  async function confirmForgotPassword(
+    username: string,
+    code: string,
+    newPassword: string,
+  ): Promise<void> {
+    for (const value of [username, code, newPassword]) {
+      requireText(value, 'confirmForgotPassword(username, code, newPassword)');
+    }
+    await callUserPool('Setting the new password', 'ConfirmForgotPassword', {
+      ClientId: config.clientId,
+      Username: username,
+      ConfirmationCode: code,
+      Password: newPassword,
+    }).catch((error: unknown) => {
+      throw toAuthError(error);
+    });
+  }
+
+  /** GlobalSignOut with the ended session's tokens (refreshed first if the access token expired). */
+  async function signOutEverywhere(tokens: Tokens | undefined): Promise<void> {
+    if (tokens === undefined) return;
+    const what = 'Signing out on every device';
+    try {
+      let accessToken = tokens.accessToken;
+      if (accessTokenExpired(tokens)) {
+        const answer = await callUserPool(what, 'InitiateAuth', {
+          ClientId: config.clientId,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: tokens.refreshToken },
+        });
+        const result = (answer['AuthenticationResult'] ?? {}) as Record<string, unknown>;
+        if (typeof result['AccessToken'] === 'string') accessToken = result['AccessToken'];
+      }
+      await callUserPool(what, 'GlobalSignOut', { AccessToken: accessToken });
+    } catch (error) {
+      // A refresh or access token Cognito already refuses: there is nothing left to revoke.
+      if (typeOf(error) === 'NotAuthorizedException') return;
+      throw toServiceError(error, what);
     }
   }
 
-  // Restore a session kept in storage (a page reload).
-  const restored = pool.getCurrentUser();
-  const restoredSession = restored === null ? undefined : sessionFromStorage(restored);
-  if (restored !== null && restoredSession !== undefined) {
-    restored.setSignInUserSession(restoredSession);
-    user = restored;
-    identity = identityProvider(restored.getUsername());
-  } else if (options.allowGuest) {
-    identity = identityProvider(undefined);
+  function signOut(signOutOptions?: SignOutOptions): Promise<void> | undefined {
+    if (
+      signOutOptions !== undefined &&
+      (typeof signOutOptions !== 'object' || signOutOptions === null)
+    ) {
+      throw new ConfigurationError(
+        'ERR_CONFIGURATION',
+        'signOut(options): options must be an object.',
+      );
+    }
+    signInTicket += 1; // pending sign-ins and challenges no longer count
+    const session = sync();
+    store.clearUsers(session.username);
+    replace(
+      openSession(undefined),
+      new NotSignedInError(
+        'signOut() ran while this request waited for credentials: sign in again.',
+      ),
+    );
+    return signOutOptions?.global === true ? signOutEverywhere(session.tokens) : undefined;
   }
+
+  watchStorage(config.storage, () => {
+    sync();
+  });
 
   return {
     signIn,
     get username() {
-      return user?.getUsername();
+      return sync().username;
     },
     getIdToken,
     credentials,
-    signOut: clearSession,
+    forgotPassword,
+    confirmForgotPassword,
+    signOut: signOut as CognitoAuth['signOut'],
   };
 }

@@ -1,7 +1,9 @@
 import { ApigSignerError, CredentialsError } from '../index';
 
 /**
- * Credentials were asked for while nobody is signed in (and guest access is off).
+ * Credentials were asked for while nobody is signed in (and guest access is off), or the
+ * session they were asked for ended while they were on their way (`signOut()`, another user
+ * signed in, another tab signed out).
  *
  * @example
  * ```ts
@@ -17,6 +19,8 @@ import { ApigSignerError, CredentialsError } from '../index';
 export class NotSignedInError extends CredentialsError {
   /** The error's class name; survives minifiers. */
   override name = 'NotSignedInError' as const;
+  /** Always `ERR_NOT_SIGNED_IN`. */
+  declare readonly code: 'ERR_NOT_SIGNED_IN';
 
   /** @param message - what happened and what to do. */
   constructor(message = 'Nobody is signed in: call signIn() first, or turn on `allowGuest`.') {
@@ -25,8 +29,9 @@ export class NotSignedInError extends CredentialsError {
 }
 
 /**
- * The session cannot be renewed (the refresh token was revoked or has expired): the user must
- * sign in again. The session's tokens and cached credentials have been dropped.
+ * The session cannot be renewed (the refresh token was revoked or has expired, or the user was
+ * disabled): the user must sign in again. The session's tokens and cached credentials have been
+ * dropped.
  *
  * @example
  * ```ts
@@ -41,6 +46,8 @@ export class NotSignedInError extends CredentialsError {
 export class SessionExpiredError extends CredentialsError {
   /** The error's class name; survives minifiers. */
   override name = 'SessionExpiredError' as const;
+  /** Always `ERR_SESSION_EXPIRED`. */
+  declare readonly code: 'ERR_SESSION_EXPIRED';
 
   /**
    * @param message - what happened and what to do.
@@ -51,12 +58,40 @@ export class SessionExpiredError extends CredentialsError {
   }
 }
 
+/** The codes of {@link AuthError}: a `switch` on `error.code` narrows to these. */
+export type AuthErrorCode =
+  | 'ERR_WRONG_PASSWORD'
+  | 'ERR_USER_NOT_FOUND'
+  | 'ERR_USER_NOT_CONFIRMED'
+  | 'ERR_USER_DISABLED'
+  | 'ERR_TOO_MANY_ATTEMPTS'
+  | 'ERR_CODE_MISMATCH'
+  | 'ERR_INVALID_PASSWORD'
+  | 'ERR_MISSING_ATTRIBUTES'
+  | 'ERR_UNSUPPORTED_CHALLENGE'
+  | 'ERR_CHALLENGE_EXPIRED'
+  | 'ERR_SIGN_IN_SUPERSEDED';
+
 /**
- * Sign-in was refused: wrong password (`ERR_WRONG_PASSWORD`), unknown user
- * (`ERR_USER_NOT_FOUND`), unconfirmed user (`ERR_USER_NOT_CONFIRMED`), too many attempts
- * (`ERR_TOO_MANY_ATTEMPTS`), wrong MFA code (`ERR_CODE_MISMATCH`), a new password the policy
- * refuses (`ERR_INVALID_PASSWORD`), or a challenge apig-signer does not answer
- * (`ERR_UNSUPPORTED_CHALLENGE`).
+ * The rule of the user pool's password policy a new password broke: too short, or without
+ * lower-case letters, upper-case letters, digits or symbols, or used before.
+ */
+export type PasswordRule = 'length' | 'lowercase' | 'uppercase' | 'numbers' | 'symbols' | 'history';
+
+/**
+ * Sign-in (or a password reset) was refused. `code` says why:
+ *
+ * - `ERR_WRONG_PASSWORD`, `ERR_USER_NOT_FOUND`, `ERR_USER_NOT_CONFIRMED`, `ERR_USER_DISABLED`;
+ * - `ERR_TOO_MANY_ATTEMPTS`: wait before trying again;
+ * - `ERR_CODE_MISMATCH`: a wrong or expired MFA or confirmation code;
+ * - `ERR_INVALID_PASSWORD`: the new password breaks the policy ({@link AuthError.passwordRule});
+ * - `ERR_MISSING_ATTRIBUTES`: `NEW_PASSWORD_REQUIRED` was answered without attributes the pool
+ *   requires ({@link AuthError.missingAttributes});
+ * - `ERR_UNSUPPORTED_CHALLENGE`: a challenge apig-signer does not answer;
+ * - `ERR_CHALLENGE_EXPIRED`: the challenge's session expired (Cognito keeps it 3 minutes) or was
+ *   answered already: call `signIn()` again;
+ * - `ERR_SIGN_IN_SUPERSEDED`: another `signIn()` or a `signOut()` came after this sign-in began;
+ *   the later one counts, this one changed nothing.
  *
  * @example
  * ```ts
@@ -65,19 +100,60 @@ export class SessionExpiredError extends CredentialsError {
  * try {
  *   await auth.signIn(username, password);
  * } catch (error) {
- *   if (error instanceof AuthError && error.code === 'ERR_WRONG_PASSWORD') showMessage('Wrong password');
+ *   if (error instanceof AuthError) {
+ *     switch (error.code) {
+ *       case 'ERR_WRONG_PASSWORD':
+ *         showMessage('Wrong password');
+ *         break;
+ *       case 'ERR_INVALID_PASSWORD':
+ *         showMessage(`The password breaks the rule: ${error.passwordRule ?? 'see the policy'}`);
+ *         break;
+ *       default:
+ *         showMessage(error.message);
+ *     }
+ *   }
  * }
  * ```
  */
 export class AuthError extends ApigSignerError {
   /** The error's class name; survives minifiers. */
   override name = 'AuthError' as const;
+  /** Why sign-in was refused. */
+  declare readonly code: AuthErrorCode;
+  /** For `ERR_MISSING_ATTRIBUTES`: the attributes to send with the new password. */
+  readonly missingAttributes: readonly string[] | undefined;
+  /** For `ERR_INVALID_PASSWORD`: the rule of the password policy that failed, when Cognito says. */
+  readonly passwordRule: PasswordRule | undefined;
+
+  /**
+   * @param code - why sign-in was refused.
+   * @param message - what happened and what to do.
+   * @param options - `cause` (Cognito's answer), `missingAttributes`, `passwordRule`.
+   */
+  constructor(
+    code: AuthErrorCode,
+    message: string,
+    options?: {
+      cause?: unknown;
+      missingAttributes?: readonly string[] | undefined;
+      passwordRule?: PasswordRule | undefined;
+    },
+  ) {
+    super(code, message, options);
+    this.missingAttributes = options?.missingAttributes;
+    this.passwordRule = options?.passwordRule;
+  }
 }
+
+/** The codes of {@link CognitoServiceError}: a `switch` on `error.code` narrows to these. */
+export type CognitoServiceErrorCode =
+  'ERR_COGNITO_THROTTLED' | 'ERR_COGNITO_UNAVAILABLE' | 'ERR_COGNITO_TIMEOUT' | 'ERR_COGNITO';
 
 /**
  * Cognito throttled (`ERR_COGNITO_THROTTLED`), failed or could not be reached
- * (`ERR_COGNITO_UNAVAILABLE`) after bounded retries with backoff, or refused for another reason
- * (`ERR_COGNITO`). `cause` holds Cognito's error.
+ * (`ERR_COGNITO_UNAVAILABLE`), or did not answer within `timeoutMs` (`ERR_COGNITO_TIMEOUT`),
+ * each after bounded retries with backoff; or it refused for another reason (`ERR_COGNITO`).
+ * `cause` holds Cognito's error.
  *
  * @example
  * ```ts
@@ -93,4 +169,17 @@ export class AuthError extends ApigSignerError {
 export class CognitoServiceError extends CredentialsError {
   /** The error's class name; survives minifiers. */
   override name = 'CognitoServiceError' as const;
+  /** What went wrong with Cognito. */
+  declare readonly code: CognitoServiceErrorCode;
+
+  /**
+   * @param code - what went wrong with Cognito.
+   * @param message - what happened and what to do.
+   * @param options - `cause`: Cognito's error.
+   */
+  // Not useless: it narrows `code` to this class's codes.
+  // eslint-disable-next-line @typescript-eslint/no-useless-constructor
+  constructor(code: CognitoServiceErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
 }

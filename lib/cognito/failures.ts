@@ -1,34 +1,38 @@
 import { ApigSignerError } from '../index';
 import { AuthError, CognitoServiceError } from './errors';
+import type { PasswordRule } from './errors';
 
-/** How Cognito calls are retried on throttling and 5xx: bounded, with exponential backoff. */
+/** How Cognito calls are retried on throttling, 5xx, network errors and timeouts. */
 export interface RetryPolicy {
-  /** Retries after the first attempt. */
+  /** Retries after the first attempt (0 to 10). */
   retries: number;
   /** The first backoff, in milliseconds; each retry doubles it, with jitter. */
   baseDelayMs: number;
 }
 
-interface ServiceFailure {
-  code?: unknown;
-  name?: unknown;
-  message?: unknown;
-  statusCode?: unknown;
-  $metadata?: { httpStatusCode?: unknown };
+/**
+ * A failed Cognito call as both pools report it: the error type (`__type`, such as
+ * `NotAuthorizedException`), Cognito's message and the HTTP status (`0`: no answer).
+ * `code` and `statusCode` are the names amazon-cognito-identity-js reads.
+ */
+export class CognitoFailure extends Error {
+  override name: string;
+  readonly code: string;
+  constructor(
+    type: string,
+    message: string,
+    readonly statusCode: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = type;
+    this.code = type;
+  }
 }
 
-/** The service's error type (`__type`), as amazon-cognito-identity-js and the AWS SDK expose it. */
-function typeOf(error: unknown): string {
-  const failure = (error ?? {}) as ServiceFailure;
-  if (typeof failure.code === 'string') return failure.code;
-  if (typeof failure.name === 'string') return failure.name;
-  return 'UnknownError';
-}
-
-function statusOf(error: unknown): number | undefined {
-  const failure = (error ?? {}) as ServiceFailure;
-  const status = failure.statusCode ?? failure.$metadata?.httpStatusCode;
-  return typeof status === 'number' ? status : undefined;
+/** The error type of a failure, or `'UnknownError'`. */
+export function typeOf(error: unknown): string {
+  return error instanceof CognitoFailure ? error.code : 'UnknownError';
 }
 
 const THROTTLING = new Set([
@@ -36,73 +40,102 @@ const THROTTLING = new Set([
   'ThrottlingException',
   'RequestLimitExceeded',
 ]);
-const UNAVAILABLE = new Set([
-  'InternalErrorException',
-  'InternalFailure',
-  'ServiceUnavailable',
-  'NetworkError',
-]);
+const UNAVAILABLE = new Set(['InternalErrorException', 'InternalFailure', 'ServiceUnavailable']);
 
-function classify(error: unknown): 'throttled' | 'unavailable' | undefined {
-  const type = typeOf(error);
-  if (THROTTLING.has(type)) return 'throttled';
-  const status = statusOf(error);
-  if (UNAVAILABLE.has(type) || (status !== undefined && status >= 500)) return 'unavailable';
-  // fetch's own failures: amazon-cognito-identity-js says "Network error", undici a TypeError.
-  if (error instanceof TypeError || (error as ServiceFailure | null)?.message === 'Network error') {
+/** Which failures are worth another attempt: the same rule for the user and identity pools. */
+export function classify(error: unknown): 'throttled' | 'unavailable' | 'timeout' | undefined {
+  if (!(error instanceof CognitoFailure)) return undefined;
+  if (error.code === 'RequestTimeout') return 'timeout';
+  if (THROTTLING.has(error.code)) return 'throttled';
+  if (UNAVAILABLE.has(error.code) || error.statusCode === 0 || error.statusCode >= 500) {
     return 'unavailable';
   }
   return undefined;
 }
 
-const sleep = (ms: number) =>
-  new Promise<void>((resolve) => {
-    setTimeout(resolve, ms);
-  });
-
-/**
- * Runs a Cognito call, retrying throttling and 5xx answers with exponential backoff and jitter,
- * at most `policy.retries` times; then gives up with a {@link CognitoServiceError}. Other errors
- * pass through at once.
- */
-export async function withRetries<T>(
+/** A failure that outlived its retries, as a typed error. */
+export function exhausted(
   what: string,
-  policy: RetryPolicy,
-  run: () => Promise<T>,
-): Promise<T> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await run();
-    } catch (error) {
-      if (error instanceof ApigSignerError) throw error;
-      const kind = classify(error);
-      if (kind === undefined) throw error;
-      if (attempt >= policy.retries) {
-        throw new CognitoServiceError(
-          kind === 'throttled' ? 'ERR_COGNITO_THROTTLED' : 'ERR_COGNITO_UNAVAILABLE',
-          `${what}: Cognito ${kind === 'throttled' ? 'throttled the request' : 'failed or could not be reached'} (${typeOf(error)}) ${attempt + 1} times; try again later.`,
-          { cause: error },
-        );
-      }
-      await sleep(policy.baseDelayMs * 2 ** attempt * (0.5 + Math.random() / 2));
-    }
+  error: CognitoFailure,
+  attempts: number,
+): CognitoServiceError {
+  const kind = classify(error);
+  const times = `${attempts} time${attempts === 1 ? '' : 's'}`;
+  if (kind === 'timeout') {
+    return new CognitoServiceError(
+      'ERR_COGNITO_TIMEOUT',
+      `${what}: Cognito did not answer in time (${times}); check the network, or raise \`timeoutMs\`.`,
+      { cause: error },
+    );
   }
+  return new CognitoServiceError(
+    kind === 'throttled' ? 'ERR_COGNITO_THROTTLED' : 'ERR_COGNITO_UNAVAILABLE',
+    `${what}: Cognito ${kind === 'throttled' ? 'throttled the request' : 'failed or could not be reached'} (${error.code}) ${times}; try again later.`,
+    { cause: error },
+  );
 }
 
-/** A sign-in failure from Cognito as a typed error, its message free of anything the user typed. */
+const PASSWORD_RULES: Array<[RegExp, PasswordRule, string]> = [
+  [/long enough|length/i, 'length', 'it is too short'],
+  [/lowercase/i, 'lowercase', 'it needs a lower-case letter'],
+  [/uppercase/i, 'uppercase', 'it needs an upper-case letter'],
+  [/numeric|number/i, 'numbers', 'it needs a digit'],
+  [/symbol/i, 'symbols', 'it needs a symbol'],
+  [/previously|reuse|history/i, 'history', 'it was used before'],
+];
+
+function invalidPassword(error: CognitoFailure): AuthError {
+  const rule = PASSWORD_RULES.find(([pattern]) => pattern.test(error.message));
+  return new AuthError(
+    'ERR_INVALID_PASSWORD',
+    `The new password does not meet the user pool's password policy${rule === undefined ? '' : `: ${rule[2]}`}.`,
+    { cause: error, passwordRule: rule?.[1] },
+  );
+}
+
+/** The attributes named in Cognito's "Invalid attributes given, name and address is missing". */
+export function missingAttributesIn(message: string): string[] | undefined {
+  const match = /attributes given, (.+) (?:is|are) missing/i.exec(message);
+  return match?.[1]?.split(/\s*(?:,|\band\b)\s*/).filter((name) => name !== '');
+}
+
+export function missingAttributesError(names: readonly string[], cause?: unknown): AuthError {
+  return new AuthError(
+    'ERR_MISSING_ATTRIBUTES',
+    `The new password must be sent with these required attributes: ${names.join(', ')}. Pass them as the second argument of answer().`,
+    { cause, missingAttributes: names },
+  );
+}
+
+/** A sign-in (or password reset) failure as a typed error, free of anything the user typed. */
 export function toAuthError(error: unknown): ApigSignerError {
   if (error instanceof ApigSignerError) return error;
-  const type = typeOf(error);
+  if (!(error instanceof CognitoFailure)) return toServiceError(error);
   const cause = { cause: error };
-  switch (type) {
+  switch (error.code) {
     case 'NotAuthorizedException':
-      return /attempts exceeded/i.test(String((error as ServiceFailure).message))
-        ? new AuthError(
-            'ERR_TOO_MANY_ATTEMPTS',
-            'Too many failed sign-in attempts: wait before trying again.',
-            cause,
-          )
-        : new AuthError('ERR_WRONG_PASSWORD', 'Incorrect username or password.', cause);
+      if (/attempts exceeded/i.test(error.message)) {
+        return new AuthError(
+          'ERR_TOO_MANY_ATTEMPTS',
+          'Too many failed sign-in attempts: wait before trying again.',
+          cause,
+        );
+      }
+      if (/disabled/i.test(error.message)) {
+        return new AuthError(
+          'ERR_USER_DISABLED',
+          'The user is disabled in this user pool: an administrator must enable the user.',
+          cause,
+        );
+      }
+      if (/session/i.test(error.message)) {
+        return new AuthError(
+          'ERR_CHALLENGE_EXPIRED',
+          'This sign-in step has expired (Cognito keeps it 3 minutes) or was already answered: call signIn() again.',
+          cause,
+        );
+      }
+      return new AuthError('ERR_WRONG_PASSWORD', 'Incorrect username or password.', cause);
     case 'UserNotFoundException':
       return new AuthError('ERR_USER_NOT_FOUND', 'There is no such user in this user pool.', cause);
     case 'UserNotConfirmedException':
@@ -126,16 +159,33 @@ export function toAuthError(error: unknown): ApigSignerError {
         cause,
       );
     case 'InvalidPasswordException':
-      return new AuthError(
-        'ERR_INVALID_PASSWORD',
-        "The new password does not meet the user pool's password policy.",
-        cause,
-      );
+      return invalidPassword(error);
+    case 'InvalidParameterException': {
+      const missing = missingAttributesIn(error.message);
+      if (missing !== undefined && missing.length > 0)
+        return missingAttributesError(missing, error);
+      return toServiceError(error);
+    }
     default:
-      return new CognitoServiceError(
-        'ERR_COGNITO',
-        `Cognito refused the request (${type}).`,
-        cause,
-      );
+      return toServiceError(error);
   }
+}
+
+/**
+ * A failure of a call that is not a sign-in (a refresh, the identity pool) as a typed error:
+ * throttling-like limits are `ERR_COGNITO_THROTTLED`, never a sign-in attempt limit.
+ */
+export function toServiceError(error: unknown, what = 'Cognito'): ApigSignerError {
+  if (error instanceof ApigSignerError) return error;
+  const type = error instanceof CognitoFailure ? error.code : 'UnknownError';
+  if (type === 'LimitExceededException' || type === 'TooManyFailedAttemptsException') {
+    return new CognitoServiceError(
+      'ERR_COGNITO_THROTTLED',
+      `${what}: Cognito refused for now (${type}); try again later.`,
+      { cause: error },
+    );
+  }
+  return new CognitoServiceError('ERR_COGNITO', `${what}: Cognito refused the request (${type}).`, {
+    cause: error,
+  });
 }

@@ -8,11 +8,19 @@ export interface CognitoStorage {
   removeItem(key: string): void;
   /** Removes every value. */
   clear(): void;
+  /**
+   * Optional: calls `listener` (later, not during the write) whenever any user of this storage
+   * changes it, and returns how to stop. Instances that share a storage use it to see each
+   * other's sign-in, sign-out and refreshes at once, as browser tabs do through the `storage`
+   * event (used for `localStorage` without this method).
+   */
+  subscribe?(listener: () => void): () => void;
 }
 
 /**
  * An in-memory storage: what `createCognitoAuth` uses in Node, one per instance (never shared).
- * Pass one yourself to share a session between two instances, as a page reload does.
+ * Pass one yourself to share a session between two instances, as a page reload or a second tab
+ * does; instances sharing it see each other's changes (it has `subscribe`).
  *
  * @returns an empty storage.
  * @throws nothing.
@@ -30,27 +38,96 @@ export interface CognitoStorage {
  */
 export function createMemoryStorage(): CognitoStorage {
   const values = new Map<string, string>();
+  const listeners = new Set<() => void>();
+  let queued = false;
+  const changed = () => {
+    if (queued || listeners.size === 0) return;
+    queued = true;
+    // Later, like the `storage` event: a listener never runs in the middle of a writer's work.
+    queueMicrotask(() => {
+      queued = false;
+      for (const listener of [...listeners]) listener();
+    });
+  };
   return {
     getItem: (key) => values.get(key) ?? null,
     setItem: (key, value) => {
       values.set(key, String(value));
+      changed();
     },
     removeItem: (key) => {
-      values.delete(key);
+      if (values.delete(key)) changed();
     },
     clear: () => {
       values.clear();
+      changed();
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
     },
   };
 }
 
-/** `localStorage` in browsers, so a reload keeps the user signed in; elsewhere a fresh memory store. */
-export function defaultStorage(): CognitoStorage {
+interface BrowserGlobals {
+  window?: { addEventListener?: unknown; removeEventListener?: unknown } | undefined;
+  document?: unknown;
+  localStorage?: unknown;
+}
+
+function behavesLikeStorage(value: unknown): value is CognitoStorage {
+  const candidate = value as Partial<Record<keyof CognitoStorage, unknown>> | null | undefined;
+  return (
+    typeof candidate === 'object' &&
+    candidate !== null &&
+    typeof candidate.getItem === 'function' &&
+    typeof candidate.setItem === 'function' &&
+    typeof candidate.removeItem === 'function'
+  );
+}
+
+/** The page's `localStorage`, only in a browser and only if it behaves like one; else `undefined`. */
+function browserLocalStorage(): CognitoStorage | undefined {
+  const globals = globalThis as BrowserGlobals;
   try {
-    const local = (globalThis as { localStorage?: CognitoStorage }).localStorage;
-    if (local !== undefined && local !== null) return local;
+    // Node 25 has a global `localStorage` (an empty object without --localstorage-file, else one
+    // store for the whole process): never a default outside a page.
+    if (typeof globals.window !== 'object' || typeof globals.document !== 'object')
+      return undefined;
+    const local = globals.localStorage;
+    return behavesLikeStorage(local) ? local : undefined;
   } catch {
     // Some browsers throw on access to localStorage when storage is disabled.
+    return undefined;
   }
-  return createMemoryStorage();
+}
+
+/** `localStorage` in browsers, so a reload keeps the user signed in; elsewhere a fresh memory store. */
+export function defaultStorage(): CognitoStorage {
+  return browserLocalStorage() ?? createMemoryStorage();
+}
+
+/** Checks a storage given in the options. */
+export function isCognitoStorage(value: unknown): value is CognitoStorage {
+  return behavesLikeStorage(value);
+}
+
+/**
+ * Calls `listener` when another user of `storage` changes it: its `subscribe`, or for the
+ * page's `localStorage` the `storage` event (fired in the other tabs of the origin).
+ */
+export function watchStorage(storage: CognitoStorage, listener: () => void): void {
+  if (typeof storage.subscribe === 'function') {
+    storage.subscribe(listener);
+    return;
+  }
+  const globals = globalThis as BrowserGlobals & {
+    addEventListener?: (type: string, listener: (event: { storageArea?: unknown }) => void) => void;
+  };
+  if (storage !== browserLocalStorage() || typeof globals.addEventListener !== 'function') return;
+  globals.addEventListener('storage', (event) => {
+    if (event.storageArea === storage || event.storageArea === null) listener();
+  });
 }

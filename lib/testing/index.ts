@@ -39,6 +39,7 @@ export { startCognitoEmulator } from './cognito';
 export type {
   CognitoEmulator,
   CognitoEmulatorOptions,
+  EmulatedPasswordPolicy,
   EmulatedUser,
   EmulatorCall,
   EmulatorFault,

@@ -1,0 +1,126 @@
+import { listenOnLoopback } from '../loopback';
+import { createChallengeStore } from './challenges';
+import { createFaultQueue } from './faults';
+import { identityPoolOperations } from './identityPool';
+import { createEmulatorServer } from './server';
+import { addUser, createState } from './state';
+import { createTokenService } from './tokens';
+import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorCall } from './types';
+import { userPoolOperations } from './userPool';
+
+export type {
+  CognitoEmulator,
+  CognitoEmulatorOptions,
+  EmulatedPasswordPolicy,
+  EmulatedUser,
+  EmulatorCall,
+  EmulatorFault,
+} from './types';
+
+/**
+ * Starts a stand-in for Amazon Cognito on 127.0.0.1, for tests and demos that run offline:
+ *
+ * - a user pool with the real SRP server side (`USER_SRP_AUTH`: the client's password proof is
+ *   verified, so a wrong password fails), `USER_PASSWORD_AUTH`, `REFRESH_TOKEN_AUTH`, the
+ *   `NEW_PASSWORD_REQUIRED`, `SMS_MFA` and `SOFTWARE_TOKEN_MFA` challenges (their sessions
+ *   expire), a password policy, `ForgotPassword`/`ConfirmForgotPassword`, `GlobalSignOut`,
+ *   disabled users, RS256 tokens signed with a key made at start, and revocable refresh tokens;
+ * - an identity pool (`GetId`, `GetCredentialsForIdentity`) that checks the `Logins` key and the
+ *   ID token (signature, audience, expiry), links a guest identity to the user who signs in on
+ *   it, and issues temporary credentials that linked `startSigV4Gateway()` gateways accept.
+ *
+ * It speaks the services' JSON protocol, so `amazon-cognito-identity-js` and the AWS SDK talk to
+ * it unmodified when pointed at {@link CognitoEmulator.url}. It records every call and can inject
+ * faults (throttling, 5xx, `NotAuthorizedException`, delays, stalls, reset connections, bodies
+ * that are not JSON). `clockOffsetMs` runs its clock ahead of (or behind) the machine's.
+ *
+ * @param options - pool ids, users, lifetimes, password policy, guests, clock offset, linked
+ * gateways.
+ * @returns the running emulator; `close()` it when done.
+ * @throws `RangeError` for a numeric option that is not finite or out of range; an error if the
+ * port cannot be listened on.
+ *
+ * @example
+ * ```ts
+ * import { startCognitoEmulator, startSigV4Gateway } from 'apig-signer/testing';
+ * import { createCognitoAuth } from 'apig-signer/cognito';
+ *
+ * const gateway = await startSigV4Gateway();
+ * const cognito = await startCognitoEmulator({
+ *   users: [{ username: 'alice', password: 'correct horse' }],
+ *   gateways: [gateway],
+ * });
+ * const auth = createCognitoAuth({
+ *   region: cognito.region,
+ *   userPoolId: cognito.userPoolId,
+ *   clientId: cognito.clientId,
+ *   identityPoolId: cognito.identityPoolId,
+ *   endpoints: { userPool: cognito.url, identity: cognito.url },
+ * });
+ * await auth.signIn('alice', 'correct horse');
+ * ```
+ */
+export async function startCognitoEmulator(
+  options: CognitoEmulatorOptions = {},
+): Promise<CognitoEmulator> {
+  const state = createState(options);
+  const tokens = createTokenService(state);
+  const challenges = createChallengeStore(state);
+  const identityPool = identityPoolOperations(state, tokens);
+  const faults = createFaultQueue();
+  const calls: EmulatorCall[] = [];
+  const emulatorServer = createEmulatorServer(
+    {
+      AWSCognitoIdentityProviderService: userPoolOperations(state, tokens, challenges),
+      AWSCognitoIdentityService: identityPool.operations,
+    },
+    faults,
+    calls,
+  );
+  const loopback = await listenOnLoopback(emulatorServer.server, options.port);
+  const { port } = loopback;
+
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    region: state.region,
+    userPoolId: state.userPoolId,
+    clientId: state.clientId,
+    identityPoolId: state.identityPoolId,
+    providerName: state.providerName,
+    calls,
+    count: (operation, detail) =>
+      calls.filter(
+        (c) => c.operation === operation && (detail === undefined || c.detail === detail),
+      ).length,
+    addUser: (user) => {
+      addUser(state, user);
+    },
+    revokeRefreshTokens: (username) => {
+      tokens.revokeRefreshTokens(username);
+    },
+    setUserEnabled(username, enabled) {
+      const user = state.users.get(username);
+      if (user !== undefined) user.enabled = enabled;
+    },
+    lastCode: (username) => state.users.get(username)?.resetCode?.code,
+    identityIdOf(username) {
+      const user = state.users.get(username);
+      return user === undefined ? undefined : identityPool.directory.identityOf(user.sub);
+    },
+    linkGateway(gateway) {
+      state.gateways.push(gateway);
+      for (const credentials of state.issued) gateway.addCredentials(credentials);
+    },
+    fail: (fault) => {
+      faults.add(fault);
+    },
+    clearFaults: () => {
+      faults.clear();
+    },
+    close: () => {
+      emulatorServer.release();
+      return loopback.close();
+    },
+  };
+}

@@ -1,0 +1,158 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+
+import type { SigV4Gateway } from '../gateway';
+import { verifierFor } from '../srp';
+import { ServiceError } from './serviceError';
+import type { CognitoEmulatorOptions, EmulatedPasswordPolicy, EmulatedUser } from './types';
+
+/** A user as the pool keeps it: an SRP verifier, lockout and reset state. */
+export interface UserRecord extends EmulatedUser {
+  sub: string;
+  salt: string;
+  verifier: bigint;
+  failedAttempts: number;
+  /** The code `ForgotPassword` sent, until `ConfirmForgotPassword` spends it. */
+  resetCode?: { code: string; expiresAt: number } | undefined;
+}
+
+export interface IssuedCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken: string;
+  expiration: Date;
+}
+
+/** Everything the emulator knows; each module reads and changes the part it implements. */
+export interface EmulatorState {
+  readonly region: string;
+  readonly userPoolId: string;
+  /** The part of the pool id after `_`: SRP hashes it. */
+  readonly poolName: string;
+  readonly clientId: string;
+  readonly identityPoolId: string;
+  readonly providerName: string;
+  readonly issuer: string;
+  readonly tokenLifetimeSeconds: number;
+  readonly refreshTokenLifetimeSeconds: number;
+  readonly credentialsLifetimeSeconds: number;
+  readonly challengeLifetimeSeconds: number;
+  readonly maxFailedAttempts: number;
+  readonly allowUnauthenticated: boolean;
+  readonly linkGuestIdentities: boolean;
+  readonly passwordPolicy: Required<{
+    [K in keyof EmulatedPasswordPolicy]: NonNullable<EmulatedPasswordPolicy[K]>;
+  }>;
+  /** The server's clock, in milliseconds: the machine's plus `clockOffsetMs`. */
+  now(): number;
+  readonly users: Map<string, UserRecord>;
+  readonly gateways: SigV4Gateway[];
+  readonly issued: IssuedCredentials[];
+}
+
+function count(value: number | undefined, fallback: number, name: string, min = 0): number {
+  const chosen = value ?? fallback;
+  if (typeof chosen !== 'number' || !Number.isFinite(chosen) || chosen < min) {
+    throw new RangeError(
+      `startCognitoEmulator(): ${name} must be a finite number, ${min} or more.`,
+    );
+  }
+  return chosen;
+}
+
+export function createState(options: CognitoEmulatorOptions): EmulatorState {
+  const region = options.region ?? 'us-east-1';
+  const userPoolId = options.userPoolId ?? `${region}_Emulated1`;
+  const providerName = `cognito-idp.${region}.amazonaws.com/${userPoolId}`;
+  const offset = options.clockOffsetMs ?? 0;
+  if (typeof offset !== 'number' || !Number.isFinite(offset)) {
+    throw new RangeError('startCognitoEmulator(): clockOffsetMs must be a finite number.');
+  }
+  const policy = options.passwordPolicy ?? {};
+  const state: EmulatorState = {
+    region,
+    userPoolId,
+    poolName: userPoolId.split('_')[1] ?? userPoolId,
+    clientId: options.clientId ?? 'emulatorappclient0000000000',
+    identityPoolId: options.identityPoolId ?? `${region}:00000000-0000-4000-8000-000000000001`,
+    providerName,
+    issuer: `https://${providerName}`,
+    tokenLifetimeSeconds: count(options.tokenLifetimeSeconds, 3600, 'tokenLifetimeSeconds', 1),
+    refreshTokenLifetimeSeconds: count(
+      options.refreshTokenLifetimeSeconds,
+      30 * 24 * 3600,
+      'refreshTokenLifetimeSeconds',
+      1,
+    ),
+    credentialsLifetimeSeconds: count(
+      options.credentialsLifetimeSeconds,
+      3600,
+      'credentialsLifetimeSeconds',
+      1,
+    ),
+    challengeLifetimeSeconds: count(
+      options.challengeLifetimeSeconds,
+      180,
+      'challengeLifetimeSeconds',
+    ),
+    maxFailedAttempts: count(options.maxFailedAttempts, 5, 'maxFailedAttempts'),
+    allowUnauthenticated: options.allowUnauthenticated ?? false,
+    linkGuestIdentities: options.linkGuestIdentities ?? true,
+    passwordPolicy: {
+      minimumLength: count(policy.minimumLength, 8, 'passwordPolicy.minimumLength'),
+      requireUppercase: policy.requireUppercase ?? false,
+      requireLowercase: policy.requireLowercase ?? false,
+      requireNumbers: policy.requireNumbers ?? false,
+      requireSymbols: policy.requireSymbols ?? false,
+    },
+    now: () => Date.now() + offset,
+    users: new Map(),
+    gateways: [...(options.gateways ?? [])],
+    issued: [],
+  };
+  for (const user of options.users ?? []) addUser(state, user);
+  return state;
+}
+
+/** Adds or replaces a user; a replaced user keeps its `sub` (and so its identity). */
+export function addUser(state: EmulatorState, user: EmulatedUser): void {
+  const salt = randomBytes(16).toString('hex');
+  const previous = state.users.get(user.username);
+  state.users.set(user.username, {
+    ...user,
+    sub: previous?.sub ?? randomUUID(),
+    salt,
+    verifier: verifierFor(state.poolName, user.username, user.password, salt),
+    failedAttempts: 0,
+    resetCode: undefined,
+  });
+}
+
+export function userNamed(state: EmulatorState, username: unknown): UserRecord {
+  const user = typeof username === 'string' ? state.users.get(username) : undefined;
+  if (user === undefined) throw new ServiceError('UserNotFoundException', 'User does not exist.');
+  return user;
+}
+
+/** Cognito's wording for each rule of the policy, checked in its order. */
+export function checkPasswordPolicy(state: EmulatorState, password: unknown): string {
+  const policy = state.passwordPolicy;
+  const refuse = (rule: string): never => {
+    throw new ServiceError(
+      'InvalidPasswordException',
+      `Password does not conform to policy: ${rule}`,
+    );
+  };
+  if (typeof password !== 'string' || password.length < policy.minimumLength) {
+    refuse('Password not long enough');
+  }
+  const value = password as string;
+  if (policy.requireLowercase && !/[a-z]/.test(value))
+    refuse('Password must have lowercase characters');
+  if (policy.requireUppercase && !/[A-Z]/.test(value))
+    refuse('Password must have uppercase characters');
+  if (policy.requireNumbers && !/[0-9]/.test(value))
+    refuse('Password must have numeric characters');
+  if (policy.requireSymbols && !/[^A-Za-z0-9\s]/.test(value))
+    refuse('Password must have symbol characters');
+  return value;
+}
