@@ -3,7 +3,16 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'docs-site/', 'coverage/', 'node_modules/', '__tests__/fixtures/'] },
+  {
+    ignores: [
+      'dist/',
+      'docs-site/',
+      'coverage/',
+      'node_modules/',
+      '__tests__/fixtures/',
+      '.bundlers/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -49,5 +58,10 @@ export default tseslint.config(
       ...tseslint.configs.disableTypeChecked.languageOptions,
       globals: globals.node,
     },
+  },
+  {
+    // The app scripts/bundler-test.mjs builds: it runs in the browser.
+    files: ['browser/app/**/*.js'],
+    languageOptions: { globals: globals.browser },
   },
 );

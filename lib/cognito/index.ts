@@ -1,3 +1,6 @@
+// First: defines `global` for the Cognito packages in browsers (see nodeGlobal.ts).
+import './nodeGlobal';
+
 export { createCognitoAuth } from './createCognitoAuth';
 export type {
   CognitoAuth,
