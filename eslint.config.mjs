@@ -11,6 +11,7 @@ export default tseslint.config(
       'node_modules/',
       '__tests__/fixtures/',
       '.bundlers/',
+      '.examples-check/',
     ],
   },
   js.configs.recommended,
