@@ -2,7 +2,7 @@
 // map (package self-reference), for every entry point; and what `npm pack` would ship. Run after
 // `npm run build`.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 const entries = {
   'apig-signer': ['apigSigner', 'fromStatic', 'ApigSignerError', 'ConfigurationError'],
@@ -60,7 +60,7 @@ for (const path of new Set(required)) {
   }
 }
 // The licence the manifest names is the one whose full text ships.
-const license = readFileSync('LICENSE', 'utf8');
+const license = existsSync('LICENSE') ? readFileSync('LICENSE', 'utf8') : '';
 if (
   manifest.license === 'Apache-2.0' &&
   license.includes('Apache License\n                           Version 2.0, January 2004') &&
