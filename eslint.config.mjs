@@ -3,7 +3,17 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'docs-site/', 'coverage/', 'node_modules/', '__tests__/fixtures/'] },
+  {
+    ignores: [
+      'dist/',
+      'docs-site/',
+      'coverage/',
+      'node_modules/',
+      '__tests__/fixtures/',
+      '.bundlers/',
+      '.examples-check/',
+    ],
+  },
   // The CLI workspace's builds: dist/ (published) and .build/ (run from the sources).
   { ignores: ['cli/dist/', 'cli/.build/'] },
   js.configs.recommended,
@@ -51,5 +61,10 @@ export default tseslint.config(
       ...tseslint.configs.disableTypeChecked.languageOptions,
       globals: globals.node,
     },
+  },
+  {
+    // The app scripts/bundler-test.mjs builds: it runs in the browser.
+    files: ['browser/app/**/*.js'],
+    languageOptions: { globals: globals.browser },
   },
 );

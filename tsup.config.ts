@@ -27,11 +27,31 @@ const mainAsExternal: Plugin = {
   },
 };
 
+/**
+ * The cognito entry's first import, `./nodeGlobal`, stays a module of its own: bundled in, it
+ * would run after the imports of the Cognito packages, which need what it defines.
+ */
+const outputFormats = new WeakMap<object, string>();
+const nodeGlobalAsFile: Plugin = {
+  name: 'cognito-node-global-as-file',
+  setup(build) {
+    // esbuild emits ESM for both outputs (tsup converts to CommonJS afterwards): the format
+    // comes from tsup's `esbuildOptions` hook below.
+    const extension = outputFormats.get(build.initialOptions) === 'cjs' ? 'cjs' : 'mjs';
+    build.onResolve({ filter: /^\.\/nodeGlobal$/ }, (args) =>
+      resolve(args.resolveDir) === resolve('lib/cognito')
+        ? { path: `./nodeGlobal.${extension}`, external: true }
+        : undefined,
+    );
+  },
+};
+
 export default defineConfig({
   entry: {
     index: 'lib/index.ts',
     'testing/index': 'lib/testing/index.ts',
     'cognito/index': 'lib/cognito/index.ts',
+    'cognito/nodeGlobal': 'lib/cognito/nodeGlobal.ts',
   },
   format: ['esm', 'cjs'],
   outExtension: ({ format }) => ({ js: format === 'esm' ? '.mjs' : '.cjs' }),
@@ -40,7 +60,10 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   external: ['axios', 'amazon-cognito-identity-js', /^node:/],
-  esbuildPlugins: [mainAsExternal],
+  esbuildPlugins: [mainAsExternal, nodeGlobalAsFile],
+  esbuildOptions(options, { format }) {
+    outputFormats.set(options, format);
+  },
   splitting: false,
   sourcemap: true,
   clean: true,

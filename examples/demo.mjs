@@ -3,7 +3,8 @@
 // COGNITO_IDENTITY_POOL_ID, COGNITO_USERNAME and COGNITO_PASSWORD set, the same script runs
 // against a real deployment. It exits 0 only when every step succeeded.
 // The AWS SDK warns once per process that its releases after January 2027 need Node 22; the
-// lockfile pins a release that runs here, so keep the transcript readable.
+// lockfile pins a release that runs here, so keep the transcript readable (what the warning
+// means for an app: docs/cognito.md, "The AWS SDK's Node.js version warning").
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const { execFile } = await import('node:child_process');
@@ -68,6 +69,7 @@ if (live) {
 }
 
 const { auth, api, signer } = createNotesClient(config);
+say('  the app code: examples/notes-client.mjs (createNotesClient); this script only drives it');
 
 /** What the gateway said about the requests since `from` (offline), or the HTTP status (live). */
 function verdicts(from, status) {
@@ -167,6 +169,11 @@ try {
     step('3. The device clock is 10 minutes slow');
     gateway.clockOffsetMs = 10 * 60_000;
     await call('GET /notes', () => api.get('/notes'));
+    say(
+      "    In plain words: the request said it was made 10 minutes before the gateway's own time,\n" +
+        "    and AWS refuses requests more than 5 minutes off. The signer read the gateway's time\n" +
+        '    from the refusal and signed the request again with the corrected time.',
+    );
     const learnt = Math.round(signer.clockOffsetMs / 1000);
     if (Math.abs(learnt - 600) <= 2)
       ok(`clock correction learnt: ${learnt} s, kept for later requests`);

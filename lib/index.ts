@@ -1,3 +1,10 @@
+/**
+ * Sign axios requests to AWS API Gateway (IAM auth) with SigV4: the interceptor
+ * ({@link apigSigner}, {@link attachApigSigner}), credentials strategies, and signing for other
+ * clients ({@link signRequest}, {@link presignUrl}).
+ *
+ * @module apig-signer
+ */
 export { apigSigner } from './axios/apigSigner';
 export type {
   ApigSignerOptions,

@@ -30,9 +30,7 @@ const bundle = await build({
   format: 'esm',
   platform: 'browser',
   target: 'es2022',
-  // amazon-cognito-identity-js (through isomorphic-unfetch) reads Node's `global`; bundlers
-  // other than webpack need it defined, as docs/cognito.md tells users.
-  define: { global: 'globalThis' },
+  // No `define: { global }`: apig-signer/cognito defines `global` itself (lib/cognito/nodeGlobal.ts).
   write: false,
   logLevel: 'warning',
 });

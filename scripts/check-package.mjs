@@ -1,6 +1,8 @@
 // Checks the built package the way users load it: `require` and `import` through the `exports`
-// map (package self-reference), for every entry point. Run after `npm run build`.
+// map (package self-reference), for every entry point; and what `npm pack` would ship. Run after
+// `npm run build`.
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 
 const entries = {
   'apig-signer': ['apigSigner', 'fromStatic', 'ApigSignerError', 'ConfigurationError'],
@@ -38,5 +40,35 @@ for (const [specifier, names] of Object.entries(entries)) {
       console.error(`FAIL ${how}('${specifier}'): ${error.stderr?.toString() ?? error}`);
     }
   }
+}
+
+// The tarball: what `npm pack` would publish, as npm itself lists it (not as `files` says).
+const read = (command, args) => execFileSync(command, args, { encoding: 'utf8', stdio: 'pipe' });
+const [pack] = JSON.parse(read('npm', ['pack', '--dry-run', '--json']));
+const packed = new Set(pack.files.map((file) => file.path));
+const targets = (value) =>
+  typeof value === 'string' ? [value] : Object.values(value).flatMap(targets);
+const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
+const required = ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json'].concat(
+  targets(manifest.exports).map((path) => path.replace(/^\.\//, '')),
+);
+for (const path of new Set(required)) {
+  if (packed.has(path)) console.log(`ok   npm pack ships ${path}`);
+  else {
+    failed = true;
+    console.error(`FAIL npm pack does not ship ${path}: add it to "files" in package.json`);
+  }
+}
+// The licence the manifest names is the one whose full text ships.
+const license = existsSync('LICENSE') ? readFileSync('LICENSE', 'utf8') : '';
+if (
+  manifest.license === 'Apache-2.0' &&
+  license.includes('Apache License\n                           Version 2.0, January 2004') &&
+  license.includes('END OF TERMS AND CONDITIONS')
+) {
+  console.log('ok   LICENSE holds the full Apache-2.0 text named in package.json');
+} else {
+  failed = true;
+  console.error('FAIL LICENSE is not the full text of the licence package.json names');
 }
 process.exit(failed ? 1 : 0);

@@ -2,6 +2,7 @@
 // points. axios (and the Cognito packages, except for the Cognito entry) are the app's own
 // dependencies and stay external. Fails when entry (a) is over budget, or when any bundle
 // pulls in something Node-only.
+import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 import { build } from 'esbuild';
@@ -83,5 +84,28 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       `entry (a) is ${(a.gzip / 1024).toFixed(1)} KiB gzip, over the ${BUDGET_A / 1024} KiB budget`,
     );
   } else console.log(`entry (a) within the ${BUDGET_A / 1024} KiB gzip budget`);
+  if (!readmeMatches(results)) failed = true;
   process.exit(failed ? 1 : 0);
+}
+
+/** The README's size table may round, but not drift: each figure within 10% of the measured. */
+function readmeMatches(results) {
+  const TOLERANCE = 0.1;
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  let ok = true;
+  for (const r of results) {
+    const label = r.name.slice(0, 3); // "(a)"
+    const row = readme.split('\n').find((line) => line.startsWith(`| ${label} `));
+    const figures = row?.match(/([\d.]+) KiB\s*\|\s*([\d.]+) KiB/);
+    const measured = [r.raw / 1024, r.gzip / 1024];
+    const stated = figures ? [Number(figures[1]), Number(figures[2])] : [];
+    if (stated.length === 2 && stated.every((v, i) => Math.abs(v / measured[i] - 1) <= TOLERANCE))
+      continue;
+    ok = false;
+    console.error(
+      `README.md's size table, row ${label}: ${row ? `${stated.join(' / ')} KiB` : 'missing'}, measured ${measured.map((v) => v.toFixed(1)).join(' / ')} KiB (min / gzip): update the table`,
+    );
+  }
+  if (ok) console.log('README.md size table matches (within 10%)');
+  return ok;
 }

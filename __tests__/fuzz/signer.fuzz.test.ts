@@ -213,10 +213,8 @@ const decodeSegment = (raw: string) => decodeURIComponent(raw);
 
 let gateway: SigV4Gateway;
 beforeAll(async () => {
+  // No log of the seed: fast-check names the seed and path of a failing run in its error.
   gateway = await startTestGateway();
-  console.log(
-    `fuzz: seed ${SEED}, ${RUNS} runs (replay: FUZZ_SEED=${SEED} npx jest __tests__/fuzz)`,
-  );
 });
 afterAll(async () => {
   await gateway.close();

@@ -85,9 +85,6 @@ it('10,000 requests, 200 in flight, over a simulated 3-hour session with 1-hour 
     if (wave === 4) heapAfterWarmUp = heapUsed();
   }
   const heapGrowth = heapUsed() - heapAfterWarmUp;
-  console.log(
-    `load: ${accepted}/${TOTAL} accepted, ${strategy.mock.calls.length} credential fetches, heap ${(heapGrowth / 2 ** 20).toFixed(1)} MiB after warm-up`,
-  );
   expect(accepted).toBe(TOTAL);
   // Fetched at 0, then at the first wave inside each refresh window: 57.6, 115.2, 172.8 minutes.
   expect(strategy).toHaveBeenCalledTimes(4);

@@ -1,3 +1,12 @@
+/**
+ * Cognito sign-in for the signer: a user pool session turned into identity-pool credentials
+ * ({@link createCognitoAuth}). The only entry that needs the Cognito packages.
+ *
+ * @module apig-signer/cognito
+ */
+// First: defines `global` for the Cognito packages in browsers (see nodeGlobal.ts).
+import './nodeGlobal';
+
 export { createCognitoAuth } from './createCognitoAuth';
 export type {
   CognitoAuth,

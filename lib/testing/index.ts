@@ -15,7 +15,7 @@
  * suite (every signed part changed in turn is refused; every difference the specification
  * allows is accepted).
  *
- * @packageDocumentation
+ * @module apig-signer/testing
  */
 export {
   startSigV4Gateway,
