@@ -16,6 +16,8 @@
  * - `ERR_HEADER_VALUE`: a header value holds characters HTTP cannot carry unchanged.
  * - `ERR_BASIC_AUTH`: the request sets `auth` (HTTP Basic), which would replace the signature.
  * - `ERR_SIGNING`: signing failed for another reason (see `cause`).
+ * - `ERR_NO_CRYPTO`: the runtime has neither node:crypto nor WebCrypto (React Native, pages on
+ *   plain http) and no `sha256` option was given; pass `Sha256` from `@aws-crypto/sha256-js`.
  *
  * From `apig-signer/cognito`:
  * - `ERR_NOT_SIGNED_IN`: credentials were asked for with nobody signed in (and no guest access).
@@ -42,6 +44,7 @@ export type ApigSignerErrorCode =
   | 'ERR_HEADER_VALUE'
   | 'ERR_BASIC_AUTH'
   | 'ERR_SIGNING'
+  | 'ERR_NO_CRYPTO'
   | 'ERR_NOT_SIGNED_IN'
   | 'ERR_SESSION_EXPIRED'
   | 'ERR_WRONG_PASSWORD'
@@ -54,6 +57,29 @@ export type ApigSignerErrorCode =
   | 'ERR_COGNITO_THROTTLED'
   | 'ERR_COGNITO_UNAVAILABLE'
   | 'ERR_COGNITO';
+
+/**
+ * Where an error records the classes it was made from: a registered symbol, so that every copy
+ * of apig-signer loaded in one process (CommonJS and ESM builds, two versions) finds it.
+ */
+const ERROR_BRAND = Symbol.for('apig-signer.errorClasses');
+
+/**
+ * Records the names of `target` and its ancestors up to `Error` on `error`, unenumerable (so
+ * equality checks, logs and JSON do not show it). The names are the classes' own: apig-signer's
+ * build does not rename classes.
+ */
+function brand(error: Error, target: abstract new (...args: never[]) => unknown): void {
+  const classes: string[] = [];
+  for (
+    let current: unknown = target;
+    typeof current === 'function' && current !== Error;
+    current = Object.getPrototypeOf(current)
+  ) {
+    classes.push((current as { name: string }).name);
+  }
+  Object.defineProperty(error, ERROR_BRAND, { value: classes });
+}
 
 /**
  * The base class of every error apig-signer raises.
@@ -88,6 +114,24 @@ export class ApigSignerError extends Error {
   constructor(code: ApigSignerErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    brand(this, new.target);
+  }
+
+  /**
+   * `instanceof` that also recognises errors made by another copy of apig-signer in the same
+   * process (the CommonJS and the ESM build both loaded, or two installed versions): such an
+   * error carries, under a registered symbol, the names of the classes it was made from.
+   *
+   * @param value - the value on the left of `instanceof`.
+   * @returns whether `value` is an instance of this class, from any copy.
+   */
+  static override [Symbol.hasInstance]<T>(
+    this: abstract new (...args: never[]) => T,
+    value: unknown,
+  ): value is T {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    const classes = (value as { [ERROR_BRAND]?: unknown } | null | undefined)?.[ERROR_BRAND];
+    return Array.isArray(classes) && classes.includes(this.name);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Credentials, CredentialsProvider } from '../credentials/types';
+import type { Sha256Constructor } from './sha256';
 import { signStandalone } from './signRequest';
 
 /** What {@link presignUrl} signs. */
@@ -27,6 +28,13 @@ export interface PresignUrlInput {
    * @defaultValue now
    */
   signingDate?: Date | undefined;
+  /**
+   * A SHA-256 hash constructor in the AWS SDK's shape, used instead of the platform's crypto:
+   * needed where there is none (React Native; pages on plain http), e.g. `Sha256` from
+   * `@aws-crypto/sha256-js`.
+   * @defaultValue node:crypto, else WebCrypto
+   */
+  sha256?: Sha256Constructor | undefined;
 }
 
 /**
@@ -37,7 +45,7 @@ export interface PresignUrlInput {
  * @param input - the URL, credentials, and optionally region, service and lifetime.
  * @returns the signed URL.
  * @throws {@link ConfigurationError} (`ERR_INVALID_URL`, `ERR_NO_REGION`, `ERR_CONFIGURATION`
- * for `expiresIn`) or {@link CredentialsError}.
+ * for `expiresIn`, `sha256`), {@link SigningError} (`ERR_NO_CRYPTO`) or {@link CredentialsError}.
  *
  * @example
  * ```ts
@@ -61,6 +69,7 @@ export async function presignUrl(input: PresignUrlInput): Promise<string> {
     expiresIn: input.expiresIn,
     signingDate: input.signingDate,
     signQuery: true,
+    sha256: input.sha256,
   });
   return signed.url;
 }

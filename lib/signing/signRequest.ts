@@ -4,6 +4,8 @@ import { ConfigurationError, SigningError } from '../errors';
 import { toSignableBody } from './body';
 import { scopeFromHostname } from './endpoint';
 import { SIGNER_HEADERS, isSendableHeaderValue, isSignedHeader } from './headers';
+import { assertSha256Option } from './sha256';
+import type { Sha256Constructor } from './sha256';
 import { signWireRequest } from './signer';
 import { PRESIGN_QUERY_PARAMS, parseQuery, toWirePath } from './uri';
 
@@ -53,6 +55,13 @@ export interface SignRequestInput {
    * @defaultValue now
    */
   signingDate?: Date | undefined;
+  /**
+   * A SHA-256 hash constructor in the AWS SDK's shape, used instead of the platform's crypto:
+   * needed where there is none (React Native; pages on plain http), e.g. `Sha256` from
+   * `@aws-crypto/sha256-js`.
+   * @defaultValue node:crypto, else WebCrypto
+   */
+  sha256?: Sha256Constructor | undefined;
 }
 
 /** A signed request: send exactly these with any HTTP client. */
@@ -114,6 +123,7 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
       `expiresIn must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN}.`,
     );
   }
+  assertSha256Option(input.sha256, 'signRequest()');
   const provider = toCredentialsProvider(input.credentials);
 
   const headers: Record<string, string> = {};
@@ -181,6 +191,7 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
       signQuery: input.signQuery ?? false,
       expiresIn,
       unsignedPayload,
+      sha256: input.sha256,
     },
   );
   return {
@@ -199,7 +210,8 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
  * @param input - the request and the credentials, region and service to sign it with.
  * @returns the request to send.
  * @throws {@link ConfigurationError} (`ERR_INVALID_URL`, `ERR_NO_REGION`, `ERR_INVALID_CREDENTIALS`),
- * {@link SigningError} (`ERR_HEADER_VALUE`, `ERR_UNSUPPORTED_BODY`) or {@link CredentialsError}.
+ * {@link SigningError} (`ERR_HEADER_VALUE`, `ERR_UNSUPPORTED_BODY`, `ERR_NO_CRYPTO` in a runtime
+ * without crypto when no `sha256` is given) or {@link CredentialsError}.
  *
  * @example
  * ```ts
