@@ -3,7 +3,17 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'docs-site/', 'coverage/', 'node_modules/', '__tests__/fixtures/'] },
+  {
+    ignores: [
+      'dist/',
+      'docs-site/',
+      'coverage/',
+      'node_modules/',
+      '__tests__/fixtures/',
+      '.runtimes/',
+      '.type-consumers/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
