@@ -49,7 +49,7 @@ describe('ApigSignerError instanceof across copies', () => {
     expect(error instanceof errors.CredentialsError).toBe(false);
     expect(error instanceof cognitoErrors.NotSignedInError).toBe(false);
     expect(new Error('plain') instanceof errors.ApigSignerError).toBe(false);
-    expect(null instanceof errors.ApigSignerError).toBe(false);
+    expect((null as unknown) instanceof errors.ApigSignerError).toBe(false);
     expect({ name: 'SigningError', code: 'ERR_SIGNING' } instanceof errors.SigningError).toBe(
       false,
     );
