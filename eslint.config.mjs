@@ -11,6 +11,7 @@ export default tseslint.config(
       'node_modules/',
       '__tests__/fixtures/',
       '.runtimes/',
+      '__tests__/types/consumer/',
       '.type-consumers/',
     ],
   },
