@@ -4,9 +4,10 @@
 // node16 and nodenext (both as CommonJS and as ESM) and bundler. Run after `npm run build`.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const ROOT = resolve(import.meta.dirname ?? new URL('..', import.meta.url).pathname, '..');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const WORK = join(ROOT, '.type-consumers');
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const SETUPS = [

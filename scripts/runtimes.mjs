@@ -4,8 +4,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const ROOT = join(import.meta.dirname ?? new URL('.', import.meta.url).pathname, '..');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const RUNTIMES_DIR = join(ROOT, '.runtimes');
 
 /**
