@@ -21,8 +21,9 @@ export interface Sha256Hash {
 
 /**
  * A SHA-256 hash constructor in the AWS SDK's shape: `new Sha256()` hashes, `new Sha256(key)`
- * computes HMAC-SHA256 with that key. `Sha256` from `@aws-crypto/sha256-js`,
- * `@aws-crypto/sha256-universal` and `@smithy/hash-node` all fit.
+ * computes HMAC-SHA256 with that key. `Sha256` from `@aws-crypto/sha256-js` or
+ * `@aws-crypto/sha256-universal` fits, and so does `Hash.bind(null, 'sha256')` from
+ * `@smithy/hash-node`.
  *
  * @example
  * ```ts
