@@ -12,6 +12,9 @@ export default tseslint.config(
       '__tests__/fixtures/',
       '.bundlers/',
       '.examples-check/',
+      '.runtimes/',
+      '__tests__/types/consumer/',
+      '.type-consumers/',
     ],
   },
   // The CLI workspace's builds: dist/ (published) and .build/ (run from the sources).

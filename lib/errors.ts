@@ -25,6 +25,8 @@
  * On an `AxiosError` rather than ours (the original error, passed through):
  * - `ERR_BODY_NOT_REPLAYABLE`: AWS asked for a request to be signed again (clock skew, expired
  *   credentials) but its body was a stream that cannot be sent twice; nothing was re-sent.
+ * - `ERR_NO_CRYPTO`: the runtime has neither node:crypto nor WebCrypto (React Native, pages on
+ *   plain http) and no `sha256` option was given; pass `Sha256` from `@aws-crypto/sha256-js`.
  *
  * From `apig-signer/cognito`:
  * - `ERR_NOT_SIGNED_IN`: credentials were asked for with nobody signed in (and no guest access).
@@ -62,6 +64,7 @@ export type ApigSignerErrorCode =
   | 'ERR_HOST_NOT_ALLOWED'
   | 'ERR_INSECURE_URL'
   | 'ERR_REQUEST_CHANGED'
+  | 'ERR_NO_CRYPTO'
   | 'ERR_NOT_SIGNED_IN'
   | 'ERR_SESSION_EXPIRED'
   | 'ERR_WRONG_PASSWORD'
@@ -79,6 +82,29 @@ export type ApigSignerErrorCode =
   | 'ERR_CHALLENGE_EXPIRED'
   | 'ERR_SIGN_IN_SUPERSEDED'
   | 'ERR_COGNITO_TIMEOUT';
+
+/**
+ * Where an error records the classes it was made from: a registered symbol, so that every copy
+ * of apig-signer loaded in one process (CommonJS and ESM builds, two versions) finds it.
+ */
+const ERROR_BRAND = Symbol.for('apig-signer.errorClasses');
+
+/**
+ * Records the names of `target` and its ancestors up to `Error` on `error`, unenumerable (so
+ * equality checks, logs and JSON do not show it). The names are the classes' own: apig-signer's
+ * build does not rename classes.
+ */
+function brand(error: Error, target: abstract new (...args: never[]) => unknown): void {
+  const classes: string[] = [];
+  for (
+    let current: unknown = target;
+    typeof current === 'function' && current !== Error;
+    current = Object.getPrototypeOf(current)
+  ) {
+    classes.push((current as { name: string }).name);
+  }
+  Object.defineProperty(error, ERROR_BRAND, { value: classes });
+}
 
 /**
  * The base class of every error apig-signer raises.
@@ -113,6 +139,24 @@ export class ApigSignerError extends Error {
   constructor(code: ApigSignerErrorCode, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
+    brand(this, new.target);
+  }
+
+  /**
+   * `instanceof` that also recognises errors made by another copy of apig-signer in the same
+   * process (the CommonJS and the ESM build both loaded, or two installed versions): such an
+   * error carries, under a registered symbol, the names of the classes it was made from.
+   *
+   * @param value - the value on the left of `instanceof`.
+   * @returns whether `value` is an instance of this class, from any copy.
+   */
+  static override [Symbol.hasInstance]<T>(
+    this: abstract new (...args: never[]) => T,
+    value: unknown,
+  ): value is T {
+    if (Function.prototype[Symbol.hasInstance].call(this, value)) return true;
+    const classes = (value as { [ERROR_BRAND]?: unknown } | null | undefined)?.[ERROR_BRAND];
+    return Array.isArray(classes) && classes.includes(this.name);
   }
 }
 

@@ -35,3 +35,4 @@ export type { Credentials, CredentialsProvider } from './credentials/types';
 export type { HostPattern } from './signing/endpoint';
 export { ApigSignerError, ConfigurationError, SigningError, CredentialsError } from './errors';
 export type { ApigSignerErrorCode } from './errors';
+export type { Sha256Constructor, Sha256Hash } from './signing/sha256';

@@ -35,12 +35,30 @@ const bundle = await build({
   logLevel: 'warning',
 });
 const script = bundle.outputFiles[0].text;
+// The plain-http page (browser/insecure.ts), opened from a name that is not localhost.
+const insecureBundle = await build({
+  entryPoints: ['browser/insecure.ts'],
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: 'es2022',
+  write: false,
+  logLevel: 'warning',
+});
+const insecureScript = insecureBundle.outputFiles[0].text;
+const INSECURE_HOST = 'app.test';
 const html = `<!doctype html><html><head><meta charset="utf-8"><title>apig-signer in Chromium</title>
 <link rel="icon" href="data:,"><style>body{font:14px system-ui;margin:2em}td{padding:2px 8px}
 .ok td:last-child{color:green}.failed td:last-child{color:#b00}</style></head>
 <body><h1>apig-signer in Chromium</h1><main></main><script type="module" src="/page.js"></script></body></html>`;
 const pages = createServer((req, res) => {
-  if (req.url?.startsWith('/page.js')) {
+  if (req.url?.startsWith('/insecure.js')) {
+    res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' });
+    res.end(insecureScript);
+  } else if (req.url?.startsWith('/insecure')) {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(html.replace('/page.js', '/insecure.js'));
+  } else if (req.url?.startsWith('/page.js')) {
     res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' });
     res.end(script);
   } else {
@@ -80,6 +98,9 @@ const context = await chromium.launchPersistentContext(userDataDir, {
     '--disable-background-networking',
     '--disable-component-update',
     '--disable-sync',
+    // A name that is not localhost, on loopback: a page served from it over http is not a
+    // secure context (no crypto.subtle), as on a dev box or LAN address.
+    `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
   ],
 });
 const consoleErrors = [];
@@ -197,6 +218,50 @@ try {
   );
 
   await page.screenshot({ path: join(ARTIFACTS, 'after-reload.png'), fullPage: true });
+
+  // 4. A page on plain http from a name that is not localhost: no WebCrypto. Signing with
+  //    `sha256: Sha256` from @aws-crypto/sha256-universal works; without it, ERR_NO_CRYPTO.
+  const insecureConfig = {
+    apiUrl: `${gateway.url}/prod`,
+    region: cognito.region,
+    credentials: { accessKeyId: 'AKIDINSECUREPAGE', secretAccessKey: 'insecure/page+secret' },
+  };
+  gateway.clockOffsetMs = 0;
+  gateway.addCredentials(insecureConfig.credentials);
+  const insecurePage = await context.newPage();
+  insecurePage.on('pageerror', (error) => consoleErrors.push(`pageerror: ${error.message}`));
+  await insecurePage.goto(
+    `http://${INSECURE_HOST}:${pages.address().port}/insecure?config=${encodeURIComponent(JSON.stringify(insecureConfig))}`,
+  );
+  await insecurePage.waitForSelector('body[data-ready="true"]', {
+    state: 'attached',
+    timeout: 15_000,
+  });
+  const context4 = await insecurePage.evaluate(() => globalThis.flow.secure());
+  check(
+    context4.isSecureContext === false && context4.subtle === 'undefined',
+    `http://${INSECURE_HOST} is not a secure context: no crypto.subtle`,
+    JSON.stringify(context4),
+  );
+  const withSha256 = await insecurePage.evaluate(() => globalThis.flow.withSha256());
+  const [insecureReceived] = received('/prod/insecure/with-sha256');
+  check(
+    withSha256.status === 200 &&
+      insecureReceived?.verdict.accepted &&
+      insecureReceived.body.toString() === '{"content":"héllo"}',
+    'http page: signs with sha256 from @aws-crypto/sha256-universal, accepted by the gateway',
+    JSON.stringify(withSha256),
+  );
+  const without = await insecurePage.evaluate(() => globalThis.flow.without());
+  check(
+    without.name === 'SigningError' &&
+      without.code === 'ERR_NO_CRYPTO' &&
+      /sha256: Sha256/.test(without.message) &&
+      received('/prod/insecure/without').length === 0,
+    'http page without sha256: ERR_NO_CRYPTO naming the fix, nothing sent',
+    JSON.stringify(without),
+  );
+  await insecurePage.close();
   console.log('screenshots: artifacts/browser/signed-in.png, artifacts/browser/after-reload.png');
 } finally {
   await context.close();

@@ -24,6 +24,29 @@ try {
     `FAIL entry points carry separate error classes: ${error.stderr?.toString() ?? error}`,
   );
 }
+// The CommonJS and the ESM build loaded side by side are two copies of every class: an error
+// thrown by one is still `instanceof` the other's classes (registered-symbol brand).
+const acrossBuilds = `import { createRequire } from 'node:module';
+  const cjs = createRequire(import.meta.url)('apig-signer');
+  const cjsCognito = createRequire(import.meta.url)('apig-signer/cognito');
+  const esm = await import('apig-signer');
+  const esmCognito = await import('apig-signer/cognito');
+  if (cjs.SigningError === esm.SigningError) throw new Error('expected two copies');
+  const checks = [
+    new cjs.SigningError('ERR_SIGNING', 'x') instanceof esm.SigningError,
+    new esm.SigningError('ERR_SIGNING', 'x') instanceof cjs.ApigSignerError,
+    new cjsCognito.NotSignedInError() instanceof esmCognito.NotSignedInError,
+    new esmCognito.NotSignedInError() instanceof cjs.CredentialsError,
+    !(new cjs.SigningError('ERR_SIGNING', 'x') instanceof esm.ConfigurationError),
+  ];
+  if (!checks.every(Boolean)) throw new Error('instanceof across builds: ' + checks);`;
+try {
+  execFileSync(process.execPath, ['--input-type=module', '-e', acrossBuilds], { stdio: 'pipe' });
+  console.log('ok   instanceof across the CommonJS and ESM builds');
+} catch (error) {
+  failed = true;
+  console.error(`FAIL instanceof across builds: ${error.stderr?.toString() ?? error}`);
+}
 for (const [specifier, names] of Object.entries(entries)) {
   const check = `if (typeof m.${names[0]} !== 'function') throw new Error('missing export');
     for (const n of ${JSON.stringify(names)}) if (!(n in m)) throw new Error('missing ' + n);`;

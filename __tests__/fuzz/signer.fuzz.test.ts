@@ -4,6 +4,8 @@ import fc from 'fast-check';
 import { apigSigner } from '../../lib';
 import type { SigV4Gateway } from '../../lib/testing';
 import { TEST_KEYS, bodyOf, echoOf, startTestGateway } from '../helpers/setup';
+import { largeBody, request } from './generators';
+import type { Body, Request } from './generators';
 
 /**
  * Property-based tests of the whole signer: random paths, queries, headers and bodies go through
@@ -14,134 +16,6 @@ import { TEST_KEYS, bodyOf, echoOf, startTestGateway } from '../helpers/setup';
 const SEED = Number(process.env['FUZZ_SEED'] ?? Date.now() % 2 ** 31);
 const RUNS = Number(process.env['FUZZ_RUNS'] ?? 2000);
 const PATH = process.env['FUZZ_PATH'];
-
-const PCHAR_RAW = /^[A-Za-z0-9\-._~!$&'()*+,;=:@]$/;
-const encodeChar = (char: string) =>
-  [...new TextEncoder().encode(char)]
-    .map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`)
-    .join('');
-
-const interestingChar = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(...'abcXYZ019-._~'.split('')) },
-  { weight: 3, arbitrary: fc.constantFrom(...':@!$&\'()*+,;=%#?/[]\\^`{}|"<> '.split('')) },
-  { weight: 2, arbitrary: fc.constantFrom('é', 'ß', '日', '本', '😀', '\u00a0', '\u2028') },
-);
-const text = (maxLength: number) => fc.string({ unit: interestingChar, maxLength });
-
-/** A path segment as the caller means it (decoded), and how it is written in the URL. */
-const segment = fc
-  .oneof(
-    { weight: 1, arbitrary: fc.constantFrom('.', '..', '') },
-    { weight: 8, arbitrary: text(8).filter((s) => s.length > 0) },
-  )
-  .chain((value) =>
-    fc
-      .array(fc.boolean(), {
-        minLength: Array.from(value).length,
-        maxLength: Array.from(value).length,
-      })
-      .map((raw) => ({
-        value,
-        written:
-          value === '.' || value === '..'
-            ? value
-            : Array.from(value)
-                .map((c, i) => (raw[i] && PCHAR_RAW.test(c) ? c : encodeChar(c)))
-                .join(''),
-      })),
-  );
-
-const pair = fc.tuple(text(6), text(10));
-const simpleKey = fc.stringMatching(/^[a-z][a-z0-9]{0,5}$/);
-const headerName = fc.constantFrom(
-  'x-fuzz-a',
-  'X-Fuzz-B',
-  'x-FUZZ-c',
-  'Accept',
-  'Content-Language',
-);
-const headerValue = fc
-  .string({
-    unit: fc.oneof(
-      fc.integer({ min: 0x21, max: 0x7e }).map((c) => String.fromCharCode(c)),
-      fc.constantFrom(' ', '\t'),
-    ),
-    maxLength: 12,
-  })
-  .filter((v) => v.trim().length > 0);
-
-const MIB = 1024 * 1024;
-const body = fc.oneof(
-  { weight: 3, arbitrary: fc.constant({ kind: 'none' as const }) },
-  { weight: 3, arbitrary: text(40).map((s) => ({ kind: 'string' as const, s })) },
-  {
-    weight: 3,
-    arbitrary: fc
-      .dictionary(simpleKey, text(8), { maxKeys: 4 })
-      .map((o) => ({ kind: 'json' as const, o })),
-  },
-  {
-    weight: 2,
-    arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => ({ kind: 'buffer' as const, b })),
-  },
-  {
-    weight: 2,
-    arbitrary: fc.uint8Array({ maxLength: 64 }).map((b) => ({ kind: 'arraybuffer' as const, b })),
-  },
-  {
-    weight: 2,
-    arbitrary: fc
-      .tuple(fc.uint8Array({ minLength: 4, maxLength: 64 }), fc.nat(3))
-      .map(([b, cut]) => ({ kind: 'view' as const, b, cut })),
-  },
-  {
-    weight: 2,
-    arbitrary: fc
-      .array(pair, { maxLength: 4 })
-      .map((p) => ({ kind: 'urlsearchparams' as const, p })),
-  },
-  { weight: 1, arbitrary: text(20).map((s) => ({ kind: 'blob' as const, s })) },
-  {
-    weight: 1,
-    arbitrary: fc
-      .array(fc.tuple(simpleKey, text(8)), { maxLength: 3 })
-      .map((f) => ({ kind: 'formdata' as const, f })),
-  },
-  { weight: 1, arbitrary: fc.constant({ kind: 'empty' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'large' as const }) },
-);
-type Body = typeof body extends fc.Arbitrary<infer B> ? B : never;
-
-const request = fc.record({
-  adapter: fc.constantFrom('http' as const, 'fetch' as const),
-  method: fc.constantFrom('get', 'post', 'put', 'patch', 'delete'),
-  signQuery: fc.boolean(),
-  segments: fc.array(segment, { maxLength: 5 }),
-  urlQuery: fc.array(pair, { maxLength: 3 }),
-  params: fc.oneof(
-    fc.array(pair, { maxLength: 4 }).map((p) => ({ kind: 'search' as const, p })),
-    fc
-      .dictionary(simpleKey, fc.oneof(text(8), fc.array(text(6), { minLength: 1, maxLength: 3 })), {
-        maxKeys: 3,
-      })
-      .map((o) => ({ kind: 'object' as const, o })),
-  ),
-  headers: fc.array(
-    fc.tuple(
-      headerName,
-      fc.oneof(headerValue, fc.array(headerValue, { minLength: 2, maxLength: 3 })),
-    ),
-    { maxLength: 3 },
-  ),
-  body,
-});
-type Request = typeof request extends fc.Arbitrary<infer R> ? R : never;
-
-function largeBody(): Buffer {
-  const bytes = Buffer.alloc(MIB);
-  for (let i = 0; i < bytes.length; i += 1) bytes[i] = (i * 31 + 7) & 0xff;
-  return bytes;
-}
 
 /** The value axios sends, and the bytes the caller means by it. */
 function materialise(b: Body): {

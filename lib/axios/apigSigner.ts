@@ -10,6 +10,7 @@ import { ConfigurationError, SigningError } from '../errors';
 import { assertScopePart, createHostMatcher, scopeFromHostname } from '../signing/endpoint';
 import { SIGNER_HEADERS, isSendableHeaderValue, isSignedHeader } from '../signing/headers';
 import type { HostPattern } from '../signing/endpoint';
+import type { Sha256Constructor } from '../signing/sha256';
 import { signWireRequest } from '../signing/signer';
 import { prepareBody, resolveTarget } from './canonicalize';
 import { redactToken } from './debug';
@@ -90,6 +91,15 @@ export interface ApigSignerOptions {
    * @defaultValue none
    */
   debug?: ((info: ApigSignerDebugEvent) => void) | undefined;
+  /**
+   * A SHA-256 hash constructor in the AWS SDK's shape (`new Sha256(key?)`, `update()`,
+   * `digest()`), used instead of the platform's crypto. Needed where there is none: React
+   * Native, and pages served over plain http from a name other than localhost (not a secure
+   * context, so no `crypto.subtle`). `Sha256` from `@aws-crypto/sha256-js` (React Native) or
+   * `@aws-crypto/sha256-universal` fits; without it, signing there fails with `ERR_NO_CRYPTO`.
+   * @defaultValue node:crypto, else WebCrypto
+   */
+  sha256?: Sha256Constructor | undefined;
 }
 
 /** What the {@link ApigSignerOptions.debug} hook receives: a signed or a skipped request. */
@@ -239,7 +249,8 @@ function memoizedStrategy(
  * @throws {@link ConfigurationError} at once for malformed options. The interceptor itself
  * rejects, before any network I/O, with {@link ConfigurationError} (`ERR_NO_REGION`,
  * `ERR_RELATIVE_URL`, `ERR_INVALID_URL`), {@link SigningError} (`ERR_STREAM_BODY`,
- * `ERR_UNSUPPORTED_BODY`, `ERR_HEADER_VALUE`, `ERR_BASIC_AUTH`) or {@link CredentialsError}.
+ * `ERR_UNSUPPORTED_BODY`, `ERR_HEADER_VALUE`, `ERR_BASIC_AUTH`, `ERR_NO_CRYPTO`) or
+ * {@link CredentialsError}.
  *
  * @example
  * ```ts
@@ -333,7 +344,7 @@ export function createSigner(options: ApigSignerOptions = {}): {
   const unsignedPayload = options.unsignedPayload ?? false;
   const expiresIn = options.expiresIn ?? DEFAULT_EXPIRES_IN;
   const credentialsTimeoutMs = options.credentialsTimeoutMs ?? DEFAULT_CREDENTIALS_TIMEOUT_MS;
-  const { debug } = options;
+  const { debug, sha256 } = options;
 
   const skip = (
     config: InternalAxiosRequestConfig,
@@ -427,7 +438,7 @@ export function createSigner(options: ApigSignerOptions = {}): {
         headers: toSign,
         body: body.sign,
       },
-      { credentials, region, service, signingDate, signQuery, expiresIn, unsignedPayload },
+      { credentials, region, service, signingDate, signQuery, expiresIn, unsignedPayload, sha256 },
       debug === undefined
         ? undefined
         : ({ canonicalRequest, stringToSign }) => {

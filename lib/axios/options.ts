@@ -1,6 +1,7 @@
 import { assertTimeoutMs } from '../credentials/timeout';
 import { ConfigurationError } from '../errors';
 import { assertScopePart } from '../signing/endpoint';
+import { assertSha256Option } from '../signing/sha256';
 import type { ApigSignerOptions } from './apigSigner';
 
 export const MAX_EXPIRES_IN = 604_800;
@@ -23,6 +24,7 @@ export function validateOptions(options: ApigSignerOptions): void {
   if (options.credentialsTimeoutMs !== undefined) {
     assertTimeoutMs(options.credentialsTimeoutMs, 'credentialsTimeoutMs');
   }
+  assertSha256Option(options.sha256, 'apigSigner()');
   if (options.debug !== undefined && typeof options.debug !== 'function') {
     throw new ConfigurationError('ERR_CONFIGURATION', 'debug must be a function.');
   }

@@ -1,4 +1,5 @@
 import type { Credentials, CredentialsProvider } from '../credentials/types';
+import type { Sha256Constructor } from './sha256';
 import { signStandalone } from './signRequest';
 
 /** What {@link presignUrl} signs. */
@@ -33,6 +34,13 @@ export interface PresignUrlInput {
    * @defaultValue `30000`
    */
   credentialsTimeoutMs?: number | undefined;
+  /**
+   * A SHA-256 hash constructor in the AWS SDK's shape, used instead of the platform's crypto:
+   * needed where there is none (React Native; pages on plain http), e.g. `Sha256` from
+   * `@aws-crypto/sha256-js`.
+   * @defaultValue node:crypto, else WebCrypto
+   */
+  sha256?: Sha256Constructor | undefined;
 }
 
 /**
@@ -43,8 +51,9 @@ export interface PresignUrlInput {
  * @param input - the URL, credentials, and optionally region, service and lifetime.
  * @returns the signed URL.
  * @throws {@link ConfigurationError} (`ERR_INVALID_URL`, `ERR_NO_REGION`, `ERR_CONFIGURATION`
- * for `expiresIn`, the region, service or timeout), {@link SigningError} (`ERR_INSECURE_URL` for
- * `ws://` or `http://` to an AWS endpoint) or {@link CredentialsError} (`ERR_CREDENTIALS_TIMEOUT`).
+ * for `expiresIn`, `sha256`, the region, service or timeout), {@link SigningError}
+ * (`ERR_INSECURE_URL` for `ws://` or `http://` to an AWS endpoint, `ERR_NO_CRYPTO`) or
+ * {@link CredentialsError} (`ERR_CREDENTIALS_TIMEOUT`).
  *
  * @example
  * ```ts
@@ -69,6 +78,7 @@ export async function presignUrl(input: PresignUrlInput): Promise<string> {
     signingDate: input.signingDate,
     credentialsTimeoutMs: input.credentialsTimeoutMs,
     signQuery: true,
+    sha256: input.sha256,
   });
   return signed.url;
 }

@@ -6,6 +6,8 @@ import { ConfigurationError, CredentialsError, SigningError } from '../errors';
 import { toSignableBody } from './body';
 import { assertScopePart, scopeFromHostname } from './endpoint';
 import { SIGNER_HEADERS, isSendableHeaderValue, isSignedHeader } from './headers';
+import { assertSha256Option } from './sha256';
+import type { Sha256Constructor } from './sha256';
 import { signWireRequest } from './signer';
 import { PRESIGN_QUERY_PARAMS, parseQuery, toWirePath } from './uri';
 
@@ -62,6 +64,13 @@ export interface SignRequestInput {
    * @defaultValue `30000`
    */
   credentialsTimeoutMs?: number | undefined;
+  /**
+   * A SHA-256 hash constructor in the AWS SDK's shape, used instead of the platform's crypto:
+   * needed where there is none (React Native; pages on plain http), e.g. `Sha256` from
+   * `@aws-crypto/sha256-js`.
+   * @defaultValue node:crypto, else WebCrypto
+   */
+  sha256?: Sha256Constructor | undefined;
 }
 
 /** A signed request: send exactly these with any HTTP client. */
@@ -168,6 +177,7 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
   }
   const credentialsTimeoutMs = input.credentialsTimeoutMs ?? DEFAULT_CREDENTIALS_TIMEOUT_MS;
   assertTimeoutMs(credentialsTimeoutMs, 'credentialsTimeoutMs');
+  assertSha256Option(input.sha256, 'signRequest()');
   const provider = toCredentialsProvider(input.credentials, 'credentials');
 
   const headers: Record<string, string> = {};
@@ -236,6 +246,7 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
       signQuery: input.signQuery ?? false,
       expiresIn,
       unsignedPayload,
+      sha256: input.sha256,
     },
   );
   return {
@@ -254,9 +265,10 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
  * @param input - the request and the credentials, region and service to sign it with.
  * @returns the request to send.
  * @throws {@link ConfigurationError} (`ERR_INVALID_URL`, `ERR_NO_REGION`, `ERR_INVALID_CREDENTIALS`,
- * `ERR_CONFIGURATION` for a malformed region, service or timeout), {@link SigningError}
+ * `ERR_CONFIGURATION` for a malformed region, service, timeout or `sha256`), {@link SigningError}
  * (`ERR_HEADER_VALUE`, `ERR_UNSUPPORTED_BODY`, `ERR_INSECURE_URL` for `http://` to an AWS
- * endpoint) or {@link CredentialsError} (`ERR_CREDENTIALS_TIMEOUT` after `credentialsTimeoutMs`).
+ * endpoint, `ERR_NO_CRYPTO` in a runtime without crypto when no `sha256` is given) or
+ * {@link CredentialsError} (`ERR_CREDENTIALS_TIMEOUT` after `credentialsTimeoutMs`).
  *
  * @example
  * ```ts

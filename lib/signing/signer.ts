@@ -1,6 +1,7 @@
 import { SigningError } from '../errors';
 import type { Credentials } from '../credentials/types';
 import { hmacSha256, hmacSha256Hex, sha256Hex } from './sha256';
+import type { Sha256Constructor } from './sha256';
 import { encodeRfc3986 } from './uri';
 import type { QueryPairs } from './uri';
 
@@ -37,6 +38,8 @@ export interface SignParams {
   expiresIn: number;
   /** Sign `x-amz-content-sha256: UNSIGNED-PAYLOAD` instead of the body's hash. */
   unsignedPayload: boolean;
+  /** The caller's hash constructor, used instead of the platform's crypto when given. */
+  sha256?: Sha256Constructor | undefined;
 }
 
 /** What signing adds to the request: headers to set, and the whole query as it goes on the wire. */
@@ -130,6 +133,7 @@ function signingKey(
   shortDate: string,
   region: string,
   service: string,
+  sha256: Sha256Constructor | undefined,
 ): Uint8Array | Promise<Uint8Array> {
   let keys = signingKeys.get(credentials);
   if (keys === undefined) {
@@ -137,7 +141,9 @@ function signingKey(
     signingKeys.set(credentials, keys);
   }
   const id = `${shortDate}/${region}/${service}`;
-  return keys.get(id) ?? deriveSigningKey(credentials, keys, id, [shortDate, region, service]);
+  return (
+    keys.get(id) ?? deriveSigningKey(credentials, keys, id, [shortDate, region, service], sha256)
+  );
 }
 
 async function deriveSigningKey(
@@ -145,9 +151,10 @@ async function deriveSigningKey(
   keys: Map<string, Uint8Array>,
   id: string,
   scope: string[],
+  sha256: Sha256Constructor | undefined,
 ): Promise<Uint8Array> {
   let key: Uint8Array = new TextEncoder().encode(`AWS4${credentials.secretAccessKey}`);
-  for (const part of [...scope, 'aws4_request']) key = await hmacSha256(key, part);
+  for (const part of [...scope, 'aws4_request']) key = await hmacSha256(key, part, sha256);
   // A day's keys only: a long-lived credentials object does not grow the map.
   if (keys.size > 16) keys.clear();
   keys.set(id, key);
@@ -158,11 +165,13 @@ async function deriveSigningKey(
 function payloadHash(
   body: WireRequest['body'],
   unsignedPayload: boolean,
+  sha256: Sha256Constructor | undefined,
 ): string | Promise<string> {
   if (unsignedPayload) return UNSIGNED_PAYLOAD;
   if (body === undefined) return EMPTY_SHA256;
   return sha256Hex(
     typeof body === 'string' || body instanceof Uint8Array ? body : new Uint8Array(body),
+    sha256,
   );
 }
 
@@ -216,16 +225,16 @@ export async function signWireRequest(
     const encoded = [...wire.query, ...presign].map(encodePair);
 
     // Node answers these synchronously: await only what is really a promise (WebCrypto).
-    const payloadOrPromise = payloadHash(wire.body, params.unsignedPayload);
+    const payloadOrPromise = payloadHash(wire.body, params.unsignedPayload, params.sha256);
     const payload =
       typeof payloadOrPromise === 'string' ? payloadOrPromise : await payloadOrPromise;
     const canonicalRequest = `${wire.method}\n${canonicalPath(wire.path)}\n${canonicalQuery(encoded)}\n${canonicalHeaders}\n${signedHeaders}\n${payload}`;
-    const hashOrPromise = sha256Hex(canonicalRequest);
+    const hashOrPromise = sha256Hex(canonicalRequest, params.sha256);
     const hash = typeof hashOrPromise === 'string' ? hashOrPromise : await hashOrPromise;
     const stringToSign = `${ALGORITHM}\n${longDate}\n${scope}\n${hash}`;
-    const keyOrPromise = signingKey(credentials, shortDate, region, service);
+    const keyOrPromise = signingKey(credentials, shortDate, region, service, params.sha256);
     const key = 'then' in keyOrPromise ? await keyOrPromise : keyOrPromise;
-    const macOrPromise = hmacSha256Hex(key, stringToSign);
+    const macOrPromise = hmacSha256Hex(key, stringToSign, params.sha256);
     const signature = typeof macOrPromise === 'string' ? macOrPromise : await macOrPromise;
     inspect?.({ canonicalRequest, stringToSign });
 
