@@ -4,8 +4,10 @@ import axios from 'axios';
 
 import { attachApigSigner } from '../../lib';
 import type { Credentials } from '../../lib';
-import { startSigV4Gateway } from '../../lib/testing';
+import { createCognitoAuth } from '../../lib/cognito';
+import { startCognitoEmulator, startSigV4Gateway } from '../../lib/testing';
 import type { SigV4Gateway } from '../../lib/testing';
+import { ALICE } from '../helpers/cognito';
 import { useNock } from '../helpers/nock';
 import { ADAPTERS, TEST_KEYS, startTestGateway } from '../helpers/setup';
 
@@ -210,6 +212,53 @@ describe('recovery with a wrong device clock (the server keeps the right time)',
       await Promise.all(Array.from({ length: 20 }, (_, i) => api.get(`/concurrent/${i}`)));
       expect(gateway.requests.filter((r) => !r.verdict.accepted)).toHaveLength(1);
       expect(strategy).toHaveBeenCalledTimes(1);
+    },
+  );
+});
+
+describe('recovery with a wrong device clock, through Cognito', () => {
+  it.each([
+    ['65 minutes ahead', -65 * MINUTE],
+    ['65 minutes behind', 65 * MINUTE],
+  ])(
+    'device clock %s: sign-in works, at most the first request fails, credentials fetched once',
+    async (_name, awsOffset) => {
+      // AWS's clock (the gateway's and Cognito's) differs from the device's by awsOffset.
+      gateway = await startSigV4Gateway({ credentials: [], clockOffsetMs: awsOffset });
+      const cognito = await startCognitoEmulator({
+        users: [{ ...ALICE }],
+        gateways: [gateway],
+        clockOffsetMs: awsOffset,
+      });
+      try {
+        const auth = createCognitoAuth({
+          region: cognito.region,
+          userPoolId: cognito.userPoolId,
+          clientId: cognito.clientId,
+          identityPoolId: cognito.identityPoolId,
+          endpoints: { userPool: cognito.url, identity: cognito.url },
+        });
+        await expect(auth.signIn(ALICE.username, ALICE.password)).resolves.toMatchObject({
+          username: ALICE.username,
+        });
+        const api = axios.create({ baseURL: `${gateway.url}/prod` });
+        const signer = attachApigSigner(api, {
+          credentials: auth.credentials,
+          region: 'us-east-1',
+          hosts: ['127.0.0.1'],
+        });
+        await api.get('/first').catch(() => undefined);
+        expect(Math.abs(signer.clockOffsetMs - awsOffset)).toBeLessThan(5000);
+        for (let i = 0; i < 10; i += 1) {
+          await expect(api.get(`/later/${i}`)).resolves.toMatchObject({ status: 200 });
+        }
+        await Promise.all(Array.from({ length: 20 }, (_, i) => api.get(`/concurrent/${i}`)));
+        const refused = gateway.requests.filter((r) => !r.verdict.accepted);
+        expect(refused.length).toBeLessThanOrEqual(1);
+        expect(cognito.count('GetCredentialsForIdentity')).toBe(1);
+      } finally {
+        await cognito.close();
+      }
     },
   );
 });
