@@ -15,6 +15,7 @@ import {
   fromEnv,
   fromStatic,
   memoize,
+  signRequest,
 } from '../../lib';
 import type { CredentialsProvider } from '../../lib';
 
@@ -76,8 +77,12 @@ const CASES: Record<string, { sync: () => unknown } | { async: () => Promise<unk
   'any strategy resolving to the wrong shape': {
     async: () => memoized(() => Promise.resolve({ accessKeyId: 'AKIDDOCS' })),
   },
-  'any strategy resolving to credentials already past expiration': {
-    async: () => memoized(() => Promise.resolve({ ...KEYS, expiration: new Date(0) })),
+  'signRequest()/presignUrl() with credentials already past expiration at signing': {
+    async: () =>
+      signRequest({
+        url: 'https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/notes',
+        credentials: () => Promise.resolve({ ...KEYS, expiration: new Date(0) }),
+      }),
   },
   'any strategy throwing something that is not an ApigSignerError (kept as cause)': {
     async: () => memoized(() => Promise.reject(new Error('down'))),
