@@ -48,7 +48,8 @@ function notReplayable(error: AxiosError, why: string): AxiosError {
  *   with similar words is never retried and never moves the clock (in browsers the API's CORS
  *   must expose `x-amzn-ErrorType`, or recovery cannot see it);
  * - send a body twice that cannot be replayed: a stream body (`unsignedPayload`) is not
- *   retried, and the original error reaches the caller with the code `ERR_BODY_NOT_REPLAYABLE`;
+ *   retried, and the original error reaches the caller with the code `ERR_BODY_NOT_REPLAYABLE`
+ *   (the clock correction or the dropped credentials still apply to the next request);
  * - retry more than once, or retry a request another signer signed.
  *
  * Any other answer, and a failed recovery, reaches the caller as the original error.
@@ -89,6 +90,10 @@ export function attachApigSigner(
     if (config[RECOVERED] === true || record?.signer !== state) throw error;
     const diagnosis = diagnose(error);
     if (diagnosis === undefined) throw error;
+    // Learnt even when the request cannot be re-sent: the caller's next attempt, with a new
+    // stream, must not meet the same refusal.
+    if (diagnosis.kind === 'clock-skew') state.clockOffsetMs = diagnosis.serverTime - Date.now();
+    else if (record.credentials !== undefined) state.credentials.invalidate(record.credentials);
     if (!record.replayable) {
       throw notReplayable(
         error,
@@ -97,8 +102,6 @@ export function attachApigSigner(
           : 'that the credentials expired',
       );
     }
-    if (diagnosis.kind === 'clock-skew') state.clockOffsetMs = diagnosis.serverTime - Date.now();
-    else if (record.credentials !== undefined) state.credentials.invalidate(record.credentials);
     try {
       return await instance.request({ ...config, [RECOVERED]: true } as RecoverableConfig);
     } catch {
