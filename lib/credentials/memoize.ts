@@ -273,6 +273,7 @@ export function memoize(
   ): Promise<Credentials> {
     const offset = request.clockOffsetMs ?? 0;
     const timeoutMs = request.timeoutMs ?? defaultTimeoutMs;
+    if (timeoutMs !== defaultTimeoutMs) assertTimeoutMs(timeoutMs, 'timeoutMs');
     const entry = cached;
     if (entry !== undefined) {
       if (fresh(entry, offset)) return entry.credentials;
