@@ -2,7 +2,7 @@ import type { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConf
 
 import { createSigner } from './apigSigner';
 import type { ApigSignerOptions } from './apigSigner';
-import { diagnose } from './recovery';
+import { answeredBySignedOrigin, diagnose } from './recovery';
 import { signedRecordOf } from './signedRecord';
 
 /** What {@link attachApigSigner} installed; `eject()` removes it. */
@@ -50,7 +50,8 @@ function notReplayable(error: AxiosError, why: string): AxiosError {
  * - send a body twice that cannot be replayed: a stream body (`unsignedPayload`) is not
  *   retried, and the original error reaches the caller with the code `ERR_BODY_NOT_REPLAYABLE`
  *   (the clock correction or the dropped credentials still apply to the next request);
- * - retry more than once, or retry a request another signer signed.
+ * - retry more than once, or retry a request another signer signed;
+ * - act on an answer from another origin that a redirect led to (that hop carried no signature).
  *
  * Any other answer, and a failed recovery, reaches the caller as the original error.
  *
@@ -88,6 +89,9 @@ export function attachApigSigner(
     const config = error.config as RecoverableConfig;
     const record = signedRecordOf(config);
     if (config[RECOVERED] === true || record?.signer !== state) throw error;
+    if (error.response !== undefined && !answeredBySignedOrigin(error.response, record.origin)) {
+      throw error;
+    }
     const diagnosis = diagnose(error);
     if (diagnosis === undefined) throw error;
     // Learnt even when the request cannot be re-sent: the caller's next attempt, with a new
