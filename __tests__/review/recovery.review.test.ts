@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import axios from 'axios';
 
 import { attachApigSigner, memoize } from '../../lib';
-import type { Credentials } from '../../lib';
+import type { ApigSignerOptions, Credentials } from '../../lib';
 import { startSigV4Gateway } from '../../lib/testing';
 import type { SigV4Gateway } from '../../lib/testing';
 
@@ -17,7 +17,7 @@ afterEach(async () => {
   gateway = undefined;
 });
 
-function uploader(credentials: Parameters<typeof attachApigSigner>[1]['credentials']) {
+function uploader(credentials: ApigSignerOptions['credentials']) {
   const api = axios.create({ baseURL: `${gateway!.url}/prod`, adapter: 'http' });
   const signer = attachApigSigner(api, {
     credentials,

@@ -2,9 +2,12 @@ import { getAdapter } from 'axios';
 import type { AxiosAdapter, AxiosPromise, InternalAxiosRequestConfig } from 'axios';
 
 import { SigningError } from '../errors';
+import { PRESIGN_QUERY_PARAMS } from '../signing/uri';
 import { resolveTarget } from './canonicalize';
 import { followFetchRedirects } from './fetchRedirects';
 import type { Resign } from './fetchRedirects';
+import { hostKey, redirectHook } from './redirectGuard';
+import type { RedirectHook } from './redirectGuard';
 import { signedRecordOf } from './signedRecord';
 import type { SignedRecord } from './signedRecord';
 
@@ -74,7 +77,11 @@ function assertUnchanged(config: InternalAxiosRequestConfig, record: SignedRecor
     sent = '(a URL that cannot be parsed)';
   }
   const signed = new URL(record.url);
-  const signedQuery = [...signed.searchParams].map(([n, v]) => `${n}=${v}`).join('&');
+  // resolveTarget() leaves out the presign parameters (query signing): compare without them.
+  const signedQuery = [...signed.searchParams]
+    .filter(([n]) => !PRESIGN_QUERY_PARAMS.has(n.toLowerCase()))
+    .map(([n, v]) => `${n}=${v}`)
+    .join('&');
   const expected = `${signed.protocol}//${signed.host}${signed.pathname}${signedQuery ? `?${signedQuery}` : ''}`;
   if (sent === expected) return;
   const where = sent.startsWith(`${record.origin}/`) ? 'path or query' : 'host';
@@ -99,6 +106,7 @@ export const isDispatchGuard = (adapter: unknown): boolean =>
  * What it does:
  * - refuses (`ERR_REQUEST_CHANGED`, nothing sent) a signed request whose URL was changed after
  *   signing, by an interceptor registered before the signer or any other code;
+ * - puts the signer's redirect hook back in front of a `beforeRedirect` set after signing;
  * - with axios's fetch adapter in Node, Bun and Deno, follows redirects itself so that signer
  *   headers never reach another origin (see `followFetchRedirects`), unless the caller set
  *   `fetchOptions.redirect` or `maxRedirects: 0`.
@@ -111,6 +119,16 @@ export function createDispatchGuard(signer: object, resign: Resign): AxiosAdapte
     const { adapter, name } = pickAdapter(record?.adapter, config);
     if (record === undefined || record.signer !== signer) return adapter(config);
     assertUnchanged(config, record);
+    // An interceptor that ran after the signer may have put its own redirect hook in place of
+    // the signer's: keep theirs, behind ours, so signer headers still never follow a redirect away.
+    const hook = config.beforeRedirect as Partial<RedirectHook> | undefined;
+    if (hook === undefined || !('userHook' in hook)) {
+      const origin = new URL(record.origin);
+      config.beforeRedirect = redirectHook(
+        hostKey(origin.protocol, origin.hostname, origin.port),
+        hook,
+      ) as NonNullable<InternalAxiosRequestConfig['beforeRedirect']>;
+    }
     const fetchOptions = config.fetchOptions as { redirect?: unknown } | undefined;
     if (
       name === 'fetch' &&
