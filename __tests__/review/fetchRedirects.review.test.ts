@@ -99,6 +99,25 @@ describe('review: fetch redirect follower', () => {
   });
 });
 
+describe('review: the fetch adapter named by its function', () => {
+  it('axios.getAdapter("fetch") as the adapter: a redirect away carries no signer header', async () => {
+    routes['/prod/start'] = () => ({ status: 302, headers: { location: `${otherUrl}/landing` } });
+    const api = axios.create({
+      baseURL: `${gateway.url}/prod`,
+      adapter: axios.getAdapter('fetch'),
+    });
+    attachApigSigner(api, {
+      credentials: { ...TEST_KEYS },
+      region: 'us-east-1',
+      hosts: ['127.0.0.1'],
+    });
+    await api.get('/start');
+    expect(elsewhere).toHaveLength(1);
+    expect(elsewhere[0]!.headers['x-amz-security-token']).toBeUndefined();
+    expect(elsewhere[0]!.headers['x-amz-date']).toBeUndefined();
+  });
+});
+
 describe.each(ADAPTERS)('review: answers from another origin after a redirect (%s)', (adapter) => {
   it('a 403 from the redirect target, which got no signature, neither moves the clock nor retries', async () => {
     routes['/prod/start'] = () => ({ status: 302, headers: { location: `${otherUrl}/landing` } });
