@@ -43,7 +43,14 @@ function pickAdapter(
     option === undefined ? DEFAULT_ADAPTERS : Array.isArray(option) ? option : [option];
   for (const entry of entries) {
     if (typeof entry === 'function') {
-      return { adapter: entry, name: (entry as { adapterName?: string }).adapterName };
+      // axios.getAdapter('fetch') hands out the fetch adapter without its name: know it anyway.
+      const name =
+        (entry as { adapterName?: string }).adapterName ??
+        (isSupported('fetch', config) &&
+        (entry === getAdapter('fetch', undefined) || entry === getAdapter('fetch', config))
+          ? 'fetch'
+          : undefined);
+      return { adapter: entry, name };
     }
     const name = String(entry).toLowerCase();
     if (isSupported(name, config)) return { adapter: getAdapter(name, config), name };
