@@ -64,4 +64,26 @@ describe('review: memoize per-call options', () => {
       code: 'ERR_CONFIGURATION',
     });
   });
+
+  it('a late answer from a call older than refused credentials does not refill the cache', async () => {
+    const OLD = { accessKeyId: 'ASIAOLD', secretAccessKey: 'old-secret', sessionToken: 'old' };
+    const NEWER = { accessKeyId: 'ASIANEWER', secretAccessKey: 'newer', sessionToken: 'newer' };
+    let releaseOld: (c: Credentials) => void = () => undefined;
+    const strategy = jest
+      .fn<Promise<Credentials>, []>()
+      .mockImplementationOnce(() => new Promise((resolve) => (releaseOld = resolve)))
+      .mockResolvedValueOnce({ ...FRESH })
+      .mockResolvedValue({ ...NEWER });
+    const credentials = memoize(strategy);
+    await expect(credentials({ timeoutMs: 5 })).rejects.toMatchObject({
+      code: 'ERR_CREDENTIALS_TIMEOUT',
+    });
+    const refused = await credentials();
+    expect(refused.accessKeyId).toBe('ASIAFRESH');
+    // AWS refused them: drop them. Then the first, abandoned call answers at last.
+    credentials.invalidate(refused);
+    releaseOld({ ...OLD, expiration: new Date(Date.now() + 60 * MINUTE) });
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(credentials()).resolves.toMatchObject({ accessKeyId: 'ASIANEWER' });
+  });
 });
