@@ -135,3 +135,24 @@ describe.each(ADAPTERS)('review: answers from another origin after a redirect (%
     expect(elsewhere).toHaveLength(1);
   });
 });
+
+describe.each(ADAPTERS)('review: query signing and a redirect away (%s)', (adapter) => {
+  it('a Location that echoes the signed query does not carry the session token away', async () => {
+    // A moved API that keeps the query string, as redirects commonly do.
+    routes['/prod/start'] = (r) => ({
+      status: 301,
+      headers: { location: `${otherUrl}/landing?${r.rawQuery}` },
+    });
+    const api = axios.create({ baseURL: `${gateway.url}/prod`, adapter });
+    attachApigSigner(api, {
+      credentials: { ...TEST_KEYS },
+      region: 'us-east-1',
+      hosts: ['127.0.0.1'],
+      signQuery: true,
+    });
+    await api.get('/start', { params: { page: 2 } });
+    expect(elsewhere).toHaveLength(1);
+    expect(elsewhere[0]!.url).toContain('page=2');
+    expect(elsewhere[0]!.url).not.toMatch(/x-amz-security-token|x-amz-signature/i);
+  });
+});
