@@ -2,6 +2,7 @@ import { AxiosError, AxiosHeaders } from 'axios';
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 
 import { SIGNER_HEADERS } from '../signing/headers';
+import { withoutPresignParams } from './redirectGuard';
 import type { SignedRecord } from './signedRecord';
 
 /**
@@ -112,6 +113,9 @@ export async function followFetchRedirects(
     if (keepsBody && hop.data != null && !record.replayable) return settle(response, config);
 
     const next = new URL(location, url);
+    left ||= `${next.protocol}//${next.host}` !== record.origin;
+    // Query auth: never carry a signature or token that the server copied into `Location` away.
+    if (left) next.search = withoutPresignParams(next.search);
     const headers = new AxiosHeaders(hop.headers);
     for (const name of SIGNER_HEADERS) headers.delete(name);
     headers.delete('content-length');
@@ -126,7 +130,6 @@ export async function followFetchRedirects(
       allowAbsoluteUrls: true,
       transformRequest: [],
     };
-    left ||= `${next.protocol}//${next.host}` !== record.origin;
     hop = left ? moved : await resign(moved);
     url = next;
   }
