@@ -114,6 +114,8 @@ export const isDispatchGuard = (adapter: unknown): boolean =>
  * - refuses (`ERR_REQUEST_CHANGED`, nothing sent) a signed request whose URL was changed after
  *   signing, by an interceptor registered before the signer or any other code;
  * - puts the signer's redirect hook back in front of a `beforeRedirect` set after signing;
+ * - stays in front when an interceptor sets `config.adapter` after signing: the config's
+ *   `adapter` is an accessor that keeps the guard and sends through the adapter set;
  * - with axios's fetch adapter in Node, Bun and Deno, follows redirects itself so that signer
  *   headers never reach another origin (see `followFetchRedirects`), unless the caller set
  *   `fetchOptions.redirect` or `maxRedirects: 0`.
@@ -123,7 +125,10 @@ export const isDispatchGuard = (adapter: unknown): boolean =>
 export function createDispatchGuard(signer: object, resign: Resign): AxiosAdapter {
   const guard: AxiosAdapter = async (config: InternalAxiosRequestConfig): AxiosPromise => {
     const record = signedRecordOf(config);
-    const { adapter, name } = pickAdapter(record?.adapter, config);
+    // An adapter set after signing is sent through (never another guard: that would loop).
+    const later = record?.adapterSetLater;
+    const option = later !== undefined && !isDispatchGuard(later) ? later : record?.adapter;
+    const { adapter, name } = pickAdapter(option, config);
     if (record === undefined || record.signer !== signer) return adapter(config);
     assertUnchanged(config, record);
     // An interceptor that ran after the signer may have put its own redirect hook in place of
