@@ -18,7 +18,7 @@ import { createDispatchGuard, isDispatchGuard } from './dispatchGuard';
 import { validateOptions } from './options';
 import { hostKey, redirectHook, userRedirectHook } from './redirectGuard';
 import type { RedirectHook } from './redirectGuard';
-import { SignedRecord, setSignedRecord, signedRecordOf } from './signedRecord';
+import { SignedRecord, installGuard, setSignedRecord, signedRecordOf } from './signedRecord';
 
 /** Options of {@link apigSigner}. */
 export interface ApigSignerOptions {
@@ -471,11 +471,16 @@ export function createSigner(options: ApigSignerOptions = {}): {
     const adapter = isDispatchGuard(config.adapter)
       ? signedRecordOf(config)?.adapter
       : config.adapter;
-    setSignedRecord(
-      config,
-      new SignedRecord(state, signedUrl, host.origin, credentials, !body.stream, adapter),
+    const record = new SignedRecord(
+      state,
+      signedUrl,
+      host.origin,
+      credentials,
+      !body.stream,
+      adapter,
     );
-    config.adapter = guard;
+    setSignedRecord(config, record);
+    installGuard(config, record, guard);
     return config;
   };
   const guard = createDispatchGuard(state, interceptor);

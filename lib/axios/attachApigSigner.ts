@@ -2,7 +2,7 @@ import type { AxiosError, AxiosInstance, AxiosResponse, InternalAxiosRequestConf
 
 import { createSigner } from './apigSigner';
 import type { ApigSignerOptions } from './apigSigner';
-import { diagnose } from './recovery';
+import { answeredBySignedOrigin, diagnose } from './recovery';
 import { signedRecordOf } from './signedRecord';
 
 /** What {@link attachApigSigner} installed; `eject()` removes it. */
@@ -48,8 +48,10 @@ function notReplayable(error: AxiosError, why: string): AxiosError {
  *   with similar words is never retried and never moves the clock (in browsers the API's CORS
  *   must expose `x-amzn-ErrorType`, or recovery cannot see it);
  * - send a body twice that cannot be replayed: a stream body (`unsignedPayload`) is not
- *   retried, and the original error reaches the caller with the code `ERR_BODY_NOT_REPLAYABLE`;
- * - retry more than once, or retry a request another signer signed.
+ *   retried, and the original error reaches the caller with the code `ERR_BODY_NOT_REPLAYABLE`
+ *   (the clock correction or the dropped credentials still apply to the next request);
+ * - retry more than once, or retry a request another signer signed;
+ * - act on an answer from another origin that a redirect led to (that hop carried no signature).
  *
  * Any other answer, and a failed recovery, reaches the caller as the original error.
  *
@@ -87,8 +89,15 @@ export function attachApigSigner(
     const config = error.config as RecoverableConfig;
     const record = signedRecordOf(config);
     if (config[RECOVERED] === true || record?.signer !== state) throw error;
+    if (error.response !== undefined && !answeredBySignedOrigin(error.response, record.origin)) {
+      throw error;
+    }
     const diagnosis = diagnose(error);
     if (diagnosis === undefined) throw error;
+    // Learnt even when the request cannot be re-sent: the caller's next attempt, with a new
+    // stream, must not meet the same refusal.
+    if (diagnosis.kind === 'clock-skew') state.clockOffsetMs = diagnosis.serverTime - Date.now();
+    else if (record.credentials !== undefined) state.credentials.invalidate(record.credentials);
     if (!record.replayable) {
       throw notReplayable(
         error,
@@ -97,8 +106,6 @@ export function attachApigSigner(
           : 'that the credentials expired',
       );
     }
-    if (diagnosis.kind === 'clock-skew') state.clockOffsetMs = diagnosis.serverTime - Date.now();
-    else if (record.credentials !== undefined) state.credentials.invalidate(record.credentials);
     try {
       return await instance.request({ ...config, [RECOVERED]: true } as RecoverableConfig);
     } catch {

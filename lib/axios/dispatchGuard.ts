@@ -2,9 +2,12 @@ import { getAdapter } from 'axios';
 import type { AxiosAdapter, AxiosPromise, InternalAxiosRequestConfig } from 'axios';
 
 import { SigningError } from '../errors';
+import { PRESIGN_QUERY_PARAMS } from '../signing/uri';
 import { resolveTarget } from './canonicalize';
 import { followFetchRedirects } from './fetchRedirects';
 import type { Resign } from './fetchRedirects';
+import { hostKey, redirectHook } from './redirectGuard';
+import type { RedirectHook } from './redirectGuard';
 import { signedRecordOf } from './signedRecord';
 import type { SignedRecord } from './signedRecord';
 
@@ -40,7 +43,14 @@ function pickAdapter(
     option === undefined ? DEFAULT_ADAPTERS : Array.isArray(option) ? option : [option];
   for (const entry of entries) {
     if (typeof entry === 'function') {
-      return { adapter: entry, name: (entry as { adapterName?: string }).adapterName };
+      // axios.getAdapter('fetch') hands out the fetch adapter without its name: know it anyway.
+      const name =
+        (entry as { adapterName?: string }).adapterName ??
+        (isSupported('fetch', config) &&
+        (entry === getAdapter('fetch', undefined) || entry === getAdapter('fetch', config))
+          ? 'fetch'
+          : undefined);
+      return { adapter: entry, name };
     }
     const name = String(entry).toLowerCase();
     if (isSupported(name, config)) return { adapter: getAdapter(name, config), name };
@@ -74,7 +84,11 @@ function assertUnchanged(config: InternalAxiosRequestConfig, record: SignedRecor
     sent = '(a URL that cannot be parsed)';
   }
   const signed = new URL(record.url);
-  const signedQuery = [...signed.searchParams].map(([n, v]) => `${n}=${v}`).join('&');
+  // resolveTarget() leaves out the presign parameters (query signing): compare without them.
+  const signedQuery = [...signed.searchParams]
+    .filter(([n]) => !PRESIGN_QUERY_PARAMS.has(n.toLowerCase()))
+    .map(([n, v]) => `${n}=${v}`)
+    .join('&');
   const expected = `${signed.protocol}//${signed.host}${signed.pathname}${signedQuery ? `?${signedQuery}` : ''}`;
   if (sent === expected) return;
   const where = sent.startsWith(`${record.origin}/`) ? 'path or query' : 'host';
@@ -99,6 +113,9 @@ export const isDispatchGuard = (adapter: unknown): boolean =>
  * What it does:
  * - refuses (`ERR_REQUEST_CHANGED`, nothing sent) a signed request whose URL was changed after
  *   signing, by an interceptor registered before the signer or any other code;
+ * - puts the signer's redirect hook back in front of a `beforeRedirect` set after signing;
+ * - stays in front when an interceptor sets `config.adapter` after signing: the config's
+ *   `adapter` is an accessor that keeps the guard and sends through the adapter set;
  * - with axios's fetch adapter in Node, Bun and Deno, follows redirects itself so that signer
  *   headers never reach another origin (see `followFetchRedirects`), unless the caller set
  *   `fetchOptions.redirect` or `maxRedirects: 0`.
@@ -108,9 +125,22 @@ export const isDispatchGuard = (adapter: unknown): boolean =>
 export function createDispatchGuard(signer: object, resign: Resign): AxiosAdapter {
   const guard: AxiosAdapter = async (config: InternalAxiosRequestConfig): AxiosPromise => {
     const record = signedRecordOf(config);
-    const { adapter, name } = pickAdapter(record?.adapter, config);
+    // An adapter set after signing is sent through (never another guard: that would loop).
+    const later = record?.adapterSetLater;
+    const option = later !== undefined && !isDispatchGuard(later) ? later : record?.adapter;
+    const { adapter, name } = pickAdapter(option, config);
     if (record === undefined || record.signer !== signer) return adapter(config);
     assertUnchanged(config, record);
+    // An interceptor that ran after the signer may have put its own redirect hook in place of
+    // the signer's: keep theirs, behind ours, so signer headers still never follow a redirect away.
+    const hook = config.beforeRedirect as Partial<RedirectHook> | undefined;
+    if (hook === undefined || !('userHook' in hook)) {
+      const origin = new URL(record.origin);
+      config.beforeRedirect = redirectHook(
+        hostKey(origin.protocol, origin.hostname, origin.port),
+        hook,
+      ) as NonNullable<InternalAxiosRequestConfig['beforeRedirect']>;
+    }
     const fetchOptions = config.fetchOptions as { redirect?: unknown } | undefined;
     if (
       name === 'fetch' &&

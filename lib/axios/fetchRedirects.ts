@@ -2,7 +2,14 @@ import { AxiosError, AxiosHeaders } from 'axios';
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 
 import { SIGNER_HEADERS } from '../signing/headers';
+import { withoutPresignParams } from './redirectGuard';
 import type { SignedRecord } from './signedRecord';
+
+/**
+ * Final answers that came from a hop after the chase left the signed origin: such an answer was
+ * not given to our signature, so recovery never acts on it.
+ */
+export const foreignAnswers = new WeakSet<AxiosResponse>();
 
 /** Signs a config again for a new URL on the signed origin (the signer's own interceptor). */
 export type Resign = (config: InternalAxiosRequestConfig) => Promise<InternalAxiosRequestConfig>;
@@ -22,7 +29,9 @@ function nextMethod(status: number, method: string): { method: string; keepsBody
   ) {
     return { method: 'get', keepsBody: false };
   }
-  return { method, keepsBody: status === 307 || status === 308 };
+  // Any other method keeps its body, as fetch and axios's http adapter (follow-redirects) do: a
+  // PUT answered 301/302 that lost its body would store nothing and still succeed.
+  return { method, keepsBody: true };
 }
 
 /** Settles a final response by the caller's `validateStatus`, as axios's own `settle` does. */
@@ -50,10 +59,13 @@ function locationOf(response: AxiosResponse): string | undefined {
  * `X-Amz-Date` on a redirect to another origin (fetch strips only `Authorization`).
  *
  * The rules of axios's http adapter, with the signer's guard:
- * - to the signed origin: signed again for the new URL;
+ * - to the signed origin: signed again for the new URL, unless an earlier hop left it (a URL
+ *   another origin chose is never signed, as on the http adapter);
  * - to any other origin: sent without a signer header;
- * - 303 (and 301/302 after a POST) becomes a GET without a body; 307/308 send the body again,
- *   but only a body that can be replayed: a stream body ends the chase and the 3xx is the answer;
+ * - 303 (and 301/302 after a POST) becomes a GET without a body; otherwise the method and body
+ *   are kept, but only a body that can be replayed: a stream body ends the chase and the 3xx is
+ *   the answer;
+ * - a hop that fails rejects with the caller's config on the error, so a re-send starts over;
  * - at most `maxRedirects` hops (default 21), then `ERR_FR_TOO_MANY_REDIRECTS`.
  *
  * Each hop is sent with `redirect: 'manual'` and every status accepted; the caller's
@@ -73,8 +85,19 @@ export async function followFetchRedirects(
   });
   let hop = config;
   let url = new URL(record.url);
+  /** Once a hop left the signed origin, a URL it names is never signed: it was not ours. */
+  let left = false;
   for (let hops = 0; ; hops += 1) {
-    const response = await adapter(manual(hop));
+    let response: AxiosResponse;
+    try {
+      response = await adapter(manual(hop));
+    } catch (error) {
+      // The caller's request, not a hop with every status accepted, is what a re-send
+      // (axios-retry, the caller) must start from.
+      if (error instanceof AxiosError) error.config = config;
+      throw error;
+    }
+    if (left) foreignAnswers.add(response);
     const location = locationOf(response);
     if (!REDIRECTS.has(response.status) || location === undefined) return settle(response, config);
     if (hops >= maxRedirects) {
@@ -90,6 +113,9 @@ export async function followFetchRedirects(
     if (keepsBody && hop.data != null && !record.replayable) return settle(response, config);
 
     const next = new URL(location, url);
+    left ||= `${next.protocol}//${next.host}` !== record.origin;
+    // Query auth: never carry a signature or token that the server copied into `Location` away.
+    if (left) next.search = withoutPresignParams(next.search);
     const headers = new AxiosHeaders(hop.headers);
     for (const name of SIGNER_HEADERS) headers.delete(name);
     headers.delete('content-length');
@@ -104,7 +130,7 @@ export async function followFetchRedirects(
       allowAbsoluteUrls: true,
       transformRequest: [],
     };
-    hop = `${next.protocol}//${next.host}` === record.origin ? await resign(moved) : moved;
+    hop = left ? moved : await resign(moved);
     url = next;
   }
 }

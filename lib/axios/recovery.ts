@@ -1,5 +1,7 @@
 import type { AxiosError, AxiosResponse } from 'axios';
 
+import { foreignAnswers } from './fetchRedirects';
+
 /** What a 403 from AWS says went wrong, when it is something re-signing can fix. */
 export type Diagnosis =
   { kind: 'clock-skew'; serverTime: number } | { kind: 'expired-credentials' } | undefined;
@@ -68,6 +70,34 @@ function serverTimeOf(response: AxiosResponse, message: string): number | undefi
   const date = headerOf(response, 'date');
   const parsed = date === undefined ? NaN : Date.parse(date);
   return Number.isNaN(parsed) ? undefined : parsed;
+}
+
+/**
+ * The URL that gave the final answer, where the adapter tells it: Node's http adapter (after
+ * follow-redirects) and the browser's XMLHttpRequest do.
+ */
+function answeredFrom(response: AxiosResponse): string | undefined {
+  const request = response.request as
+    { res?: { responseUrl?: unknown }; responseURL?: unknown } | null | undefined;
+  const url = request?.res?.responseUrl ?? request?.responseURL;
+  return typeof url === 'string' && url !== '' ? url : undefined;
+}
+
+/**
+ * Whether the final answer came from the signed origin: after a redirect to another origin, the
+ * answer was not given to our signature (that hop carried none), so it says nothing about our
+ * clock or credentials.
+ */
+export function answeredBySignedOrigin(response: AxiosResponse, origin: string): boolean {
+  if (foreignAnswers.has(response)) return false;
+  const url = answeredFrom(response);
+  if (url === undefined) return true;
+  try {
+    const parsed = new URL(url);
+    return `${parsed.protocol}//${parsed.host}` === origin;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -1,8 +1,30 @@
 import type { InternalAxiosRequestConfig } from 'axios';
 
 import { SIGNER_HEADERS } from '../signing/headers';
+import { PRESIGN_QUERY_PARAMS } from '../signing/uri';
 
 const DEFAULT_PORTS: Readonly<Record<string, string>> = { 'http:': '80', 'https:': '443' };
+
+/**
+ * A query (with or without `?`) without the parameters of SigV4 query auth, every other pair
+ * left exactly as written: a redirect away must not carry a signature or session token that the
+ * redirecting server copied into `Location`.
+ */
+export function withoutPresignParams(search: string): string {
+  const query = search.startsWith('?') ? search.slice(1) : search;
+  if (!/x-amz-/i.test(query)) return search;
+  const kept = query.split('&').filter((pair) => {
+    const name = pair.split('=')[0] ?? '';
+    let decoded = name;
+    try {
+      decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      // A malformed escape: compare the name as written.
+    }
+    return !PRESIGN_QUERY_PARAMS.has(decoded.toLowerCase());
+  });
+  return kept.length === 0 ? '' : `?${kept.join('&')}`;
+}
 
 /** The signer's own redirect hook: see {@link redirectHook}. */
 export type RedirectHook = ((...args: unknown[]) => void) & { userHook: unknown };
@@ -25,6 +47,9 @@ export function redirectHook(signedFor: string, userHook: unknown): RedirectHook
       hostname?: string;
       port?: string | number;
       headers?: Record<string, unknown>;
+      path?: string;
+      search?: string | null;
+      href?: string;
     };
     const target = hostKey(
       options.protocol ?? '',
@@ -36,6 +61,19 @@ export function redirectHook(signedFor: string, userHook: unknown): RedirectHook
         // The redirect's own header bag, handed to us to edit.
         // eslint-disable-next-line @typescript-eslint/no-dynamic-delete
         if (SIGNER_HEADERS.includes(name.toLowerCase())) delete options.headers[name];
+      }
+    }
+    if (target !== signedFor && typeof options.path === 'string') {
+      // Query auth: follow-redirects sends `path` (path and query) as it is.
+      const at = options.path.indexOf('?');
+      if (at !== -1) {
+        const search = withoutPresignParams(options.path.slice(at));
+        options.path = `${options.path.slice(0, at)}${search}`;
+        if (typeof options.search === 'string') options.search = search;
+        if (typeof options.href === 'string') {
+          const hrefAt = options.href.indexOf('?');
+          if (hrefAt !== -1) options.href = `${options.href.slice(0, hrefAt)}${search}`;
+        }
       }
     }
     if (typeof userHook === 'function') (userHook as (...a: unknown[]) => void)(...args);

@@ -35,6 +35,12 @@ export class SignedRecord {
     signedWith.set(this, credentials);
   }
 
+  /**
+   * An adapter set on the config after signing (by an interceptor that runs after the signer):
+   * the guard stays in front and sends through it.
+   */
+  adapterSetLater: AdapterOption;
+
   /** The credentials the signature was made with. */
   get credentials(): Credentials | undefined {
     return signedWith.get(this);
@@ -47,6 +53,25 @@ export class SignedRecord {
 }
 
 type WithRecord = InternalAxiosRequestConfig & { [SIGNED_RECORD]?: unknown };
+
+/**
+ * Puts `guard` on the config as its adapter so that it stays there: a later `config.adapter = x`
+ * is kept on the record, for the guard to send through, instead of taking the guard's place.
+ */
+export function installGuard(
+  config: InternalAxiosRequestConfig,
+  record: SignedRecord,
+  guard: NonNullable<AdapterOption>,
+): void {
+  Object.defineProperty(config, 'adapter', {
+    configurable: true,
+    enumerable: true,
+    get: () => guard,
+    set: (adapter: AdapterOption) => {
+      if (adapter !== guard) record.adapterSetLater = adapter;
+    },
+  });
+}
 
 /** The record a signer left on a config, if any. */
 export function signedRecordOf(config: InternalAxiosRequestConfig): SignedRecord | undefined {

@@ -190,6 +190,8 @@ export function memoize(
   /** Bumped by a full invalidate(): fetches started before it are disowned. */
   let generation = 0;
   let fetches = 0;
+  /** The newest fetch whose answer was cached: an older late answer never fills the cache. */
+  let newestCached = 0;
 
   function entryFor(credentials: Credentials, id: number, offset: number): CacheEntry {
     const fetchedAt = now() + offset;
@@ -227,10 +229,12 @@ export function memoize(
         const entry = entryFor(credentials, current.id, offset);
         if (
           current.generation === generation &&
-          (cached === undefined || cached.fetch < current.id) &&
+          // Older than credentials cached since (dropped or not): never fill the cache.
+          newestCached < current.id &&
           (current.abandoned ? now() + offset < entry.expiresAt : usable(entry, offset))
         ) {
           cached = entry;
+          newestCached = current.id;
         }
         return credentials;
       }),
@@ -273,6 +277,7 @@ export function memoize(
   ): Promise<Credentials> {
     const offset = request.clockOffsetMs ?? 0;
     const timeoutMs = request.timeoutMs ?? defaultTimeoutMs;
+    if (timeoutMs !== defaultTimeoutMs) assertTimeoutMs(timeoutMs, 'timeoutMs');
     const entry = cached;
     if (entry !== undefined) {
       if (fresh(entry, offset)) return entry.credentials;

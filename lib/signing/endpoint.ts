@@ -91,8 +91,10 @@ function compileRegExp(entry: RegExp): HostMatcher {
       `hosts: the RegExp /${entry.source}/ is not anchored at the end, so it also matches hosts that merely contain it (such as example.com.evil.net for /example\\.com/). End it with $, and start it with ^ or a dot: /(^|\\.)example\\.com$/.`,
     );
   }
-  // A global or sticky RegExp keeps state between tests; copy it without those flags.
-  const regexp = new RegExp(entry.source, entry.flags.replace(/[gy]/g, ''));
+  // A global or sticky RegExp keeps state between tests; copy it without those flags. The `$`
+  // applies to every branch of an alternation: /^a\.com|^b\.com$/ ends with `$` but its first
+  // branch would also match a.com.evil.net.
+  const regexp = new RegExp(`(?:${entry.source})$`, entry.flags.replace(/[gy]/g, ''));
   return (_hostname, host) => regexp.test(host);
 }
 
