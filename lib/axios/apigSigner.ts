@@ -18,7 +18,7 @@ import { createDispatchGuard, isDispatchGuard } from './dispatchGuard';
 import { validateOptions } from './options';
 import { hostKey, redirectHook, userRedirectHook } from './redirectGuard';
 import type { RedirectHook } from './redirectGuard';
-import { SignedRecord, installGuard, setSignedRecord, signedRecordOf } from './signedRecord';
+import { SignedRecord, keepGuardInFront, setSignedRecord, signedRecordOf } from './signedRecord';
 
 /** Options of {@link apigSigner}. */
 export interface ApigSignerOptions {
@@ -462,7 +462,7 @@ export function createSigner(options: ApigSignerOptions = {}): {
     config.params = undefined;
     config.allowAbsoluteUrls = true;
     config.data = body.send;
-    config.transformRequest = [];
+    config.transformRequest = [keepGuard];
     const userHook = userRedirectHook(config);
     config.beforeRedirect = (
       userHook === undefined ? host.redirectHook : redirectHook(host.redirectKey, userHook)
@@ -480,9 +480,10 @@ export function createSigner(options: ApigSignerOptions = {}): {
       adapter,
     );
     setSignedRecord(config, record);
-    installGuard(config, record, guard);
+    config.adapter = guard;
     return config;
   };
   const guard = createDispatchGuard(state, interceptor);
+  const keepGuard = keepGuardInFront(guard);
   return { interceptor, state };
 }

@@ -114,8 +114,8 @@ export const isDispatchGuard = (adapter: unknown): boolean =>
  * - refuses (`ERR_REQUEST_CHANGED`, nothing sent) a signed request whose URL was changed after
  *   signing, by an interceptor registered before the signer or any other code;
  * - puts the signer's redirect hook back in front of a `beforeRedirect` set after signing;
- * - stays in front when an interceptor sets `config.adapter` after signing: the config's
- *   `adapter` is an accessor that keeps the guard and sends through the adapter set;
+ * - stays in front when an interceptor sets `config.adapter` after signing: a
+ *   `transformRequest` step puts the guard back, and it sends through the adapter set;
  * - with axios's fetch adapter in Node, Bun and Deno, follows redirects itself so that signer
  *   headers never reach another origin (see `followFetchRedirects`), unless the caller set
  *   `fetchOptions.redirect` or `maxRedirects: 0`.

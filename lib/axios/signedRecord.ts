@@ -55,22 +55,26 @@ export class SignedRecord {
 type WithRecord = InternalAxiosRequestConfig & { [SIGNED_RECORD]?: unknown };
 
 /**
- * Puts `guard` on the config as its adapter so that it stays there: a later `config.adapter = x`
- * is kept on the record, for the guard to send through, instead of taking the guard's place.
+ * A `transformRequest` step that puts `guard` back in front of an adapter set after signing (by
+ * an interceptor that runs after the signer). axios runs `transformRequest` after every request
+ * interceptor and just before it picks the adapter, on the config it then dispatches; the
+ * adapter set later is kept on the record, for the guard to send through. It returns the body
+ * as it is: the signer has already run the caller's own transformers.
  */
-export function installGuard(
-  config: InternalAxiosRequestConfig,
-  record: SignedRecord,
+export function keepGuardInFront(
   guard: NonNullable<AdapterOption>,
-): void {
-  Object.defineProperty(config, 'adapter', {
-    configurable: true,
-    enumerable: true,
-    get: () => guard,
-    set: (adapter: AdapterOption) => {
-      if (adapter !== guard) record.adapterSetLater = adapter;
-    },
-  });
+): (this: InternalAxiosRequestConfig, data: unknown) => unknown {
+  return function keepGuard(this: InternalAxiosRequestConfig, data: unknown): unknown {
+    const { adapter } = this;
+    if (adapter !== guard) {
+      const record = signedRecordOf(this);
+      if (record !== undefined) {
+        record.adapterSetLater = adapter;
+        this.adapter = guard;
+      }
+    }
+    return data;
+  };
 }
 
 /** The record a signer left on a config, if any. */
