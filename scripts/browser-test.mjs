@@ -3,18 +3,17 @@
 // with API Gateway's CORS, and checks that every signed request the page makes is accepted with
 // the body the page meant, that the console stays clean, that a reload restores the session,
 // and that a clock-skewed browser recovers. Leaves screenshots in artifacts/browser/.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+
+import { launchChromium, pageConfig } from './lib/chromium.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { startCognitoEmulator, startSigV4Gateway } = await import('apig-signer/testing');
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(process.cwd(), 'artifacts', 'browser');
 let passed = 0;
 let failed = 0;
@@ -76,33 +75,14 @@ const gateway = await startSigV4Gateway({
 });
 const user = { username: 'browser-user', password: 'correct horse battery' };
 const cognito = await startCognitoEmulator({ users: [user], gateways: [gateway] });
-const config = {
-  apiUrl: `${gateway.url}/prod`,
-  cognitoUrl: cognito.url,
-  region: cognito.region,
-  userPoolId: cognito.userPoolId,
-  clientId: cognito.clientId,
-  identityPoolId: cognito.identityPoolId,
-  ...user,
-};
+const config = pageConfig(gateway, cognito, user);
 
-const userDataDir = mkdtempSync(join(tmpdir(), 'apig-signer-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: CHROMIUM,
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    // A name that is not localhost, on loopback: a page served from it over http is not a
-    // secure context (no crypto.subtle), as on a dev box or LAN address.
-    `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
-  ],
-});
+const chromiumInstance = await launchChromium('chromium', [
+  // A name that is not localhost, on loopback: a page served from it over http is not a
+  // secure context (no crypto.subtle), as on a dev box or LAN address.
+  `--host-resolver-rules=MAP ${INSECURE_HOST} 127.0.0.1`,
+]);
+const { context } = chromiumInstance;
 const consoleErrors = [];
 try {
   const page = context.pages()[0] ?? (await context.newPage());
@@ -264,8 +244,7 @@ try {
   await insecurePage.close();
   console.log('screenshots: artifacts/browser/signed-in.png, artifacts/browser/after-reload.png');
 } finally {
-  await context.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  await chromiumInstance.close();
   await cognito.close();
   await gateway.close();
   pages.close();

@@ -6,28 +6,18 @@
 // and calls the SigV4 gateway. Any page error, console error or refused request fails the run.
 // Run after `npm run build`.
 import { execFileSync } from 'node:child_process';
-import {
-  cpSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-import { chromium } from 'playwright-core';
+import { launchChromium, pageConfig } from './lib/chromium.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { startCognitoEmulator, startSigV4Gateway } = await import('apig-signer/testing');
 
 const ROOT = process.cwd();
 const WORK = join(ROOT, '.bundlers');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Exact versions, so a bundler release changes this file, not the result. Vite 8 needs npm 11. */
 const BUNDLERS = { vite8: 'npm:vite@8.3.8', vite7: 'npm:vite@7.3.8', esbuild: '0.27.7' };
 
@@ -147,30 +137,10 @@ const origin = `http://127.0.0.1:${server.address().port}`;
 const gateway = await startSigV4Gateway({ credentials: [], cors: true });
 const user = { username: 'bundled-app-user', password: 'correct horse battery' };
 const cognito = await startCognitoEmulator({ users: [user], gateways: [gateway] });
-const config = {
-  apiUrl: `${gateway.url}/prod`,
-  cognitoUrl: cognito.url,
-  region: cognito.region,
-  userPoolId: cognito.userPoolId,
-  clientId: cognito.clientId,
-  identityPoolId: cognito.identityPoolId,
-  ...user,
-};
+const config = pageConfig(gateway, cognito, user);
 
-const userDataDir = mkdtempSync(join(tmpdir(), 'apig-signer-bundlers-'));
-const browser = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: CHROMIUM,
-  headless: true,
-  args: [
-    '--no-sandbox',
-    '--disable-gpu',
-    '--disable-quic',
-    '--no-first-run',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-  ],
-});
+const chromiumInstance = await launchChromium('bundlers');
+const browser = chromiumInstance.context;
 try {
   for (const name of built) {
     const page = await browser.newPage();
@@ -207,8 +177,7 @@ try {
     await page.close();
   }
 } finally {
-  await browser.close();
-  rmSync(userDataDir, { recursive: true, force: true });
+  await chromiumInstance.close();
   await cognito.close();
   await gateway.close();
   server.close();
