@@ -1,11 +1,9 @@
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import axios from 'axios';
 
 import { SigningError, apigSigner, attachApigSigner } from '../../lib';
 import type { SigV4Gateway } from '../../lib/testing';
+import { startOtherOrigin } from '../helpers/otherOrigin';
+import type { OtherOrigin, ReceivedElsewhere } from '../helpers/otherOrigin';
 import { ADAPTERS, TEST_KEYS, startTestGateway } from '../helpers/setup';
 
 const signerOptions = {
@@ -15,23 +13,19 @@ const signerOptions = {
 };
 
 let gateway: SigV4Gateway;
-let other: Server;
+let other: OtherOrigin;
 let otherUrl: string;
-const received: IncomingHttpHeaders[] = [];
+let received: ReceivedElsewhere[];
 
 beforeEach(async () => {
-  received.length = 0;
   gateway = await startTestGateway();
-  other = createServer((req, res) => {
-    received.push(req.headers);
-    res.end('elsewhere');
-  });
-  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-  otherUrl = `http://localhost:${(other.address() as AddressInfo).port}`;
+  other = await startOtherOrigin();
+  otherUrl = other.url;
+  received = other.received;
 });
 afterEach(async () => {
   await gateway.close();
-  await new Promise((resolve) => other.close(resolve));
+  await other.close();
 });
 
 const SIGNER_HEADERS = ['authorization', 'x-amz-date', 'x-amz-security-token'];
@@ -95,7 +89,7 @@ describe.each(ADAPTERS)('dispatch guard (%s adapter)', (adapter) => {
     const api = axios.create({ adapter });
     attachApigSigner(api, signerOptions);
     await expect(api.get(`${otherUrl}/plain`)).resolves.toMatchObject({ data: 'elsewhere' });
-    for (const name of SIGNER_HEADERS) expect(received[0]![name]).toBeUndefined();
+    for (const name of SIGNER_HEADERS) expect(received[0]!.headers[name]).toBeUndefined();
   });
 
   it('a config signed twice (axios-retry, recovery) keeps the adapter it named', async () => {

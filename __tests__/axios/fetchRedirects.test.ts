@@ -1,6 +1,3 @@
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 
 import axios from 'axios';
@@ -8,42 +5,32 @@ import type { AxiosInstance } from 'axios';
 
 import { attachApigSigner } from '../../lib';
 import type { GatewayResponse, ReceivedRequest, SigV4Gateway } from '../../lib/testing';
+import { startOtherOrigin } from '../helpers/otherOrigin';
+import type { OtherOrigin, ReceivedElsewhere } from '../helpers/otherOrigin';
 import { TEST_KEYS, startTestGateway } from '../helpers/setup';
 
 const SIGNER_HEADERS = ['authorization', 'x-amz-date', 'x-amz-security-token'];
 
 let gateway: SigV4Gateway;
-let other: Server;
+let other: OtherOrigin;
 let otherUrl: string;
-const elsewhere: Array<{ method: string; headers: IncomingHttpHeaders; body: string }> = [];
+let elsewhere: ReceivedElsewhere[];
 
 /** Routes of the signed origin: path → answer (only validly signed requests reach them). */
 let routes: Record<string, (r: ReceivedRequest) => GatewayResponse> = {};
 
 beforeEach(async () => {
-  elsewhere.length = 0;
   routes = {};
   gateway = await startTestGateway({
     handler: (request) => routes[request.path]?.(request),
   });
-  other = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      elsewhere.push({
-        method: req.method ?? '',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString(),
-      });
-      res.end('elsewhere');
-    });
-  });
-  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-  otherUrl = `http://localhost:${(other.address() as AddressInfo).port}`;
+  other = await startOtherOrigin();
+  otherUrl = other.url;
+  elsewhere = other.received;
 });
 afterEach(async () => {
   await gateway.close();
-  await new Promise((resolve) => other.close(resolve));
+  await other.close();
 });
 
 const to = (status: number, location: string) => (): GatewayResponse => ({

@@ -1,43 +1,37 @@
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import axios from 'axios';
 
 import { apigSigner } from '../../lib';
 import type { SigV4Gateway } from '../../lib/testing';
+import { startOtherOrigin } from '../helpers/otherOrigin';
+import type { OtherOrigin, ReceivedElsewhere } from '../helpers/otherOrigin';
 import { TEST_KEYS, startTestGateway } from '../helpers/setup';
 
 const signerOptions = { credentials: { ...TEST_KEYS }, region: 'us-east-1', hosts: ['127.0.0.1'] };
 const SIGNER_HEADERS = ['authorization', 'x-amz-date', 'x-amz-security-token'];
 
 let gateway: SigV4Gateway;
-let other: Server;
-let otherUrl: string;
-const received: IncomingHttpHeaders[] = [];
+let other: OtherOrigin;
+let otherUrl = '';
+let received: ReceivedElsewhere[];
 
 beforeEach(async () => {
-  received.length = 0;
+  other = await startOtherOrigin();
+  otherUrl = other.url;
+  received = other.received;
   gateway = await startTestGateway({
     handler: (r) =>
       r.path === '/prod/moved'
         ? { status: 302, headers: { location: `${otherUrl}/x` } }
         : undefined,
   });
-  other = createServer((req, res) => {
-    received.push(req.headers);
-    res.end('elsewhere');
-  });
-  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-  otherUrl = `http://localhost:${(other.address() as AddressInfo).port}`;
 });
 afterEach(async () => {
   await gateway.close();
-  await new Promise((resolve) => other.close(resolve));
+  await other.close();
 });
 
 const leaked = () =>
-  received.flatMap((headers) => SIGNER_HEADERS.filter((name) => headers[name] !== undefined));
+  received.flatMap(({ headers }) => SIGNER_HEADERS.filter((name) => headers[name] !== undefined));
 
 describe('review: dispatch guard bypasses by an interceptor that runs after the signer', () => {
   it('one that sets its own beforeRedirect (http adapter): no signer header follows a redirect away', async () => {

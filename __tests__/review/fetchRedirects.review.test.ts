@@ -1,41 +1,31 @@
-import { createServer } from 'node:http';
-import type { IncomingHttpHeaders, Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
 import axios from 'axios';
 import type { AxiosInstance } from 'axios';
 
 import { attachApigSigner } from '../../lib';
 import type { GatewayResponse, ReceivedRequest, SigV4Gateway } from '../../lib/testing';
+import { startOtherOrigin } from '../helpers/otherOrigin';
+import type { OtherOrigin, ReceivedElsewhere } from '../helpers/otherOrigin';
 import { ADAPTERS, TEST_KEYS, startTestGateway } from '../helpers/setup';
 
 let gateway: SigV4Gateway;
-let other: Server;
+let other: OtherOrigin;
 let otherUrl: string;
-const elsewhere: Array<{ method: string; url: string; headers: IncomingHttpHeaders }> = [];
+let elsewhere: ReceivedElsewhere[];
 /** What the other origin answers: path → [status, headers, body]. */
-let otherRoutes: Record<string, () => [number, Record<string, string>, string]> = {};
+let otherRoutes: OtherOrigin['routes'];
 let routes: Record<string, (r: ReceivedRequest) => GatewayResponse> = {};
 
 beforeEach(async () => {
-  elsewhere.length = 0;
   routes = {};
-  otherRoutes = {};
   gateway = await startTestGateway({ handler: (request) => routes[request.path]?.(request) });
-  other = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      elsewhere.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers });
-      const [status, headers, body] = otherRoutes[req.url ?? '']?.() ?? [200, {}, 'elsewhere'];
-      res.writeHead(status, headers).end(body);
-    });
-  });
-  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
-  otherUrl = `http://localhost:${(other.address() as AddressInfo).port}`;
+  other = await startOtherOrigin();
+  otherUrl = other.url;
+  elsewhere = other.received;
+  otherRoutes = other.routes;
 });
 afterEach(async () => {
   await gateway.close();
-  await new Promise((resolve) => other.close(resolve));
+  await other.close();
 });
 
 function client(adapter: (typeof ADAPTERS)[number] = 'fetch') {
