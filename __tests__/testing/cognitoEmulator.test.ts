@@ -346,8 +346,11 @@ describe('startCognitoEmulator', () => {
     [{ challengeLifetimeSeconds: Infinity }],
     [{ clockOffsetMs: Number.NaN }],
     [{ passwordPolicy: { minimumLength: -1 } }],
-  ])('refuses %p with a RangeError', async (options) => {
-    await expect(startCognitoEmulator(options)).rejects.toThrow(RangeError);
+  ])('refuses %p with a ConfigurationError', async (options) => {
+    await expect(startCognitoEmulator(options)).rejects.toMatchObject({
+      name: 'ConfigurationError',
+      code: 'ERR_CONFIGURATION',
+    });
     emulator = await startCognitoEmulator();
   });
 });

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../../errors';
 import type { EmulatorFault } from './types';
 
 /** What to do with one call instead of (or before) answering it. */
@@ -24,11 +25,17 @@ export interface FaultQueue {
 function validate(fault: EmulatorFault): void {
   const times = fault.times ?? 1;
   if (!Number.isInteger(times) || times < 1) {
-    throw new RangeError('fail(): times must be a whole number, 1 or more.');
+    throw new ConfigurationError(
+      'ERR_CONFIGURATION',
+      'fail(): times must be a whole number, 1 or more.',
+    );
   }
   const delay = fault.delayMs ?? 0;
   if (typeof delay !== 'number' || Number.isNaN(delay) || delay < 0) {
-    throw new RangeError('fail(): delayMs must be 0 or more milliseconds (or Infinity).');
+    throw new ConfigurationError(
+      'ERR_CONFIGURATION',
+      'fail(): delayMs must be 0 or more milliseconds (or Infinity).',
+    );
   }
 }
 

@@ -37,8 +37,8 @@ export type {
  * @param options - pool ids, users, lifetimes, password policy, guests, clock offset, linked
  * gateways.
  * @returns the running emulator; `close()` it when done.
- * @throws `RangeError` for a numeric option that is not finite or out of range; an error if the
- * port cannot be listened on.
+ * @throws `ConfigurationError` (`ERR_CONFIGURATION`) for a numeric option that is not finite or
+ * out of range; an error if the port cannot be listened on.
  *
  * @example
  * ```ts

@@ -1,3 +1,4 @@
+import { ConfigurationError } from '../../errors';
 import { randomBytes, randomUUID } from 'node:crypto';
 
 import type { SigV4Gateway } from '../gateway';
@@ -52,7 +53,8 @@ export interface EmulatorState {
 function count(value: number | undefined, fallback: number, name: string, min = 0): number {
   const chosen = value ?? fallback;
   if (typeof chosen !== 'number' || !Number.isFinite(chosen) || chosen < min) {
-    throw new RangeError(
+    throw new ConfigurationError(
+      'ERR_CONFIGURATION',
       `startCognitoEmulator(): ${name} must be a finite number, ${min} or more.`,
     );
   }
@@ -65,7 +67,10 @@ export function createState(options: CognitoEmulatorOptions): EmulatorState {
   const providerName = `cognito-idp.${region}.amazonaws.com/${userPoolId}`;
   const offset = options.clockOffsetMs ?? 0;
   if (typeof offset !== 'number' || !Number.isFinite(offset)) {
-    throw new RangeError('startCognitoEmulator(): clockOffsetMs must be a finite number.');
+    throw new ConfigurationError(
+      'ERR_CONFIGURATION',
+      'startCognitoEmulator(): clockOffsetMs must be a finite number.',
+    );
   }
   const policy = options.passwordPolicy ?? {};
   const state: EmulatorState = {
