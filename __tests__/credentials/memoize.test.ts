@@ -354,6 +354,45 @@ describe('memoize', () => {
       expect(credentials.peek()?.accessKeyId).toBe('NEWER');
     });
 
+    it('a refresh ahead of expiry that hangs holds callers up 2 s at most, then is abandoned', async () => {
+      jest.useFakeTimers({ now: Date.UTC(2026, 0, 1) });
+      try {
+        const start = Date.now();
+        let calls = 0;
+        const strategy = jest.fn(() => {
+          calls += 1;
+          if (calls === 2) return new Promise<Credentials>(() => undefined); // the refresh hangs
+          return Promise.resolve({
+            accessKeyId: `AKID${calls}`,
+            secretAccessKey: 's',
+            expiration: new Date(Date.now() + HOUR),
+          });
+        });
+        const credentials = memoize(strategy, { timeoutMs: 30_000 });
+        await credentials();
+        jest.setSystemTime(start + HOUR - 4 * MINUTE); // inside the 5-minute window
+        const first = credentials();
+        await jest.advanceTimersByTimeAsync(2_000);
+        expect((await first).accessKeyId).toBe('AKID1');
+        // Later callers do not wait for the hung refresh again.
+        let settled = false;
+        const second = credentials().then((c) => {
+          settled = true;
+          return c;
+        });
+        await jest.advanceTimersByTimeAsync(0);
+        expect(settled).toBe(true);
+        expect((await second).accessKeyId).toBe('AKID1');
+        expect(strategy).toHaveBeenCalledTimes(2);
+        // After the timeout the hung refresh is abandoned: the next call refreshes anew.
+        await jest.advanceTimersByTimeAsync(30_000);
+        expect((await credentials()).accessKeyId).toBe('AKID3');
+        expect(strategy).toHaveBeenCalledTimes(3);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
     it.each([0, -1, Number.NaN, Infinity, 2 ** 31])('refuses timeoutMs %p', (timeoutMs) => {
       expect(() =>
         memoize(() => Promise.resolve({ accessKeyId: 'a', secretAccessKey: 'b' }), { timeoutMs }),

@@ -72,6 +72,11 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * a source that really returned stale keys.
  */
 const ARRIVAL_GRACE_MS = 300_000;
+/**
+ * How long a refresh ahead of expiry may hold up callers whose cached credentials are still
+ * valid: a strategy that is slow or hangs then costs them this much, not the whole timeout.
+ */
+const REFRESH_PATIENCE_MS = 2_000;
 /** A caller is moved to a new fetch at most this often when invalidate() keeps being called. */
 const MAX_FETCHES_PER_CALL = 3;
 
@@ -100,6 +105,11 @@ interface Fetch {
   generation: number;
   /** A caller gave up on it: its answer, if any, is late. */
   abandoned: boolean;
+  /**
+   * Settles `REFRESH_PATIENCE_MS` after the fetch started (never, if it answered first): how long
+   * a refresh may keep callers that still hold valid credentials waiting.
+   */
+  patience: Promise<undefined>;
 }
 
 function timeoutError(timeoutMs: number): CredentialsError {
@@ -122,8 +132,9 @@ function invalidatedError(): CredentialsError {
  *
  * What it does:
  * - Credentials without `expiration` are kept until {@link MemoizedCredentialsProvider.invalidate}.
- * - Inside the refresh window the next call fetches new credentials; if that fails, callers keep
- *   getting the still-valid ones and the call after retries.
+ * - Inside the refresh window the next call fetches new credentials, waiting for them at most
+ *   2 seconds; while that refresh is slow, hangs or fails, callers keep getting the still-valid
+ *   ones (a hung refresh is abandoned after the timeout) and the call after retries.
  * - Any number of callers during a fetch share that one fetch. Failures are not cached.
  * - A caller waits at most `timeoutMs`; then the fetch is abandoned, so the next call starts a
  *   new one. If the abandoned fetch answers later, its credentials fill the cache only if they
@@ -215,13 +226,33 @@ export function memoize(
   const fresh = (entry: CacheEntry, offset: number) =>
     now() + offset < entry.refreshAt || inGrace(entry);
 
-  function start(offset: number): Fetch {
+  /** A timer that does not keep a Node process alive. */
+  function unrefTimer(ms: number, fire: () => void): ReturnType<typeof setTimeout> {
+    const handle = setTimeout(fire, ms);
+    (handle as { unref?: () => void }).unref?.();
+    return handle;
+  }
+
+  function start(offset: number, timeoutMs: number): Fetch {
     if (inFlight !== undefined) return inFlight;
     fetches += 1;
+    let patienceTimer: ReturnType<typeof setTimeout> | undefined;
+    const patience = new Promise<undefined>((resolve) => {
+      patienceTimer = unrefTimer(REFRESH_PATIENCE_MS, () => {
+        resolve(undefined);
+      });
+    });
+    // Abandoned after its starter's timeout even when nobody waits that long (refreshes whose
+    // callers went on with the cached credentials): then the next refresh starts anew.
+    const deadline = unrefTimer(timeoutMs, () => {
+      current.abandoned = true;
+      if (inFlight === current) inFlight = undefined;
+    });
     const current: Fetch = {
       id: fetches,
       generation,
       abandoned: false,
+      patience,
       promise: resolveCredentials(strategy, { checkExpiry: false }).then((credentials) => {
         // A late answer (abandoned after a timeout, or overtaken) is kept only if nothing newer
         // replaced it, nobody disowned it, and it is still valid: the arrival grace is for
@@ -240,6 +271,8 @@ export function memoize(
       }),
     };
     const forget = () => {
+      clearTimeout(patienceTimer);
+      clearTimeout(deadline);
       if (inFlight === current) inFlight = undefined;
     };
     current.promise.then(forget, forget);
@@ -264,7 +297,7 @@ export function memoize(
 
   async function fetchFresh(offset: number, timeoutMs: number): Promise<Credentials> {
     for (let attempt = 0; attempt < MAX_FETCHES_PER_CALL; attempt += 1) {
-      const fetch = start(offset);
+      const fetch = start(offset, timeoutMs);
       const credentials = await await_(fetch, timeoutMs);
       // Disowned by invalidate() while we waited: never hand those out; join the next fetch.
       if (fetch.generation === generation) return credentials;
@@ -282,13 +315,19 @@ export function memoize(
     if (entry !== undefined) {
       if (fresh(entry, offset)) return entry.credentials;
       if (usable(entry, offset)) {
+        // Refresh ahead of expiry, waiting for it only a little: while it is slow, hangs or
+        // fails, the cached credentials still work, and the next call tries again.
+        const refresh = start(offset, timeoutMs);
+        let failure: { error: unknown } | undefined;
         try {
-          return await fetchFresh(offset, timeoutMs);
+          const credentials = await Promise.race([refresh.promise, refresh.patience]);
+          if (credentials !== undefined && refresh.generation === generation) return credentials;
         } catch (error) {
-          // The refresh failed but the cached credentials still work: use them, retry next call.
-          if (cached === entry && usable(entry, offset)) return entry.credentials;
-          throw error;
+          failure = { error };
         }
+        if (cached === entry && usable(entry, offset)) return entry.credentials;
+        if (failure !== undefined) throw failure.error;
+        return fetchFresh(offset, timeoutMs);
       }
       if (cached === entry) cached = undefined;
     }
