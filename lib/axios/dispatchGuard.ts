@@ -34,6 +34,16 @@ function isSupported(name: string, config: InternalAxiosRequestConfig): boolean 
   return known;
 }
 
+/** The fetch adapter axios hands out for the platform's own fetch: looked up once. */
+let platformFetchAdapter: AxiosAdapter | undefined;
+
+function isFetchAdapter(adapter: AxiosAdapter, config: InternalAxiosRequestConfig): boolean {
+  if (!isSupported('fetch', config)) return false;
+  platformFetchAdapter ??= getAdapter('fetch', undefined);
+  // A config with its own `env.fetch` gets an adapter of its own.
+  return adapter === platformFetchAdapter || adapter === getAdapter('fetch', config);
+}
+
 /** The adapter axios would pick for `option`, and its name when it is one of axios's own. */
 function pickAdapter(
   option: AdapterOption,
@@ -46,10 +56,7 @@ function pickAdapter(
       // axios.getAdapter('fetch') hands out the fetch adapter without its name: know it anyway.
       const name =
         (entry as { adapterName?: string }).adapterName ??
-        (isSupported('fetch', config) &&
-        (entry === getAdapter('fetch', undefined) || entry === getAdapter('fetch', config))
-          ? 'fetch'
-          : undefined);
+        (isFetchAdapter(entry, config) ? 'fetch' : undefined);
       return { adapter: entry, name };
     }
     const name = String(entry).toLowerCase();
@@ -61,12 +68,11 @@ function pickAdapter(
 
 /**
  * Node, Bun and Deno hand a manual redirect's 3xx (with `Location`) to the caller; browsers give
- * an opaque answer without it, so there the platform's own following is left alone.
+ * an opaque answer without it, so there the platform's own following is left alone. Read once:
+ * the runtime does not change under a running program.
  */
-function isServerRuntime(): boolean {
-  const g = globalThis as { process?: { versions?: { node?: string } }; Deno?: unknown };
-  return g.process?.versions?.node !== undefined || g.Deno !== undefined;
-}
+const runtime = globalThis as { process?: { versions?: { node?: string } }; Deno?: unknown };
+const SERVER_RUNTIME = runtime.process?.versions?.node !== undefined || runtime.Deno !== undefined;
 
 /** Throws unless axios is about to send to exactly the URL that was signed. */
 function assertUnchanged(config: InternalAxiosRequestConfig, record: SignedRecord): void {
@@ -146,7 +152,7 @@ export function createDispatchGuard(signer: object, resign: Resign): AxiosAdapte
       name === 'fetch' &&
       fetchOptions?.redirect === undefined &&
       config.maxRedirects !== 0 &&
-      isServerRuntime()
+      SERVER_RUNTIME
     ) {
       return followFetchRedirects(adapter, config, record, resign);
     }
