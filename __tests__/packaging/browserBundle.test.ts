@@ -1,15 +1,14 @@
 import { createContext, runInContext } from 'node:vm';
 
-import { build } from 'esbuild';
+import { bundleForBrowser } from '../helpers/browserBundle';
 
 /**
  * The core, bundled for the browser platform (axios included), runs where there is no
  * `process`, no `Buffer` and no Node module: a vm context with only what browsers have.
  */
 it('bundles for the browser and signs a request without process, Buffer or node: modules', async () => {
-  const result = await build({
-    stdin: {
-      contents: `
+  const result = await bundleForBrowser(
+    `
         import { apigSigner, fromStatic } from './lib/index.ts';
         import { AxiosHeaders } from 'axios';
         globalThis.sign = async () => {
@@ -26,20 +25,8 @@ it('bundles for the browser and signs a request without process, Buffer or node:
           });
           return { url: config.url, authorization: config.headers.get('Authorization'), data: config.data };
         };`,
-      resolveDir: process.cwd(),
-      loader: 'ts',
-    },
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  expect(Object.keys(result.metafile.inputs).filter((input) => input.startsWith('node:'))).toEqual(
-    [],
   );
+  expect(result.nodeImports).toEqual([]);
 
   const browserLike = createContext({
     crypto: globalThis.crypto,
@@ -59,7 +46,7 @@ it('bundles for the browser and signs a request without process, Buffer or node:
   expect(runInContext('typeof process + typeof Buffer + typeof require', browserLike)).toBe(
     'undefinedundefinedundefined',
   );
-  runInContext(result.outputFiles[0]!.text, browserLike);
+  runInContext(result.code, browserLike);
   const signed = (await runInContext('sign()', browserLike)) as Record<string, string>;
   expect(signed['url']).toBe(
     'https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/notes?q=two%20words',

@@ -1,6 +1,6 @@
 import { createContext, runInContext } from 'node:vm';
 
-import { build } from 'esbuild';
+import { bundleForBrowser } from '../helpers/browserBundle';
 
 import type { SigV4Gateway } from '../../lib/testing';
 import { TEST_KEYS, startTestGateway } from '../helpers/setup';
@@ -17,9 +17,8 @@ let bundle: string;
 
 beforeAll(async () => {
   gateway = await startTestGateway();
-  const result = await build({
-    stdin: {
-      contents: `
+  const result = await bundleForBrowser(
+    `
         import { apigSigner, signRequest, presignUrl } from './lib/index.ts';
         import { Sha256 } from '@aws-crypto/sha256-js';
         import { AxiosHeaders } from 'axios';
@@ -44,21 +43,9 @@ beforeAll(async () => {
           const url = await presignUrl({ ...common, sha256: Sha256, url: baseURL + '/prod/connect?room=lobby' });
           return (await fetch(url)).status;
         };`,
-      resolveDir: process.cwd(),
-      loader: 'ts',
-    },
-    bundle: true,
-    format: 'iife',
-    platform: 'browser',
-    target: 'es2022',
-    write: false,
-    metafile: true,
-    logLevel: 'silent',
-  });
-  expect(Object.keys(result.metafile.inputs).filter((input) => input.startsWith('node:'))).toEqual(
-    [],
   );
-  bundle = result.outputFiles[0]!.text;
+  expect(result.nodeImports).toEqual([]);
+  bundle = result.code;
 });
 
 afterAll(async () => {
