@@ -1,7 +1,9 @@
 // npm run bench: the per-request cost of signing, measured in one process and one run against
 // bare axios, aws4-axios and a direct @smithy/signature-v4 sign() of the same request.
-// Contenders are interleaved (the order rotates every round) so machine noise hits them alike;
-// each workload warms up, runs several rounds, and reports the median.
+// Contenders are interleaved (the order rotates every round) so machine noise hits them alike.
+// Each workload warms up, then runs many short rounds: a shared machine's speed moves from one
+// second to the next, so the ratios are taken within each round, between contenders measured
+// back to back, and the median of those is reported with the middle half of them.
 //   node --expose-gc bench/run.mjs           the full run (figures for bench/README.md)
 //   node --expose-gc bench/run.mjs --quick   a short run that checks the harness works (CI)
 import os from 'node:os';
@@ -12,8 +14,8 @@ import { apigSigner } from 'apig-signer';
 import { CREDENTIALS, client, clients, smithySend, workloads } from './workloads.mjs';
 
 const QUICK = process.argv.includes('--quick');
-const ROUNDS = QUICK ? 3 : 9;
-const SCALE = QUICK ? 0.05 : 1;
+const ROUNDS = QUICK ? 3 : 36;
+const SCALE = QUICK ? 0.2 : 1; // of each workload's requests per round
 
 async function time(run, iterations) {
   const start = performance.now();
@@ -21,14 +23,13 @@ async function time(run, iterations) {
   return ((performance.now() - start) * 1000) / iterations;
 }
 
-const median = (values) => {
+const quantile = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 };
+const median = (values) => quantile(values, 0.5);
 const fmt = (us) =>
   us === undefined ? 'n/a' : us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;
-const ratio = (a, b) =>
-  a === undefined || b === undefined || b <= 0 ? 'n/a' : `${(a / b).toFixed(2)}x`;
 
 console.log(`apig-signer benchmark${QUICK ? ' (quick: checks the harness, not figures)' : ''}`);
 console.log(
@@ -49,7 +50,7 @@ for (const w of workloads) {
   const failed = new Map();
   for (const [name, run] of Object.entries(runs)) {
     try {
-      for (let i = 0; i < Math.max(3, iterations / 5); i += 1) await run(); // warm-up
+      for (let i = 0; i < iterations; i += 1) await run(); // warm-up: one round's worth
     } catch (error) {
       failed.set(name, error.message.split('\n')[0]);
     }
@@ -63,10 +64,9 @@ for (const w of workloads) {
   const us = Object.fromEntries(names.map((name) => [name, median(samples[name])]));
   const bare = us['bare axios'];
   const overhead = (name) => (us[name] === undefined ? undefined : us[name] - bare);
-  const ours = overhead('apigSigner');
-  const aws4 = overhead('aws4-axios');
-  const floor = us['smithy sign()'];
-  console.log(`${w.name}  (${iterations} x ${per} requests, ${ROUNDS} rounds, median)`);
+  console.log(
+    `${w.name}  (${ROUNDS} rounds of ${iterations} x ${per} requests; times are medians)`,
+  );
   for (const name of Object.keys(runs)) {
     const note = failed.has(name)
       ? `fails: ${failed.get(name)}`
@@ -75,27 +75,28 @@ for (const w of workloads) {
         : `overhead ${fmt(overhead(name))}`;
     console.log(`  ${name.padEnd(14)} ${fmt(us[name]).padStart(10)}  ${note}`);
   }
-  const vsAws4 = aws4 === undefined ? undefined : ours / aws4;
-  const vsSmithy = ours / floor;
-  // The same ratios within each round (contenders measured back to back): their spread shows
-  // how far the machine's noise moves the medians' ratio.
+  // The ratios are taken within each round, between contenders measured back to back, so the
+  // machine's drift from round to round cancels out; the median of them is the figure, and the
+  // middle half of them shows how far the noise within a round still moves it.
   const perRound = (of) =>
     samples['bare axios'].map((bareUs, r) => of(r, bareUs)).filter(Number.isFinite);
-  const spread = (values) =>
-    values.length === 0
-      ? ''
-      : `  (rounds ${Math.min(...values).toFixed(2)}-${Math.max(...values).toFixed(2)})`;
   const roundsVsAws4 = failed.has('aws4-axios')
     ? []
     : perRound((r, b) => (samples.apigSigner[r] - b) / (samples['aws4-axios'][r] - b));
   const roundsVsSmithy = perRound(
     (r, b) => (samples.apigSigner[r] - b) / samples['smithy sign()'][r],
   );
+  const vsAws4 = roundsVsAws4.length === 0 ? undefined : quantile(roundsVsAws4, 0.5);
+  const vsSmithy = quantile(roundsVsSmithy, 0.5);
+  const figure = (values) =>
+    values.length === 0
+      ? 'n/a'
+      : `${quantile(values, 0.5).toFixed(2)}x  (middle half ${quantile(values, 0.25).toFixed(2)}-${quantile(values, 0.75).toFixed(2)})`;
   console.log(
-    `  apigSigner overhead / aws4-axios overhead: ${ratio(ours, aws4)}${vsAws4 === undefined ? '' : vsAws4 <= 0.5 ? '  target met' : '  target NOT met'}${spread(roundsVsAws4)}`,
+    `  apigSigner overhead / aws4-axios overhead: ${figure(roundsVsAws4)}${vsAws4 === undefined ? '' : vsAws4 <= 0.5 ? '  target met' : '  target NOT met'}`,
   );
   console.log(
-    `  apigSigner overhead / smithy sign():       ${ratio(ours, floor)}${vsSmithy <= 1.5 ? '  target met' : '  target NOT met'}${spread(roundsVsSmithy)}\n`,
+    `  apigSigner overhead / smithy sign():       ${figure(roundsVsSmithy)}${vsSmithy <= 1.5 ? '  target met' : '  target NOT met'}\n`,
   );
   if ((vsAws4 !== undefined && vsAws4 > 0.5) || vsSmithy > 1.5) missed += 1;
 }

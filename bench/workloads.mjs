@@ -63,7 +63,7 @@ const host = new URL(BASE).host;
 export const workloads = [
   {
     name: 'GET, 2 query params',
-    iterations: 4000,
+    iterations: 1000,
     send: (c) => c.get('/notes', { params: { q: 'two words', limit: 10 } }),
     smithy: {
       method: 'GET',
@@ -74,7 +74,7 @@ export const workloads = [
   },
   {
     name: 'GET, 10 params (unicode, arrays)',
-    iterations: 4000,
+    iterations: 1000,
     send: (c) =>
       c.get('/search', {
         params: {
@@ -106,7 +106,7 @@ export const workloads = [
   },
   {
     name: 'POST, 1 KiB JSON',
-    iterations: 4000,
+    iterations: 1000,
     send: (c) => c.post('/notes', json1k),
     smithy: {
       method: 'POST',
@@ -118,7 +118,7 @@ export const workloads = [
   },
   {
     name: 'POST, 1 MiB binary',
-    iterations: 60,
+    iterations: 15,
     send: (c) =>
       c.post('/blobs', binary1m, { headers: { 'Content-Type': 'application/octet-stream' } }),
     smithy: {
@@ -131,7 +131,7 @@ export const workloads = [
   },
   {
     name: '100 concurrent GETs',
-    iterations: 40,
+    iterations: 10,
     batch: 100,
     send: (c) => Promise.all(Array.from({ length: 100 }, (_, i) => c.get(`/notes/${i}`))),
     smithy: { method: 'GET', path: '/prod/notes/1', query: {}, headers: { host } },
