@@ -21,7 +21,7 @@ describe('README speed figures', () => {
     expect(speed).toContain(`Node ${node}`);
   });
 
-  it('give the range of the medians in its table, against aws4-axios and smithy', () => {
+  it('give the range of the ratios in its table, against aws4-axios and smithy', () => {
     const medians = (column: number) =>
       bench
         .split('\n')
@@ -33,8 +33,10 @@ describe('README speed figures', () => {
     expect(aws4.every(Number.isFinite)).toBe(true);
     const range = (values: number[], digits: number) =>
       `${Math.min(...values).toFixed(digits)}–${Math.max(...values).toFixed(digits)}x`;
-    expect(readme).toContain(`**${range(aws4, 2)}** of what aws4-axios adds`);
-    expect(readme).toContain(`**${range(smithy, 1)}** the time of a bare`);
+    // Prose is wrapped anywhere: compare with the line breaks folded into spaces.
+    const prose = readme.replace(/\s+/g, ' ');
+    expect(prose).toContain(`**${range(aws4, 2)}** of what aws4-axios adds`);
+    expect(prose).toContain(`**${range(smithy, 1)}** the time of a bare`);
   });
 });
 
