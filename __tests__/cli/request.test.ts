@@ -19,8 +19,12 @@ let cleanupHome: () => void;
 let files: string;
 /** Every byte value, CR and LF included, for byte-for-byte checks. */
 const ALL_BYTES = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
-/** What the gateway answers on /bytes, /missing and /ansi. */
-const ANSWERS: Record<string, { status: number; type: string; body: string | Buffer }> = {
+const TOKEN = TEST_KEYS.sessionToken;
+/** What the gateway answers on these paths, instead of its echo. */
+const ANSWERS: Record<
+  string,
+  { status: number; type: string; body: string | Buffer; headers?: Record<string, string> }
+> = {
   '/prod/bytes': { status: 200, type: 'application/octet-stream', body: ALL_BYTES },
   '/prod/missing': { status: 404, type: 'application/json', body: '{"message":"Not Found"}' },
   '/prod/big': {
@@ -28,7 +32,37 @@ const ANSWERS: Record<string, { status: number; type: string; body: string | Buf
     type: 'application/json',
     body: '{"id":12345678901234567890,"text":"a\\u00e9\\n","list":[1,2.50,{}],"none":null}',
   },
+  // The session token in the forms an answer may quote it in, and in a header.
+  '/prod/quote': {
+    status: 200,
+    type: 'application/json',
+    headers: { 'X-Echo-Token': TOKEN },
+    body: `{"raw":"${TOKEN}","query":"X-Amz-Security-Token=${encodeURIComponent(TOKEN)}","escaped":"${TOKEN.replace(/\//g, '\\/')}"}`,
+  },
+  '/prod/token-in-header': {
+    status: 200,
+    type: 'text/plain',
+    headers: { 'X-Echo-Token': TOKEN },
+    body: 'no token here',
+  },
+  '/prod/bytes-with-token': {
+    status: 200,
+    type: 'application/octet-stream',
+    body: Buffer.concat([ALL_BYTES, Buffer.from(TOKEN), ALL_BYTES]),
+  },
 };
+
+/** Said on stderr when the answer written out quoted the session token. */
+const REDACTION_NOTE =
+  'apig-signer: the answer quotes the session token: it is written out as <redacted>\n';
+
+/** The forms of the session token found in what the command wrote. */
+function tokenFormsIn(output: Buffer): string[] {
+  const text = output.toString('latin1');
+  return [TOKEN, encodeURIComponent(TOKEN), TOKEN.replace(/\//g, '\\/')].filter((form) =>
+    text.includes(form),
+  );
+}
 
 function env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return cleanEnv(home, {
@@ -70,7 +104,7 @@ beforeAll(async () => {
       if (answer === undefined) return undefined;
       return {
         status: answer.status,
-        headers: { 'Content-Type': answer.type },
+        headers: { 'Content-Type': answer.type, ...answer.headers },
         body: typeof answer.body === 'string' ? answer.body : new Uint8Array(answer.body),
       };
     },
@@ -84,7 +118,7 @@ afterAll(async () => {
 });
 
 describe('apig-signer <url>', () => {
-  it('signs a GET that the gateway accepts and writes the answer to stdout untouched', async () => {
+  it('signs a GET that the gateway accepts and writes the answer to stdout, the token it echoes redacted', async () => {
     const result = await cli([`${gateway.url}/prod/notes?q=two%20words&tag=a&tag=b`]);
     expect(result.code).toBe(0);
     expect(lastRequest().verdict.accepted).toBe(true);
@@ -98,7 +132,9 @@ describe('apig-signer <url>', () => {
     const echo = JSON.parse(result.stdout.toString('utf8')) as GatewayEcho;
     expect(echo.method).toBe('GET');
     expect(result.stdout.toString('utf8')).not.toContain('\n');
-    expect(result.stderr).toBe('');
+    // The echo repeats the request's headers, the session token among them.
+    expect(echo.headers).toContainEqual(['X-Amz-Security-Token', '<redacted>']);
+    expect(result.stderr).toBe(REDACTION_NOTE);
     // curl's defaults, not axios's: no Accept-Encoding (the body arrives as sent), Accept */*.
     expect(header('accept-encoding')).toBeUndefined();
     expect(header('accept')).toBe('*/*');
@@ -271,6 +307,8 @@ describe('apig-signer <url>', () => {
     expect(refused.code).toBe(22);
     expect(refused.stdout.length).toBe(0);
     expect(refused.stderr).toContain('HTTP 403 Forbidden (InvalidSignatureException)');
+    // Nothing of the answer is written, so nothing was redacted in it.
+    expect(refused.stderr).not.toContain(REDACTION_NOTE);
     const accepted = await cli(['-f', `${gateway.url}/prod/notes`]);
     expect(accepted.code).toBe(0);
   });
@@ -290,7 +328,9 @@ describe('apig-signer <url>', () => {
     });
     expect(result.code).toBe(0);
     expect(result.stderr).toBe(
-      'apig-signer: AWS refused the signature (InvalidSignatureException): run again with -v to see the canonical request it expected beside ours\n',
+      'apig-signer: AWS refused the signature (InvalidSignatureException): run again with -v to see the canonical request it expected beside ours\n' +
+        // The refusal quotes the canonical request, session token included.
+        REDACTION_NOTE,
     );
   });
 });
@@ -424,6 +464,108 @@ describe('apig-signer -v', () => {
     expect(result.stderr).toContain('* Canonical request:\n');
     expect(result.stderr).toContain('* They are the same.\n');
     expect(result.stderr).toContain('* The canonical requests match, so the keys differ');
+  });
+});
+
+describe('apig-signer and the session token in an answer', () => {
+  it('writes a refusal that quotes the token with <redacted> in its place, and says so once', async () => {
+    const result = await cli([`${gateway.url}/prod/notes`], {
+      env: env({ AWS_SECRET_ACCESS_KEY: 'not-the-secret' }),
+    });
+    expect(result.code).toBe(0);
+    const quoted = lastRequest().verdict.message!;
+    expect(quoted).toContain(`x-amz-security-token:${TOKEN}\n`);
+    expect(tokenFormsIn(result.stdout)).toEqual([]);
+    // Otherwise the gateway's answer as it came.
+    expect(result.stdout.toString('utf8')).toBe(
+      JSON.stringify({ message: quoted.split(TOKEN).join('<redacted>') }),
+    );
+    expect(result.stderr).toBe(
+      'apig-signer: AWS refused the signature (InvalidSignatureException): run again with -v to see the canonical request it expected beside ours\n' +
+        REDACTION_NOTE,
+    );
+  });
+
+  it('-i: neither the headers nor the body show the token, raw, percent-encoded or JSON-escaped', async () => {
+    const result = await cli(['-i', `${gateway.url}/prod/quote`]);
+    expect(result.code).toBe(0);
+    expect(tokenFormsIn(result.stdout)).toEqual([]);
+    const text = result.stdout.toString('latin1');
+    const end = text.indexOf('\r\n\r\n');
+    expect(text.slice(0, end)).toContain('\r\nX-Echo-Token: <redacted>\r\n');
+    expect(text.slice(end + 4)).toBe(
+      '{"raw":"<redacted>","query":"X-Amz-Security-Token=<redacted>","escaped":"<redacted>"}',
+    );
+    expect(result.stderr).toBe(REDACTION_NOTE);
+  });
+
+  it('a token only in a header: redacted, and the note only with -i, which writes the headers', async () => {
+    const plain = await cli([`${gateway.url}/prod/token-in-header`]);
+    expect(plain.stdout.toString('utf8')).toBe('no token here');
+    expect(plain.stderr).toBe('');
+    const included = await cli(['-i', `${gateway.url}/prod/token-in-header`]);
+    expect(tokenFormsIn(included.stdout)).toEqual([]);
+    expect(included.stdout.toString('latin1')).toContain('\r\nX-Echo-Token: <redacted>\r\n');
+    expect(included.stderr).toBe(REDACTION_NOTE);
+    const verbose = await cli(['-v', `${gateway.url}/prod/token-in-header`]);
+    expect(verbose.stderr).toContain('< X-Echo-Token: <redacted>\n');
+    expect(verbose.stderr).not.toContain(TOKEN);
+  });
+
+  it('-o: the file is redacted too', async () => {
+    const path = join(files, 'refusal.json');
+    const result = await cli(['-o', path, `${gateway.url}/prod/notes`], {
+      env: env({ AWS_SECRET_ACCESS_KEY: 'not-the-secret' }),
+    });
+    expect(result.code).toBe(0);
+    expect(result.stdout.length).toBe(0);
+    const written = readFileSync(path);
+    expect(tokenFormsIn(written)).toEqual([]);
+    expect(written.toString('utf8')).toContain('x-amz-security-token:<redacted>\\n');
+    expect(result.stderr).toContain(REDACTION_NOTE);
+  });
+
+  it('in a binary body, only the bytes of the token change', async () => {
+    const result = await cli([`${gateway.url}/prod/bytes-with-token`]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toEqual(Buffer.concat([ALL_BYTES, Buffer.from('<redacted>'), ALL_BYTES]));
+    expect(result.stderr).toBe(REDACTION_NOTE);
+  });
+
+  it('a binary body without the token is written byte for byte, and nothing is said', async () => {
+    const result = await cli([`${gateway.url}/prod/bytes`]);
+    expect(result.code).toBe(0);
+    expect(result.stdout.equals(ALL_BYTES)).toBe(true);
+    expect(result.stderr).toBe('');
+  });
+
+  it('-s redacts all the same without saying so; -sS says so', async () => {
+    const silent = await cli(['-s', `${gateway.url}/prod/quote`]);
+    expect(tokenFormsIn(silent.stdout)).toEqual([]);
+    expect(silent.stdout.toString('utf8')).toContain('<redacted>');
+    expect(silent.stderr).toBe('');
+    const shown = await cli(['-sS', `${gateway.url}/prod/quote`]);
+    expect(tokenFormsIn(shown.stdout)).toEqual([]);
+    expect(shown.stderr).toBe(REDACTION_NOTE);
+  });
+
+  it('finds a token that arrives split across two network packets (the body is read whole first)', async () => {
+    const server = createServer((_, res) => {
+      res.writeHead(403, { 'Content-Type': 'application/json' });
+      res.write(`{"message":"${TOKEN.slice(0, 20)}`);
+      setTimeout(() => res.end(`${TOKEN.slice(20)}"}`), 50);
+    });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    try {
+      const { port } = server.address() as { port: number };
+      const result = await cli([`http://127.0.0.1:${port}/prod/notes`]);
+      expect(result.code).toBe(0);
+      expect(result.stdout.toString('utf8')).toBe('{"message":"<redacted>"}');
+      expect(result.stderr).toBe(REDACTION_NOTE);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((done) => server.close(done));
+    }
   });
 });
 

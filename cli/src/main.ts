@@ -8,6 +8,7 @@ import { parseCommandLine } from './parseCommandLine';
 import type { RequestCommand } from './parseCommandLine';
 import { onceReader, readBody } from './readBody';
 import type { Body } from './readBody';
+import { redactAnswer } from './redactAnswer';
 import { resolveCredentials } from './resolveCredentials';
 import type { ResolvedCredentials } from './resolveCredentials';
 import { sendRequest } from './sendRequest';
@@ -15,7 +16,7 @@ import type { Answer, OutgoingRequest } from './sendRequest';
 import { compareSigning, expectedSigning, isSignatureMismatch } from './signatureMismatch';
 import { openTerminal } from './terminal';
 import type { Terminal } from './terminal';
-import { describeAnswer, describeSent, describeSigning, redactToken } from './verbose';
+import { describeAnswer, describeSent, describeSigning } from './verbose';
 import { writeAnswer, writeTo } from './writeAnswer';
 import type { OutputStream } from './writeAnswer';
 
@@ -28,6 +29,9 @@ export interface Io {
   stderr: NodeJS.WritableStream;
   openTerminal: () => Terminal | undefined;
 }
+
+/** Said once, before the answer, when it quoted the session token. */
+const REDACTION_NOTE = 'the answer quotes the session token: it is written out as <redacted>';
 
 /** Signs nothing real: lets bad input (region, headers, URL) fail before credentials are sought. */
 const PLACEHOLDER_CREDENTIALS = { accessKeyId: 'AKIDPLACEHOLDER', secretAccessKey: 'placeholder' };
@@ -163,19 +167,26 @@ async function credentialsFor(
   }
 }
 
-/** Sends the request; with -v, tells how it was signed and what went out, whatever happens. */
+/**
+ * Sends the request; with -v, tells how it was signed and what went out, whatever happens. The
+ * answer comes back with the session token redacted, for everything that prints it.
+ */
 async function sendTelling(
   command: RequestCommand,
   request: OutgoingRequest,
   credentials: Credentials,
   deadline: AbortSignal | undefined,
   log: Log,
-): Promise<{ answer: Answer; signing: SigningDebugInfo | undefined }> {
+): Promise<{
+  answer: Answer;
+  redacted: ReturnType<typeof redactAnswer>['redacted'];
+  signing: SigningDebugInfo | undefined;
+}> {
   const signingLines: string[] = [];
   const sentLines: string[] = [];
   let signing: SigningDebugInfo | undefined;
   try {
-    const answer = await sendRequest(request, {
+    const received = await sendRequest(request, {
       credentials,
       region: command.region,
       service: command.service,
@@ -191,8 +202,9 @@ async function sendTelling(
       },
       onSend: (sent) => sentLines.push(...describeSent(sent, credentials.sessionToken)),
     });
+    const { answer, redacted } = redactAnswer(received, credentials.sessionToken);
     await log.verbose([...signingLines, ...sentLines, ...describeAnswer(answer)]);
-    return { answer, signing };
+    return { answer, redacted, signing };
   } catch (error) {
     await log.verbose([...signingLines, ...sentLines]);
     throw error;
@@ -206,7 +218,6 @@ async function sendTelling(
 async function explainRefusal(
   answer: Answer,
   signing: SigningDebugInfo | undefined,
-  token: string | undefined,
   command: RequestCommand,
   log: Log,
 ): Promise<void> {
@@ -222,14 +233,8 @@ async function explainRefusal(
   }
   const expected = expectedSigning(text);
   if (expected === undefined || signing === undefined) return;
-  const lines = compareSigning(
-    {
-      // AWS quotes the session token it received; it is redacted on our side too.
-      canonicalRequest: redactToken(expected.canonicalRequest, token),
-      stringToSign: expected.stringToSign,
-    },
-    signing,
-  );
+  // The token AWS quotes in it is <redacted> already, as in our own (the library's debug hook).
+  const lines = compareSigning(expected, signing);
   await log.verbose([`* ${refusal}.`, ...lines.map((line) => `* ${line}`)]);
 }
 
@@ -256,8 +261,14 @@ async function runRequest(command: RequestCommand, io: Io): Promise<number> {
     return EXIT.OK;
   }
 
-  const { answer, signing } = await sendTelling(command, request, credentials, deadline, log);
-  await explainRefusal(answer, signing, credentials.sessionToken, command, log);
+  const { answer, redacted, signing } = await sendTelling(
+    command,
+    request,
+    credentials,
+    deadline,
+    log,
+  );
+  await explainRefusal(answer, signing, command, log);
   if (command.fail && answer.status >= 400) {
     const errorType = errorTypeOf(answer)?.split(':')[0];
     await log.say(
@@ -265,6 +276,8 @@ async function runRequest(command: RequestCommand, io: Io): Promise<number> {
     );
     return EXIT.HTTP_ERROR;
   }
+  // Said of what is written out: the head only with -i (-v's own lines say <redacted> as ever).
+  if (redacted.body || (redacted.head && command.include)) await log.say(REDACTION_NOTE);
   await writeAnswer(answer, command, io.stdout, io.env);
   return EXIT.OK;
 }

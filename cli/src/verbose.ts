@@ -1,23 +1,9 @@
 import type { SigningDebugInfo } from 'apig-signer';
 
+import { REDACTED, redactToken } from './redactToken';
 import type { Answer, SentRequest } from './sendRequest';
 
-const REDACTED = '<redacted>';
 const SECRET_HEADERS = new Set(['x-amz-security-token']);
-
-/** RFC 3986 percent-encoding, as SigV4 writes a token into a query. */
-function encodeRfc3986(text: string): string {
-  return encodeURIComponent(text).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-}
-
-/** Replaces the session token, raw or percent-encoded, wherever it appears. */
-export function redactToken(text: string, token: string | undefined): string {
-  if (token === undefined || token === '') return text;
-  return text.split(token).join(REDACTED).split(encodeRfc3986(token)).join(REDACTED);
-}
 
 /** curl -v's picture of a request: `> ` lines. */
 export function describeSent(sent: SentRequest, token: string | undefined): string[] {
