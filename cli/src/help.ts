@@ -50,8 +50,10 @@ Output:
   -h, --help                    print this help
   -V, --version                 print the version
 
-The body goes to stdout byte for byte. On a terminal, JSON is indented and coloured (no
-colour when NO_COLOR is set).
+The body goes to stdout byte for byte, except the session token the request was signed
+with: if the answer quotes it (AWS's signature refusals do), stdout, -i and -o show
+<redacted> instead. On a terminal, JSON is indented and coloured (no colour when NO_COLOR
+is set).
 
 Exit codes:
   0   done (whatever the HTTP status, without --fail)
