@@ -2,7 +2,8 @@
 // Bundles browser/page.ts, serves it on 127.0.0.1, starts the Cognito emulator and a gateway
 // with API Gateway's CORS, and checks that every signed request the page makes is accepted with
 // the body the page meant, that the console stays clean, that a reload restores the session,
-// and that a clock-skewed browser recovers. Leaves screenshots in artifacts/browser/.
+// that a clock-skewed browser recovers, and that two tabs share the session (sign-in, sign-out,
+// one refresh between them). Leaves screenshots in artifacts/browser/.
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -23,35 +24,37 @@ const check = (ok, label, detail = '') => {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${label}${detail && !ok ? `: ${detail}` : ''}`);
 };
 
-const bundle = await build({
-  entryPoints: ['browser/page.ts'],
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  // No `define: { global }`: apig-signer/cognito defines `global` itself (lib/cognito/nodeGlobal.ts).
-  write: false,
-  logLevel: 'warning',
-});
-const script = bundle.outputFiles[0].text;
+const bundle = async (entry) => {
+  const result = await build({
+    entryPoints: [entry],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    // No `define: { global }`: apig-signer/cognito defines `global` itself (lib/cognito/nodeGlobal.ts).
+    write: false,
+    logLevel: 'warning',
+  });
+  return result.outputFiles[0].text;
+};
+const script = await bundle('browser/page.ts');
 // The plain-http page (browser/insecure.ts), opened from a name that is not localhost.
-const insecureBundle = await build({
-  entryPoints: ['browser/insecure.ts'],
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  write: false,
-  logLevel: 'warning',
-});
-const insecureScript = insecureBundle.outputFiles[0].text;
+const insecureScript = await bundle('browser/insecure.ts');
+// The two-tab page (browser/tabs.ts), opened in two tabs.
+const tabsScript = await bundle('browser/tabs.ts');
 const INSECURE_HOST = 'app.test';
 const html = `<!doctype html><html><head><meta charset="utf-8"><title>apig-signer in Chromium</title>
 <link rel="icon" href="data:,"><style>body{font:14px system-ui;margin:2em}td{padding:2px 8px}
 .ok td:last-child{color:green}.failed td:last-child{color:#b00}</style></head>
 <body><h1>apig-signer in Chromium</h1><main></main><script type="module" src="/page.js"></script></body></html>`;
 const pages = createServer((req, res) => {
-  if (req.url?.startsWith('/insecure.js')) {
+  if (req.url?.startsWith('/tabs.js')) {
+    res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' });
+    res.end(tabsScript);
+  } else if (req.url?.startsWith('/tabs')) {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(html.replace('/page.js', '/tabs.js'));
+  } else if (req.url?.startsWith('/insecure.js')) {
     res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' });
     res.end(insecureScript);
   } else if (req.url?.startsWith('/insecure')) {
@@ -76,6 +79,16 @@ const gateway = await startSigV4Gateway({
 const user = { username: 'browser-user', password: 'correct horse battery' };
 const cognito = await startCognitoEmulator({ users: [user], gateways: [gateway] });
 const config = pageConfig(gateway, cognito, user);
+// The two tabs get a pool of their own (its own storage keys and identity ids) with tokens that
+// live a few seconds, so that a refresh falls due during the run.
+const TAB_TOKEN_SECONDS = 3;
+const tabsCognito = await startCognitoEmulator({
+  users: [user],
+  gateways: [gateway],
+  clientId: 'twotabsappclient00000000000',
+  identityPoolId: `${cognito.region}:00000000-0000-4000-8000-000000000002`,
+  tokenLifetimeSeconds: TAB_TOKEN_SECONDS,
+});
 
 const chromiumInstance = await launchChromium('chromium', [
   // A name that is not localhost, on loopback: a page served from it over http is not a
@@ -242,10 +255,117 @@ try {
     JSON.stringify(without),
   );
   await insecurePage.close();
+
+  // 5. Two tabs of one origin (one browser context, so one localStorage), each with its own
+  //    createCognitoAuth(): storage is the source of truth, the `storage` event tells the other
+  //    tab at once, and a refresh due in both tabs happens once (the lease in storage).
+  const tabErrors = [];
+  const tabsUrl = `${pageUrl}/tabs?config=${encodeURIComponent(JSON.stringify(pageConfig(gateway, tabsCognito, user)))}`;
+  const openTab = async () => {
+    const tab = await context.newPage();
+    tab.on('console', (message) => {
+      if (message.type() === 'error') tabErrors.push(message.text());
+    });
+    tab.on('pageerror', (error) => tabErrors.push(`pageerror: ${error.message}`));
+    await tab.goto(tabsUrl);
+    await tab.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 15_000 });
+    return tab;
+  };
+  const tabA = await openTab();
+  const tabB = await openTab();
+  const reached = (path) => gateway.requests.filter((r) => r.path === `/prod/tabs/${path}`);
+  const accepted = (path) => reached(path).some((r) => r.method === 'GET' && r.verdict.accepted);
+
+  // 5.1 Tab A signs in; tab B, open and signed out, hears of it and signs with that session.
+  const bBefore = await tabB.evaluate(() => globalThis.flow.username());
+  await tabA.evaluate(() => globalThis.flow.signIn());
+  const aSignedIn = await tabA.evaluate(() => globalThis.flow.request('a-signed-in'));
+  const bHeard = await tabB.evaluate(() => globalThis.flow.waitForSignInOrOut(5000));
+  const bRequest = await tabB.evaluate(() => globalThis.flow.request('b-after-a-signed-in'));
+  const bAfter = await tabB.evaluate(() => globalThis.flow.username());
+  check(
+    aSignedIn.status === 200 && accepted('a-signed-in'),
+    'tabs: tab A signs in and its request is accepted',
+    JSON.stringify(aSignedIn),
+  );
+  check(
+    bBefore === null && bHeard,
+    "tabs: tab B (signed out) gets a storage event for tab A's sign-in",
+    JSON.stringify({ bBefore, bHeard }),
+  );
+  check(
+    bRequest.status === 200 &&
+      accepted('b-after-a-signed-in') &&
+      bAfter === user.username &&
+      tabsCognito.count('InitiateAuth') === 1,
+    "tabs: tab B signs with tab A's session, accepted by the gateway, no sign-in of its own (1 InitiateAuth in all)",
+    JSON.stringify({ bRequest, bAfter, initiateAuth: tabsCognito.count('InitiateAuth') }),
+  );
+
+  // 5.2 Tab B signs out; tab A (credentials cached) hears of it and its next request fails
+  //     before anything is sent.
+  await tabA.evaluate(() => globalThis.flow.forgetStorageEvents());
+  await tabB.evaluate(() => globalThis.flow.signOut());
+  const aHeard = await tabA.evaluate(() => globalThis.flow.waitForSignInOrOut(5000));
+  const aAfterSignOut = await tabA.evaluate(() => globalThis.flow.request('a-after-b-signed-out'));
+  check(
+    aHeard &&
+      aAfterSignOut.name === 'NotSignedInError' &&
+      aAfterSignOut.code === 'ERR_NOT_SIGNED_IN' &&
+      reached('a-after-b-signed-out').length === 0,
+    "tabs: after tab B's sign-out, tab A's next request fails with ERR_NOT_SIGNED_IN and nothing reaches the gateway",
+    JSON.stringify({ aHeard, aAfterSignOut, reached: reached('a-after-b-signed-out').length }),
+  );
+
+  // 5.3 Both tabs on one session whose ID token is due for a refresh, sending at the same
+  //     instant: one REFRESH_TOKEN_AUTH, both requests accepted. Due from half the lifetime on;
+  //     tab B reads the clock drift from storage in whole seconds (as amazon-cognito-identity-js
+  //     stores it), so it may see the token fresh for up to 0.5 s longer than tab A does.
+  await tabB.evaluate(() => globalThis.flow.forgetStorageEvents());
+  await tabA.evaluate(() => globalThis.flow.signIn());
+  const issuedAt = Date.now();
+  const bHeardAgain = await tabB.evaluate(() => globalThis.flow.waitForSignInOrOut(5000));
+  await new Promise((resolve) => {
+    setTimeout(resolve, issuedAt + TAB_TOKEN_SECONDS * 500 + 750 - Date.now());
+  });
+  const callsBefore = tabsCognito.calls.length;
+  const at = Date.now() + 100;
+  const [aDue, bDue] = await Promise.all([
+    tabA.evaluate((start) => globalThis.flow.requestAt(start, 'a-refresh-due'), at),
+    tabB.evaluate((start) => globalThis.flow.requestAt(start, 'b-refresh-due'), at),
+  ]);
+  const dueCalls = tabsCognito.calls
+    .slice(callsBefore)
+    .map((call) => `${call.operation}${call.detail ? `:${call.detail}` : ''}`);
+  const refreshes = dueCalls.filter((call) => call === 'InitiateAuth:REFRESH_TOKEN_AUTH').length;
+  // Each tab fetches credentials once (the sign-in dropped them); a tab that waited for the
+  // refresh fetches them after it, so both did need it.
+  const bothWaited =
+    dueCalls.filter((call) => call === 'GetCredentialsForIdentity').length === 2 &&
+    dueCalls.indexOf('GetCredentialsForIdentity') >
+      dueCalls.indexOf('InitiateAuth:REFRESH_TOKEN_AUTH');
+  check(
+    bHeardAgain &&
+      aDue.status === 200 &&
+      bDue.status === 200 &&
+      accepted('a-refresh-due') &&
+      accepted('b-refresh-due'),
+    'tabs: both tabs, sending together with the ID token due, are accepted by the gateway',
+    JSON.stringify({ bHeardAgain, aDue, bDue }),
+  );
+  check(
+    refreshes === 1 && bothWaited && Math.abs(aDue.startedAt - bDue.startedAt) < 50,
+    'tabs: one refresh (REFRESH_TOKEN_AUTH) for both tabs, both waited for it: the lease in storage',
+    JSON.stringify({ dueCalls, startedApartMs: aDue.startedAt - bDue.startedAt }),
+  );
+  check(tabErrors.length === 0, 'tabs: the console shows no errors', tabErrors.join(' | '));
+  await tabA.close();
+  await tabB.close();
   console.log('screenshots: artifacts/browser/signed-in.png, artifacts/browser/after-reload.png');
 } finally {
   await chromiumInstance.close();
   await cognito.close();
+  await tabsCognito.close();
   await gateway.close();
   pages.close();
 }

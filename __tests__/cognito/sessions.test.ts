@@ -30,6 +30,41 @@ function apiFor(auth: CognitoAuth) {
   return api;
 }
 
+/**
+ * One origin's localStorage as two tabs see it in Chromium: each tab reads its own copy, and a
+ * write reaches both copies `lagMs` later as the browser ordered it (the last write wins in both).
+ */
+function laggedLocalStorage(lagMs: number): [CognitoStorage, CognitoStorage] {
+  const browser = new Map<string, string>();
+  const copies = [new Map<string, string>(), new Map<string, string>()];
+  const deliver = (key: string) => {
+    setTimeout(() => {
+      const value = browser.get(key);
+      for (const copy of copies) {
+        if (value === undefined) copy.delete(key);
+        else copy.set(key, value);
+      }
+    }, lagMs);
+  };
+  const tab = (copy: Map<string, string>): CognitoStorage => ({
+    getItem: (key) => copy.get(key) ?? null,
+    setItem(key, value) {
+      copy.set(key, value);
+      browser.set(key, value);
+      deliver(key);
+    },
+    removeItem(key) {
+      copy.delete(key);
+      browser.delete(key);
+      deliver(key);
+    },
+    clear() {
+      for (const key of [...browser.keys()]) this.removeItem(key);
+    },
+  });
+  return [tab(copies[0]!), tab(copies[1]!)];
+}
+
 const caught = (promise: Promise<unknown>) =>
   promise.then(
     () => undefined,
@@ -374,6 +409,32 @@ describe('createCognitoAuth: the default storage (issue 13.5)', () => {
     for (const listener of listeners) listener({ storageArea: local }); // what the browser sends
     await expect(api2.get('/notes')).rejects.toBeInstanceOf(NotSignedInError);
     expect(world.gateway.requests).toHaveLength(1);
+  });
+
+  it('in a browser, two tabs that take the refresh lease in the same instant still refresh once', async () => {
+    // Chromium gives each tab its own copy of localStorage; another tab's write reaches it about
+    // 1 ms later. Both tabs see the lease free and take it; only the settle wait tells them apart.
+    const start = Date.now();
+    fakeDateOnly(start);
+    const [tab1Storage, tab2Storage] = laggedLocalStorage(5);
+    Object.assign(globals, { window: {}, document: {}, localStorage: tab1Storage });
+    world = await cognitoWorld();
+    await world.auth.signIn(ALICE.username, ALICE.password);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // tab 2's copy catches up
+    globals.localStorage = tab2Storage;
+    const tab2 = world.newAuth();
+    expect(tab2.username).toBe('alice');
+
+    jest.setSystemTime(start + 58 * MINUTE);
+    const tokens = await Promise.all([world.auth.getIdToken(), tab2.getIdToken()]);
+    expect(world.cognito.count('InitiateAuth', 'REFRESH_TOKEN_AUTH')).toBe(1);
+    expect(tokens[1]).toBe(tokens[0]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const idTokenKey = `CognitoIdentityServiceProvider.${world.cognito.clientId}.alice.idToken`;
+    expect([tab1Storage.getItem(idTokenKey), tab2Storage.getItem(idTokenKey)]).toEqual([
+      tokens[0],
+      tokens[0],
+    ]);
   });
 
   it("in a browser, the page's localStorage is the default (a reload keeps the user)", async () => {

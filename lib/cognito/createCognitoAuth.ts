@@ -16,7 +16,7 @@ import { accessTokenExpired, createSessionStore, idTokenFresh, issuedTokens } fr
 import type { StoredUser, Tokens } from './sessionStore';
 import { runSignInStep } from './signInFlow';
 import type { SignInAttempt } from './signInFlow';
-import { createMemoryStorage, watchStorage } from './storage';
+import { createMemoryStorage, isPageLocalStorage, watchStorage } from './storage';
 import { createTransport, userPoolClient } from './transport';
 import type {
   CodeDelivery,
@@ -84,6 +84,13 @@ const sleep = (ms: number) =>
 
 /** How often a tab waiting for another tab's refresh looks at storage. */
 const LEASE_POLL_MS = 25;
+/**
+ * How long a tab waits after taking the lease in `localStorage` before it looks whose lease it
+ * is. Each tab reads its own copy of `localStorage`, which another tab's write reaches within
+ * milliseconds (Chromium: about 1 ms), so two tabs that take the lease in the same instant both
+ * see it free; the later write wins everywhere, and after this wait both tabs see the winner.
+ */
+const LEASE_SETTLE_MS = 100;
 
 function requireText(value: unknown, what: string): void {
   if (typeof value !== 'string' || value === '') {
@@ -157,6 +164,8 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   const leaseMs =
     (config.timeoutMs + config.retry.baseDelayMs * 2 ** config.retry.retries) *
     (config.retry.retries + 1);
+  // Other storages are read and written in one process: a lease taken is seen at once.
+  const leaseSettleMs = isPageLocalStorage(config.storage) ? LEASE_SETTLE_MS : 0;
 
   let current = openSession(store.readUser());
   /** Bumped by every signIn() and signOut(): an attempt with an older ticket no longer counts. */
@@ -259,7 +268,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   /**
    * Takes the refresh lease of `username` unless another tab (instance) on this storage holds
    * it; check and take happen in one synchronous step, so concurrent callers in this tab and
-   * tabs that see each other's storage refresh once.
+   * tabs that see each other's storage at once refresh once.
    */
   function claimLease(username: string): boolean {
     const lease = store.lease(username);
@@ -268,8 +277,17 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     return true;
   }
 
+  /**
+   * Whether the lease just taken is still ours once every tab's write has arrived: tabs that
+   * share `localStorage` may each have taken it before seeing the other's (see LEASE_SETTLE_MS).
+   */
+  async function leaseSettled(username: string): Promise<boolean> {
+    await sleep(leaseSettleMs);
+    return store.lease(username)?.owner === instanceId;
+  }
+
   async function refreshSession(session: Session, username: string): Promise<string> {
-    while (!claimLease(username)) {
+    while (!claimLease(username) || (leaseSettleMs > 0 && !(await leaseSettled(username)))) {
       // Another tab is refreshing: wait for its tokens (or for its lease to lapse).
       await sleep(LEASE_POLL_MS);
       const stored = sync() === session ? store.readUser() : undefined;
@@ -314,24 +332,31 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       }
       throw expired;
     }
-    store.releaseLease(username, instanceId);
-    const result = (answer['AuthenticationResult'] ?? {}) as Record<string, unknown>;
-    const { IdToken, AccessToken, RefreshToken } = result;
-    if (typeof IdToken !== 'string' || typeof AccessToken !== 'string') {
-      throw new CognitoServiceError('ERR_COGNITO', 'Cognito answered the refresh without tokens.');
+    try {
+      const result = (answer['AuthenticationResult'] ?? {}) as Record<string, unknown>;
+      const { IdToken, AccessToken, RefreshToken } = result;
+      if (typeof IdToken !== 'string' || typeof AccessToken !== 'string') {
+        throw new CognitoServiceError(
+          'ERR_COGNITO',
+          'Cognito answered the refresh without tokens.',
+        );
+      }
+      // Never write back into storage a session that ended, or that another tab signed out.
+      if (session.ended || sync() !== session) {
+        throw new NotSignedInError('The session ended while its tokens were being refreshed.');
+      }
+      const tokens = issuedTokens(
+        IdToken,
+        AccessToken,
+        typeof RefreshToken === 'string' ? RefreshToken : refreshToken,
+      );
+      session.tokens = tokens;
+      store.writeUser(username, tokens);
+      return IdToken;
+    } finally {
+      // After the tokens: a tab that finds the lease gone finds the new tokens too.
+      store.releaseLease(username, instanceId);
     }
-    // Never write back into storage a session that ended, or that another tab signed out.
-    if (session.ended || sync() !== session) {
-      throw new NotSignedInError('The session ended while its tokens were being refreshed.');
-    }
-    const tokens = issuedTokens(
-      IdToken,
-      AccessToken,
-      typeof RefreshToken === 'string' ? RefreshToken : refreshToken,
-    );
-    session.tokens = tokens;
-    store.writeUser(username, tokens);
-    return IdToken;
   }
 
   /** The session's ID token, refreshed first when due (one refresh per session at a time). */

@@ -104,6 +104,14 @@ function browserLocalStorage(): CognitoStorage | undefined {
   }
 }
 
+/**
+ * Whether `storage` is the page's `localStorage`. Tabs of the origin share it, but each tab (a
+ * process of its own) reads a copy that another tab's writes reach a moment later.
+ */
+export function isPageLocalStorage(storage: CognitoStorage): boolean {
+  return storage === browserLocalStorage();
+}
+
 /** `localStorage` in browsers, so a reload keeps the user signed in; elsewhere a fresh memory store. */
 export function defaultStorage(): CognitoStorage {
   return browserLocalStorage() ?? createMemoryStorage();
@@ -126,7 +134,7 @@ export function watchStorage(storage: CognitoStorage, listener: () => void): voi
   const globals = globalThis as BrowserGlobals & {
     addEventListener?: (type: string, listener: (event: { storageArea?: unknown }) => void) => void;
   };
-  if (storage !== browserLocalStorage() || typeof globals.addEventListener !== 'function') return;
+  if (!isPageLocalStorage(storage) || typeof globals.addEventListener !== 'function') return;
   globals.addEventListener('storage', (event) => {
     if (event.storageArea === storage || event.storageArea === null) listener();
   });
