@@ -28,6 +28,20 @@ describe('redactToken', () => {
     );
   });
 
+  it("replaces the token written as hex bytes, as S3's CanonicalRequestBytes quotes it", () => {
+    const hex = (text: string) =>
+      Buffer.from(text)
+        .toString('hex')
+        .replace(/(..)(?!$)/g, '$1 ');
+    const quoted = `<CanonicalRequestBytes>${hex(`x-amz-security-token:${TOKEN}\nhost:a`)}</CanonicalRequestBytes>`;
+    const redacted = redactToken(quoted, TOKEN);
+    expect(redacted).not.toContain(hex(TOKEN));
+    expect(redacted).toBe(
+      `<CanonicalRequestBytes>${hex('x-amz-security-token:')} <redacted> ${hex('\nhost:a')}</CanonicalRequestBytes>`,
+    );
+    expect(redactToken(hex(TOKEN).toUpperCase(), TOKEN)).toBe('<redacted>');
+  });
+
   it('leaves text without the token as it is', () => {
     const text = `${TOKEN.slice(0, -1)} and ${TOKEN.slice(1)}`;
     expect(redactToken(text, TOKEN)).toBe(text);

@@ -50,7 +50,20 @@ const ANSWERS: Record<
     type: 'application/octet-stream',
     body: Buffer.concat([ALL_BYTES, Buffer.from(TOKEN), ALL_BYTES]),
   },
+  // S3's refusal quotes the canonical request as text and as hex bytes (CanonicalRequestBytes).
+  '/prod/s3-refusal': {
+    status: 403,
+    type: 'application/xml',
+    body: `<Error><Code>SignatureDoesNotMatch</Code><CanonicalRequest>x-amz-security-token:${TOKEN}</CanonicalRequest><CanonicalRequestBytes>${hexBytes(`x-amz-security-token:${TOKEN}\n`)}</CanonicalRequestBytes></Error>`,
+  },
 };
+
+/** Bytes as S3 writes them in CanonicalRequestBytes: two hex digits each, spaces between. */
+function hexBytes(text: string): string {
+  return Buffer.from(text)
+    .toString('hex')
+    .replace(/(..)(?!$)/g, '$1 ');
+}
 
 /** Said on stderr when the answer written out quoted the session token. */
 const REDACTION_NOTE =
@@ -537,6 +550,17 @@ describe('apig-signer and the session token in an answer', () => {
     expect(result.code).toBe(0);
     expect(result.stdout.equals(ALL_BYTES)).toBe(true);
     expect(result.stderr).toBe('');
+  });
+
+  it('an S3 refusal: the token is redacted in CanonicalRequestBytes too (hex bytes)', async () => {
+    const result = await cli([`${gateway.url}/prod/s3-refusal`]);
+    expect(result.code).toBe(0);
+    const text = result.stdout.toString('latin1');
+    expect(tokenFormsIn(result.stdout)).toEqual([]);
+    expect(text).not.toContain(hexBytes(TOKEN));
+    expect(text).toContain(
+      `<CanonicalRequestBytes>${hexBytes('x-amz-security-token:')} <redacted> 0a</CanonicalRequestBytes>`,
+    );
   });
 
   it('-s redacts all the same without saying so; -sS says so', async () => {

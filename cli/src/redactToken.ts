@@ -33,20 +33,34 @@ function bytePattern(byte: number): string {
 const LONGEST_FORM = 6;
 
 /**
- * Matches the token's UTF-8 bytes, each in any of its forms, in a latin1 string (one character
- * per byte), so that bytes around it come back unchanged. Session tokens are base64: ASCII.
+ * The token as S3's signature refusals quote the canonical request a second time, in
+ * `<CanonicalRequestBytes>`: every byte as two hex digits, a space between bytes. At most three
+ * characters a byte, so within {@link LONGEST_FORM}.
+ */
+function hexBytesPattern(bytes: Buffer): string {
+  return Array.from(bytes, hexPattern).join(' ');
+}
+
+/**
+ * Matches the token's UTF-8 bytes, each in any of its forms, or the token as hex bytes, in a
+ * latin1 string (one character per byte), so that bytes around it come back unchanged. Session
+ * tokens are base64: ASCII.
  */
 function tokenPattern(token: string): { pattern: RegExp; longest: number } {
   const bytes = Buffer.from(token, 'utf8');
   return {
-    pattern: new RegExp(Array.from(bytes, bytePattern).join(''), 'g'),
+    pattern: new RegExp(
+      `${Array.from(bytes, bytePattern).join('')}|${hexBytesPattern(bytes)}`,
+      'g',
+    ),
     longest: bytes.length * LONGEST_FORM,
   };
 }
 
 /**
  * Replaces the session token in `text` with `<redacted>`, raw, percent-encoded (once or twice,
- * hex in either case) or JSON-escaped.
+ * hex in either case), JSON-escaped, or as space-separated hex bytes (S3's
+ * `CanonicalRequestBytes`).
  *
  * @returns the text, the same string when the token is not in it.
  */
