@@ -437,6 +437,46 @@ describe('createCognitoAuth: the default storage (issue 13.5)', () => {
     ]);
   });
 
+  it("in a browser, a tab hidden (closed, reloaded) mid-refresh gives up the lease: the other tabs don't wait for it to lapse", async () => {
+    const start = Date.now();
+    fakeDateOnly(start);
+    const local = createMemoryStorage();
+    const pageHide: Array<() => void> = [];
+    Object.assign(globals, {
+      window: {},
+      document: {},
+      localStorage: local,
+      addEventListener: (type: string, listener: () => void) => {
+        if (type === 'pagehide') pageHide.push(listener);
+      },
+    });
+    world = await cognitoWorld();
+    await world.auth.signIn(ALICE.username, ALICE.password);
+    const closing = pageHide.length; // the signed-in tab's listener
+    jest.setSystemTime(start + 58 * MINUTE);
+    world.cognito.fail({ operation: 'InitiateAuth', delayMs: Infinity }); // its refresh hangs
+    const abandoned = world.auth.getIdToken().catch((error: unknown) => error);
+    await until(() => world.cognito.count('InitiateAuth', 'REFRESH_TOKEN_AUTH') === 1);
+    const lease = `CognitoIdentityServiceProvider.${world.cognito.clientId}.alice.refreshLease`;
+    expect(local.getItem(lease)).not.toBeNull();
+
+    for (const listener of pageHide.slice(0, closing)) listener(); // the tab goes away
+    expect(local.getItem(lease)).toBeNull();
+    const reloaded = world.newAuth();
+    const token = await Promise.race([
+      reloaded.getIdToken(),
+      new Promise<string>((_, reject) =>
+        setTimeout(() => reject(new Error('still waiting for the lease of the closed tab')), 2000),
+      ),
+    ]);
+    expect(world.cognito.count('InitiateAuth', 'REFRESH_TOKEN_AUTH')).toBe(2);
+    expect(
+      local.getItem(`CognitoIdentityServiceProvider.${world.cognito.clientId}.alice.idToken`),
+    ).toBe(token);
+    world.auth.signOut(); // the closed tab's hung call ends (Cognito still holds it)
+    expect(await abandoned).toMatchObject({ code: 'ERR_NOT_SIGNED_IN' });
+  });
+
   it("in a browser, the page's localStorage is the default (a reload keeps the user)", async () => {
     const local = createMemoryStorage();
     Object.assign(globals, { window: {}, document: {}, localStorage: local });

@@ -16,7 +16,7 @@ import { accessTokenExpired, createSessionStore, idTokenFresh, issuedTokens } fr
 import type { StoredUser, Tokens } from './sessionStore';
 import { runSignInStep } from './signInFlow';
 import type { SignInAttempt } from './signInFlow';
-import { createMemoryStorage, isPageLocalStorage, watchStorage } from './storage';
+import { createMemoryStorage, isPageLocalStorage, onPageHide, watchStorage } from './storage';
 import { createTransport, userPoolClient } from './transport';
 import type {
   CodeDelivery,
@@ -161,6 +161,8 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     config.userPoolEndpoint,
   );
   const instanceId = Math.random().toString(36).slice(2);
+  /** Users whose refresh lease this instance has taken and not yet given up. */
+  const leasesHeld = new Set<string>();
   const leaseMs =
     (config.timeoutMs + config.retry.baseDelayMs * 2 ** config.retry.retries) *
     (config.retry.retries + 1);
@@ -274,7 +276,14 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     const lease = store.lease(username);
     if (lease !== undefined && lease.owner !== instanceId && lease.until > Date.now()) return false;
     store.takeLease(username, instanceId, Date.now() + leaseMs);
+    leasesHeld.add(username);
     return true;
+  }
+
+  /** Gives up this instance's lease of `username` (a no-op when another instance holds it). */
+  function releaseLease(username: string): void {
+    store.releaseLease(username, instanceId);
+    leasesHeld.delete(username);
   }
 
   /**
@@ -301,11 +310,11 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     }
     const stored = sync() === session ? store.readUser() : undefined;
     if (session.ended || stored === undefined) {
-      store.releaseLease(username, instanceId);
+      releaseLease(username);
       throw new NotSignedInError('The session ended while its tokens were due for a refresh.');
     }
     if (idTokenFresh(stored.tokens, config.tokenRefreshMarginMs)) {
-      store.releaseLease(username, instanceId);
+      releaseLease(username);
       session.tokens = stored.tokens; // another tab refreshed them
       return stored.tokens.idToken;
     }
@@ -318,7 +327,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         AuthParameters: { REFRESH_TOKEN: refreshToken },
       });
     } catch (error) {
-      store.releaseLease(username, instanceId);
+      releaseLease(username);
       if (typeOf(error) !== 'NotAuthorizedException') {
         throw toServiceError(error, 'Refreshing the session');
       }
@@ -355,7 +364,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       return IdToken;
     } finally {
       // After the tokens: a tab that finds the lease gone finds the new tokens too.
-      store.releaseLease(username, instanceId);
+      releaseLease(username);
     }
   }
 
@@ -522,6 +531,11 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
 
   watchStorage(config.storage, () => {
     sync();
+  });
+  // A tab closed or reloaded in the middle of a refresh would otherwise hold the lease until it
+  // lapses, and every tab of the origin (the reloaded one too) would wait that long to refresh.
+  onPageHide(config.storage, () => {
+    for (const username of leasesHeld) releaseLease(username);
   });
 
   return {

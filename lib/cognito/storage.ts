@@ -122,6 +122,13 @@ export function isCognitoStorage(value: unknown): value is CognitoStorage {
   return behavesLikeStorage(value);
 }
 
+/** Calls `listener` when the page is hidden for good or for the back/forward cache (`pagehide`), for the page's `localStorage` only. */
+export function onPageHide(storage: CognitoStorage, listener: () => void): void {
+  const globals = globalThis as { addEventListener?: (type: string, listener: () => void) => void };
+  if (!isPageLocalStorage(storage) || typeof globals.addEventListener !== 'function') return;
+  globals.addEventListener('pagehide', listener);
+}
+
 /**
  * Calls `listener` when another user of `storage` changes it: its `subscribe`, or for the
  * page's `localStorage` the `storage` event (fired in the other tabs of the origin).
