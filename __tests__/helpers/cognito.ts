@@ -120,3 +120,38 @@ export async function until(condition: () => boolean, timeoutMs = 5000): Promise
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/**
+ * One origin's localStorage as two tabs see it in Chromium: each tab reads its own copy, and a
+ * write reaches both copies `lagMs` later as the browser ordered it (the last write wins in both).
+ */
+export function laggedLocalStorage(lagMs: number): [CognitoStorage, CognitoStorage] {
+  const browser = new Map<string, string>();
+  const copies = [new Map<string, string>(), new Map<string, string>()];
+  const deliver = (key: string) => {
+    setTimeout(() => {
+      const value = browser.get(key);
+      for (const copy of copies) {
+        if (value === undefined) copy.delete(key);
+        else copy.set(key, value);
+      }
+    }, lagMs);
+  };
+  const tab = (copy: Map<string, string>): CognitoStorage => ({
+    getItem: (key) => copy.get(key) ?? null,
+    setItem(key, value) {
+      copy.set(key, value);
+      browser.set(key, value);
+      deliver(key);
+    },
+    removeItem(key) {
+      copy.delete(key);
+      browser.delete(key);
+      deliver(key);
+    },
+    clear() {
+      for (const key of [...browser.keys()]) this.removeItem(key);
+    },
+  });
+  return [tab(copies[0]!), tab(copies[1]!)];
+}

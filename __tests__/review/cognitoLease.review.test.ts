@@ -1,41 +1,8 @@
 import { NotSignedInError } from '../../lib/cognito';
-import type { CognitoStorage } from '../../lib/cognito';
-import { ALICE, cognitoWorld, fakeDateOnly } from '../helpers/cognito';
+import { ALICE, cognitoWorld, fakeDateOnly, laggedLocalStorage } from '../helpers/cognito';
 import type { CognitoWorld } from '../helpers/cognito';
 
 const MINUTE = 60_000;
-
-/** Two tabs' copies of one localStorage; writes reach both copies `lagMs` later, in order. */
-function laggedLocalStorage(lagMs: number): [CognitoStorage, CognitoStorage] {
-  const browser = new Map<string, string>();
-  const copies = [new Map<string, string>(), new Map<string, string>()];
-  const deliver = (key: string) => {
-    setTimeout(() => {
-      const value = browser.get(key);
-      for (const copy of copies) {
-        if (value === undefined) copy.delete(key);
-        else copy.set(key, value);
-      }
-    }, lagMs);
-  };
-  const tab = (copy: Map<string, string>): CognitoStorage => ({
-    getItem: (key) => copy.get(key) ?? null,
-    setItem(key, value) {
-      copy.set(key, value);
-      browser.set(key, value);
-      deliver(key);
-    },
-    removeItem(key) {
-      copy.delete(key);
-      browser.delete(key);
-      deliver(key);
-    },
-    clear() {
-      for (const key of [...browser.keys()]) this.removeItem(key);
-    },
-  });
-  return [tab(copies[0]!), tab(copies[1]!)];
-}
 
 const globals = globalThis as { window?: unknown; document?: unknown; localStorage?: unknown };
 let world: CognitoWorld;
