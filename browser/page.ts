@@ -5,18 +5,7 @@ import axios from 'axios';
 
 import { attachApigSigner } from '../lib/index';
 import type { AttachedApigSigner } from '../lib/index';
-import { createCognitoAuth } from '../lib/cognito/index';
-
-interface PageConfig {
-  apiUrl: string;
-  cognitoUrl: string;
-  region: string;
-  userPoolId: string;
-  clientId: string;
-  identityPoolId: string;
-  username: string;
-  password: string;
-}
+import { config, pageAuth } from './config';
 
 export interface CaseResult {
   label: string;
@@ -24,15 +13,7 @@ export interface CaseResult {
   status: number | string;
 }
 
-const config = JSON.parse(new URLSearchParams(location.search).get('config') ?? '{}') as PageConfig;
-
-const auth = createCognitoAuth({
-  region: config.region,
-  userPoolId: config.userPoolId,
-  clientId: config.clientId,
-  identityPoolId: config.identityPoolId,
-  endpoints: { userPool: config.cognitoUrl, identity: config.cognitoUrl },
-});
+const auth = pageAuth();
 
 const signers: AttachedApigSigner[] = [];
 function client(adapter: 'xhr' | 'fetch') {

@@ -5,28 +5,9 @@
 import axios from 'axios';
 
 import { attachApigSigner } from '../lib/index';
-import { createCognitoAuth } from '../lib/cognito/index';
+import { config, pageAuth } from './config';
 
-interface TabsConfig {
-  apiUrl: string;
-  cognitoUrl: string;
-  region: string;
-  userPoolId: string;
-  clientId: string;
-  identityPoolId: string;
-  username: string;
-  password: string;
-}
-
-const config = JSON.parse(new URLSearchParams(location.search).get('config') ?? '{}') as TabsConfig;
-
-const auth = createCognitoAuth({
-  region: config.region,
-  userPoolId: config.userPoolId,
-  clientId: config.clientId,
-  identityPoolId: config.identityPoolId,
-  endpoints: { userPool: config.cognitoUrl, identity: config.cognitoUrl },
-});
+const auth = pageAuth();
 const api = axios.create({ baseURL: config.apiUrl, adapter: 'fetch' });
 attachApigSigner(api, {
   credentials: auth.credentials,
