@@ -1,7 +1,7 @@
 import type { ClientRequest, IncomingMessage } from 'node:http';
 
 import axios, { AxiosHeaders, getAdapter, isAxiosError } from 'axios';
-import type { AxiosAdapter, InternalAxiosRequestConfig } from 'axios';
+import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 import { attachApigSigner } from 'apig-signer';
 import type { Credentials, SigningDebugInfo } from 'apig-signer';
 
@@ -94,13 +94,11 @@ function wireRequest(clientRequest: unknown): SentRequest | undefined {
   return { method, target, headers };
 }
 
-function answerOf(
-  status: number,
-  statusText: string,
-  headers: AxiosHeaders,
-  request: unknown,
-  data: unknown,
-): Answer {
+/** The answer in an axios response, whether axios resolved with it or threw it (HTTP 400+). */
+function answerOf(response: AxiosResponse<unknown>): Answer {
+  const { status, statusText, data } = response;
+  const request: unknown = response.request;
+  const headers = AxiosHeaders.from(response.headers as Record<string, string>);
   // axios's Node adapter hands back the ClientRequest; its `res` keeps the raw header lines.
   const res = (request as (ClientRequest & { res?: IncomingMessage }) | undefined)?.res;
   const raw = res?.rawHeaders;
@@ -164,28 +162,13 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     clientRequest = response.request;
-    return answerOf(
-      response.status,
-      response.statusText,
-      AxiosHeaders.from(response.headers as Record<string, string>),
-      response.request,
-      response.data,
-    );
+    return answerOf(response);
   } catch (error) {
     if (!isAxiosError(error)) throw error;
     clientRequest = error.request;
     // HTTP 400 and above reach here (so that the library's recovery sees them): an answer all
     // the same.
-    if (error.response !== undefined) {
-      const { response } = error;
-      return answerOf(
-        response.status,
-        response.statusText,
-        AxiosHeaders.from(response.headers as Record<string, string>),
-        response.request,
-        response.data,
-      );
-    }
+    if (error.response !== undefined) return answerOf(error.response);
     const code = error.code ?? (error.cause as NodeJS.ErrnoException | undefined)?.code ?? '';
     const exitCode = NETWORK_EXIT_CODES[code];
     if (exitCode === EXIT.TIMEOUT) {
