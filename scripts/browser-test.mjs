@@ -10,19 +10,14 @@ import { join } from 'node:path';
 
 import { build } from 'esbuild';
 
+import { checkList } from './lib/checks.mjs';
 import { launchChromium, pageConfig } from './lib/chromium.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const { startCognitoEmulator, startSigV4Gateway } = await import('apig-signer/testing');
 
 const ARTIFACTS = join(process.cwd(), 'artifacts', 'browser');
-let passed = 0;
-let failed = 0;
-const check = (ok, label, detail = '') => {
-  if (ok) passed += 1;
-  else failed += 1;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${label}${detail && !ok ? `: ${detail}` : ''}`);
-};
+const { check, summary } = checkList();
 
 const bundle = async (entry) => {
   const result = await build({
@@ -369,5 +364,4 @@ try {
   await gateway.close();
   pages.close();
 }
-console.log(`\nbrowser: ${passed} passed, ${failed} failed`);
-process.exitCode = failed === 0 ? 0 : 1;
+process.exitCode = summary('browser') ? 0 : 1;

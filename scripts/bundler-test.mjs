@@ -11,6 +11,7 @@ import { createServer } from 'node:http';
 import { extname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
+import { checkList } from './lib/checks.mjs';
 import { launchChromium, pageConfig } from './lib/chromium.mjs';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -21,13 +22,7 @@ const WORK = join(ROOT, '.bundlers');
 /** Exact versions, so a bundler release changes this file, not the result. Vite 8 needs npm 11. */
 const BUNDLERS = { vite8: 'npm:vite@8.3.8', vite7: 'npm:vite@7.3.8', esbuild: '0.27.7' };
 
-let passed = 0;
-let failed = 0;
-const check = (ok, label, detail = '') => {
-  if (ok) passed += 1;
-  else failed += 1;
-  console.log(`${ok ? 'ok  ' : 'FAIL'} ${label}${detail && !ok ? `: ${detail}` : ''}`);
-};
+const { check, summary } = checkList();
 const installedVersion = (name) =>
   JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')).version;
 
@@ -183,5 +178,5 @@ try {
   server.close();
 }
 
-console.log(`\nbundlers: ${passed} passed, ${failed} failed`);
-process.exitCode = failed === 0 && built.length === Object.keys(builds).length ? 0 : 1;
+const allPassed = summary('bundlers');
+process.exitCode = allPassed && built.length === Object.keys(builds).length ? 0 : 1;
