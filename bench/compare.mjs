@@ -8,10 +8,9 @@
 // Prints, per workload, B's overhead over bare axios as a multiple of A's: the median of the
 // per-round ratios, and the middle half of them.
 import { resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
-import { CREDENTIALS, client, workloads } from './workloads.mjs';
+import { CREDENTIALS, client, quantile, time, workloads } from './workloads.mjs';
 
 const [pathA, pathB, ...names] = process.argv.slice(2);
 const unknown = names.filter((name) => !workloads.some((w) => w.name === name));
@@ -35,11 +34,6 @@ const ORDERS = [
   ['bare', 'B', 'A'],
 ];
 
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-};
-
 console.log(`A: ${pathA}\nB: ${pathB}\n`);
 for (const w of chosen) {
   const per = w.batch ?? 1;
@@ -49,18 +43,14 @@ for (const w of chosen) {
     A: client((i) => i.interceptors.request.use(signers.A({ credentials: CREDENTIALS }))),
     B: client((i) => i.interceptors.request.use(signers.B({ credentials: CREDENTIALS }))),
   };
-  const time = async (c) => {
-    const start = performance.now();
-    for (let i = 0; i < iterations; i += 1) await w.send(c);
-    return ((performance.now() - start) * 1000) / (iterations * per);
-  };
-  for (const c of Object.values(runs)) for (let i = 0; i < 3; i += 1) await time(c); // warm-up
+  const timeOf = async (c) => (await time(() => w.send(c), iterations)) / per;
+  for (const c of Object.values(runs)) for (let i = 0; i < 3; i += 1) await timeOf(c); // warm-up
   const ratios = [];
   for (let round = 0; round < ROUNDS; round += 1) {
     // Every order of the three in turn, so none runs always first, or always after another.
     const order = ORDERS[round % ORDERS.length];
     const us = {};
-    for (const name of order) us[name] = await time(runs[name]);
+    for (const name of order) us[name] = await timeOf(runs[name]);
     ratios.push((us.B - us.bare) / (us.A - us.bare));
   }
   console.log(

@@ -3,9 +3,7 @@
 //   node --cpu-prof --cpu-prof-dir=artifacts/profile bench/profile.mjs apigSigner "GET, 2 query params"
 // Contenders: bare axios, apigSigner, aws4-axios, smithy sign(). Workloads: see workloads.mjs.
 // Open the .cpuprofile in Chrome DevTools (Performance panel) or VS Code.
-import { performance } from 'node:perf_hooks';
-
-import { clients, smithySend, workloads } from './workloads.mjs';
+import { clients, smithySend, time, workloads } from './workloads.mjs';
 
 const [who = 'apigSigner', which = 'GET, 2 query params', count = '100000'] = process.argv.slice(2);
 const workload = workloads.find((w) => w.name === which);
@@ -23,7 +21,5 @@ if (workload === undefined || runs[who] === undefined) {
 }
 const per = workload.batch ?? 1;
 const iterations = Math.max(1, Math.round(Number(count) / per));
-const start = performance.now();
-for (let i = 0; i < iterations; i += 1) await runs[who]();
-const us = ((performance.now() - start) * 1000) / (iterations * per);
+const us = (await time(runs[who], iterations)) / per;
 console.log(`${who}, ${workload.name}: ${iterations * per} requests, ${us.toFixed(1)} µs each`);

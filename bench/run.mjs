@@ -7,26 +7,23 @@
 //   node --expose-gc bench/run.mjs           the full run (figures for bench/README.md)
 //   node --expose-gc bench/run.mjs --quick   a short run that checks the harness works (CI)
 import os from 'node:os';
-import { performance } from 'node:perf_hooks';
 
 import { apigSigner } from 'apig-signer';
 
-import { CREDENTIALS, client, clients, smithySend, workloads } from './workloads.mjs';
+import {
+  CREDENTIALS,
+  client,
+  clients,
+  quantile,
+  smithySend,
+  time,
+  workloads,
+} from './workloads.mjs';
 
 const QUICK = process.argv.includes('--quick');
 const ROUNDS = QUICK ? 3 : 36;
 const SCALE = QUICK ? 0.2 : 1; // of each workload's requests per round
 
-async function time(run, iterations) {
-  const start = performance.now();
-  for (let i = 0; i < iterations; i += 1) await run();
-  return ((performance.now() - start) * 1000) / iterations;
-}
-
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-};
 const median = (values) => quantile(values, 0.5);
 const fmt = (us) =>
   us === undefined ? 'n/a' : us >= 1000 ? `${(us / 1000).toFixed(2)} ms` : `${us.toFixed(1)} µs`;

@@ -1,5 +1,8 @@
-// The contenders and workloads of the benchmark, shared by run.mjs (the measurement) and
-// profile.mjs (one contender on one workload, for a CPU profile).
+// The contenders and workloads of the benchmark, and how a round is timed, shared by run.mjs
+// (the measurement), compare.mjs (two builds) and profile.mjs (one contender on one workload,
+// for a CPU profile).
+import { performance } from 'node:perf_hooks';
+
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 import axios from 'axios';
@@ -157,3 +160,16 @@ export const smithySend = (w) => () => {
     ),
   );
 };
+
+/** Microseconds per call of `run`, over `iterations` calls one after another. */
+export async function time(run, iterations) {
+  const start = performance.now();
+  for (let i = 0; i < iterations; i += 1) await run();
+  return ((performance.now() - start) * 1000) / iterations;
+}
+
+/** The value below which the fraction `q` of `values` lies (0.5: the median). */
+export function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
