@@ -161,8 +161,6 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     config.userPoolEndpoint,
   );
   const instanceId = Math.random().toString(36).slice(2);
-  /** Users whose refresh lease this instance has taken and not yet given up. */
-  const leasesHeld = new Set<string>();
   const leaseMs =
     (config.timeoutMs + config.retry.baseDelayMs * 2 ** config.retry.retries) *
     (config.retry.retries + 1);
@@ -276,14 +274,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     const lease = store.lease(username);
     if (lease !== undefined && lease.owner !== instanceId && lease.until > Date.now()) return false;
     store.takeLease(username, instanceId, Date.now() + leaseMs);
-    leasesHeld.add(username);
     return true;
-  }
-
-  /** Gives up this instance's lease of `username` (a no-op when another instance holds it). */
-  function releaseLease(username: string): void {
-    store.releaseLease(username, instanceId);
-    leasesHeld.delete(username);
   }
 
   /**
@@ -310,11 +301,11 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     }
     const stored = sync() === session ? store.readUser() : undefined;
     if (session.ended || stored === undefined) {
-      releaseLease(username);
+      store.releaseLease(username, instanceId);
       throw new NotSignedInError('The session ended while its tokens were due for a refresh.');
     }
     if (idTokenFresh(stored.tokens, config.tokenRefreshMarginMs)) {
-      releaseLease(username);
+      store.releaseLease(username, instanceId);
       session.tokens = stored.tokens; // another tab refreshed them
       return stored.tokens.idToken;
     }
@@ -327,7 +318,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         AuthParameters: { REFRESH_TOKEN: refreshToken },
       });
     } catch (error) {
-      releaseLease(username);
+      store.releaseLease(username, instanceId);
       if (typeOf(error) !== 'NotAuthorizedException') {
         throw toServiceError(error, 'Refreshing the session');
       }
@@ -364,7 +355,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       return IdToken;
     } finally {
       // After the tokens: a tab that finds the lease gone finds the new tokens too.
-      releaseLease(username);
+      store.releaseLease(username, instanceId);
     }
   }
 
@@ -534,8 +525,10 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   });
   // A tab closed or reloaded in the middle of a refresh would otherwise hold the lease until it
   // lapses, and every tab of the origin (the reloaded one too) would wait that long to refresh.
+  // Only the current user is kept in storage, so theirs is the only lease this tab can hold;
+  // releasing is a no-op when another tab holds it.
   onPageHide(config.storage, () => {
-    for (const username of leasesHeld) releaseLease(username);
+    if (current.username !== undefined) store.releaseLease(current.username, instanceId);
   });
 
   return {
