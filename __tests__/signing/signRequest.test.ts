@@ -132,7 +132,8 @@ describe('presignUrl', () => {
     });
     const response = await fetch(url);
     expect(response.status).toBe(403);
-    expect(gateway.requests[0]!.verdict.message).toBe('Request has expired');
+    expect(response.headers.get('x-amzn-errortype')).toBe('InvalidSignatureException');
+    expect(gateway.requests[0]!.verdict.message).toMatch(/^Signature expired: .* - 1 sec\.\)$/);
   });
 
   it('refuses a lifetime over a week', async () => {

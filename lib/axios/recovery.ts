@@ -12,12 +12,24 @@ const EXPIRED_TOKEN_TYPES: ReadonlySet<string> = new Set(['ExpiredTokenException
 const TIME_WINDOW_TYPES: ReadonlySet<string> = new Set(['RequestTimeTooSkewed', 'RequestExpired']);
 /**
  * `InvalidSignatureException` also covers a wrong key or a wrong signature: only these messages
- * say the time was the problem.
+ * say the time was the problem. API Gateway gives the same answer to a request signed in the
+ * `Authorization` header and to one signed in the query (`signQuery`, presigned URLs) outside
+ * its window: 403, `x-amzn-ErrorType: InvalidSignatureException`, `{"message":"Signature
+ * expired: 20210330T175821Z is now earlier than 20210330T180403Z (20210330T180903Z - 5 min.)"}`
+ * (or "Signature not yet current: … is still later than … (… + 5 min.)").
+ * Ref: AWS IAM User Guide, "Troubleshoot signed requests for AWS APIs"; AWS knowledge center,
+ * "How do I troubleshoot HTTP 403 errors from API Gateway?"; a query-signed execute-api URL
+ * refused so, whatever its `X-Amz-Expires`: Stack Overflow question 66961500. "Request has
+ * expired" (`AccessDenied`) is S3's answer to a presigned URL, not API Gateway's, and is final
+ * here: that error type also means an IAM policy said no.
  */
 const TIME_WINDOW_MESSAGE = /^(?:Signature expired|Signature not yet current)\b/;
-/** AWS states its own time in clock-skew answers: "… (20260101T001000Z - 5 min.)". */
+/**
+ * AWS states its own time in clock-skew answers: "… (20260101T001000Z - 5 min.)", "15 min." for
+ * some services; a window that is not whole minutes in seconds ("- 90 sec.)", the local gateway).
+ */
 const SERVER_TIME_IN_MESSAGE =
-  /\((\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\s*[-+]\s*\d+\s*min\.?\)/;
+  /\((\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z\s*[-+]\s*\d+\s*(?:min|sec)\.?\)/;
 
 /** The body of an error answer as a JSON object, whatever the response type. */
 function jsonOf(response: AxiosResponse): Record<string, unknown> | undefined {

@@ -19,7 +19,10 @@ export interface PresignUrlInput {
    */
   service?: string | undefined;
   /**
-   * Seconds the URL stays valid (1 to 604800).
+   * Seconds the URL stays valid (1 to 604800), sent as `X-Amz-Expires`. API Gateway was seen to
+   * hold query-signed requests to the same 5 minutes either side of the signing time as header
+   * auth, whatever this says: a longer lifetime does not make a URL last longer there, and past
+   * its window it answers 403 `InvalidSignatureException` "Signature expired".
    * @defaultValue `300`
    */
   expiresIn?: number | undefined;

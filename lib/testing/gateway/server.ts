@@ -48,7 +48,8 @@ export interface SigV4GatewayOptions {
   now?: (() => Date) | undefined;
   /**
    * How far a request's `X-Amz-Date` may be from the gateway's clock before it is refused
-   * (`Signature expired` / `Signature not yet current`), in milliseconds.
+   * (`Signature expired` / `Signature not yet current`), in milliseconds, in header and query
+   * auth alike (query auth also ends at a shorter `X-Amz-Expires`).
    * @defaultValue `300000` (5 minutes, as AWS)
    */
   maxSkewMs?: number | undefined;
@@ -196,7 +197,7 @@ export interface SigV4Gateway {
  *   unsigned request gets `Missing Authentication Token` on every path, as API Gateway answers
  *   on paths it does not know.
  * - Every known key may call everything: no IAM policy is evaluated, so there is no
- *   `AccessDeniedException` for a policy (only for an expired presigned URL).
+ *   `AccessDeniedException`.
  * - The signing time is read from `X-Amz-Date` only; AWS also accepts a `Date` header when
  *   there is no `X-Amz-Date`. Every AWS signer sends `X-Amz-Date`.
  * - An `x-amz-content-sha256` header, signed or not, must match the SHA-256 of the body, unless
@@ -217,7 +218,12 @@ export interface SigV4Gateway {
  * - Requests that are not valid HTTP/1.1 (raw spaces or non-ASCII bytes in the target,
  *   obsolete line folding) are refused by Node's HTTP parser with 400 before any verdict and
  *   are not recorded.
- * - Query auth accepts `X-Amz-Expires` from 1 second to 7 days, as S3 does.
+ * - Query auth accepts `X-Amz-Expires` from 1 second to 7 days, as S3 does. A query-signed
+ *   request outside its window gets API Gateway's answer: 403 `InvalidSignatureException`
+ *   "Signature expired: … (… - 5 min.)" or "Signature not yet current: … (… + 5 min.)", the
+ *   same 5 minutes either side of `X-Amz-Date` as header auth. Stricter than API Gateway (which
+ *   was seen to ignore `X-Amz-Expires`), a shorter `X-Amz-Expires` also ends the window, with
+ *   the same answer naming that lifetime ("… - 1 min.)", "… - 90 sec.)").
  *
  * @param options - region, service, keys, clock, CORS, how many requests to keep and a
  *   response handler.
