@@ -122,42 +122,90 @@ const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b78
 
 /**
  * Signing keys (kSigning = HMAC chain of the secret over date, region, service, "aws4_request"),
- * cached per credentials object, so a request costs one HMAC for its signature and none for
- * the key: credentials are memoised, so the same object comes back until they are refreshed.
+ * cached per key id and a fingerprint of the secret and token, so a request costs one HMAC for
+ * its signature and none for the key, and credentials rotated in place (the same object given
+ * new keys, as the AWS SDK v2's `AWS.Credentials` refresh) get their own key at once. The
+ * fingerprint is a SHA-256, so no map holds a secret as its key.
  */
-const signingKeys = new WeakMap<object, Map<string, Uint8Array>>();
+const signingKeys = new Map<string, Map<string, Uint8Array>>();
+/** How many secrets' keys are kept; the least recently added go first. */
+const MAX_SECRETS = 64;
+
+/**
+ * The cache id of the keys a credentials object now holds, remembered per object with the
+ * strings it was computed from, so that only a change of keys costs a hash: a request with the
+ * same object compares three strings (the same string objects, so by reference). The strings
+ * are the object's own, kept only as long as the object lives (WeakMap).
+ */
+const idsOf = new WeakMap<
+  object,
+  { accessKeyId: string; secret: string; token: string | undefined; id: string }
+>();
+
+function cacheIdOf(
+  credentials: Credentials,
+  sha256: Sha256Constructor | undefined,
+): string | Promise<string> {
+  const { accessKeyId, secretAccessKey: secret, sessionToken: token } = credentials;
+  const known = idsOf.get(credentials);
+  if (
+    known !== undefined &&
+    known.secret === secret &&
+    known.accessKeyId === accessKeyId &&
+    known.token === token
+  ) {
+    return known.id;
+  }
+  // A NUL cannot occur in a key or token sent in an HTTP header, so the parts stay apart.
+  const fingerprint = sha256Hex(`${secret}\u0000${token ?? ''}`, sha256);
+  const remember = (hex: string) => {
+    const id = `${accessKeyId}\u0000${hex}`;
+    idsOf.set(credentials, { accessKeyId, secret, token, id });
+    return id;
+  };
+  return typeof fingerprint === 'string' ? remember(fingerprint) : fingerprint.then(remember);
+}
 
 /** The signing key: from the cache synchronously, or derived (and cached) on a miss. */
 function signingKey(
-  credentials: { secretAccessKey: string },
+  credentials: Credentials,
   shortDate: string,
   region: string,
   service: string,
   sha256: Sha256Constructor | undefined,
 ): Uint8Array | Promise<Uint8Array> {
-  let keys = signingKeys.get(credentials);
-  if (keys === undefined) {
-    keys = new Map();
-    signingKeys.set(credentials, keys);
-  }
-  const id = `${shortDate}/${region}/${service}`;
-  return (
-    keys.get(id) ?? deriveSigningKey(credentials, keys, id, [shortDate, region, service], sha256)
-  );
+  const idOrPromise = cacheIdOf(credentials, sha256);
+  const scope = `${shortDate}/${region}/${service}`;
+  const lookUp = (id: string): Uint8Array | Promise<Uint8Array> => {
+    const keys = signingKeys.get(id);
+    return (
+      keys?.get(scope) ??
+      deriveSigningKey(credentials.secretAccessKey, id, scope, [shortDate, region, service], sha256)
+    );
+  };
+  return typeof idOrPromise === 'string' ? lookUp(idOrPromise) : idOrPromise.then(lookUp);
 }
 
 async function deriveSigningKey(
-  credentials: { secretAccessKey: string },
-  keys: Map<string, Uint8Array>,
+  secretAccessKey: string,
   id: string,
-  scope: string[],
+  scope: string,
+  parts: string[],
   sha256: Sha256Constructor | undefined,
 ): Promise<Uint8Array> {
-  let key: Uint8Array = new TextEncoder().encode(`AWS4${credentials.secretAccessKey}`);
-  for (const part of [...scope, 'aws4_request']) key = await hmacSha256(key, part, sha256);
-  // A day's keys only: a long-lived credentials object does not grow the map.
+  let key: Uint8Array = new TextEncoder().encode(`AWS4${secretAccessKey}`);
+  for (const part of [...parts, 'aws4_request']) key = await hmacSha256(key, part, sha256);
+  let keys = signingKeys.get(id);
+  if (keys === undefined) {
+    keys = new Map();
+    if (signingKeys.size >= MAX_SECRETS) {
+      signingKeys.delete(signingKeys.keys().next().value as string);
+    }
+    signingKeys.set(id, keys);
+  }
+  // A day's keys only: long-lived keys do not grow the map.
   if (keys.size > 16) keys.clear();
-  keys.set(id, key);
+  keys.set(scope, key);
   return key;
 }
 
@@ -179,7 +227,7 @@ function payloadHash(
  * Signs a wire request with AWS Signature Version 4 with the platform's SHA-256: the canonical
  * request (method, canonical path, canonical query, canonical headers, signed header names,
  * payload hash), the string to sign, and the signature with a signing key cached per
- * credentials object. Checked against the official test vectors (`signer.vectors.test.ts`) and by
+ * key id and secret. Checked against the official test vectors (`signer.vectors.test.ts`) and by
  * an independent verifier that rebuilds the signature from the request as received.
  *
  * `x-amz-content-sha256` is not added: API Gateway's default CORS allow-list lacks it. The path
