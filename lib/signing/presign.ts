@@ -1,4 +1,5 @@
 import type { Credentials, CredentialsProvider } from '../credentials/types';
+import { ConfigurationError } from '../errors';
 import type { Sha256Constructor } from './sha256';
 import { signStandalone } from './signRequest';
 
@@ -53,8 +54,11 @@ export interface PresignUrlInput {
  *
  * @param input - the URL, credentials, and optionally region, service and lifetime.
  * @returns the signed URL.
- * @throws {@link ConfigurationError} (`ERR_INVALID_URL`, `ERR_NO_REGION`, `ERR_CONFIGURATION`
- * for `expiresIn`, `sha256`, the region, service or timeout), {@link SigningError}
+ * Every input is checked before the credentials strategy is called.
+ *
+ * @throws {@link ConfigurationError} (`ERR_INVALID_URL`, also for a fetch `Request`: pass
+ * `request.url`; `ERR_NO_REGION`; `ERR_CONFIGURATION` for `expiresIn`, `sha256`, `signingDate`,
+ * the region, service or timeout), {@link SigningError}
  * (`ERR_INSECURE_URL` for `ws://` or `http://` to an AWS endpoint, `ERR_NO_CRYPTO`) or
  * {@link CredentialsError} (`ERR_CREDENTIALS_TIMEOUT`).
  *
@@ -71,6 +75,12 @@ export interface PresignUrlInput {
  * ```
  */
 export async function presignUrl(input: PresignUrlInput): Promise<string> {
+  if (typeof Request !== 'undefined' && (input.url as unknown) instanceof Request) {
+    throw new ConfigurationError(
+      'ERR_INVALID_URL',
+      'presignUrl(): `url` is a Request; pass its URL (`request.url`): a presigned URL is a GET that carries no method, headers or body of its own.',
+    );
+  }
   const signed = await signStandalone({
     method: 'GET',
     url: input.url,

@@ -18,8 +18,12 @@ export interface SignRequestInput {
    * @defaultValue `'GET'`
    */
   method?: string | undefined;
-  /** The absolute URL, query included. */
-  url: string | URL;
+  /**
+   * The absolute URL, query included; or a fetch `Request`, whose method, URL, headers and body
+   * are signed (its body is read through a clone, so the `Request` itself stays unread; then
+   * leave `method`, `headers` and `body` out).
+   */
+  url: string | URL | Request;
   /** Request headers (names in any case). */
   headers?: Record<string, string> | Headers | Array<[string, string]> | undefined;
   /** The body: a string, bytes, a Blob, FormData or URLSearchParams. */
@@ -87,6 +91,60 @@ export interface SignedRequest {
 
 const MAX_EXPIRES_IN = 604_800;
 const DEFAULT_CREDENTIALS_TIMEOUT_MS = 30_000;
+/** `X-Amz-Date` has four digits for the year: 0000-01-01 to 9999-12-31. */
+const MIN_SIGNING_TIME = Date.parse('0000-01-01T00:00:00.000Z');
+const MAX_SIGNING_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+/** RFC 9110 §5.6.2 `token`: what a method and a header name may be. */
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+const isRequest = (value: unknown): value is Request =>
+  typeof Request !== 'undefined' && value instanceof Request;
+
+/** The signing time, checked: a Date AWS can read as `X-Amz-Date`. */
+function signingDateOf(value: unknown): Date {
+  if (value === undefined) return new Date();
+  const time = value instanceof Date ? value.getTime() : Number.NaN;
+  if (!(time >= MIN_SIGNING_TIME && time <= MAX_SIGNING_TIME)) {
+    throw new ConfigurationError(
+      'ERR_CONFIGURATION',
+      'signingDate must be a valid Date between the years 0000 and 9999 (for a corrected clock: `new Date(Date.now() + offsetMs)`), or left out for now.',
+    );
+  }
+  return value as Date;
+}
+
+function assertBooleanOption(value: unknown, name: string): void {
+  if (value !== undefined && typeof value !== 'boolean') {
+    throw new ConfigurationError('ERR_CONFIGURATION', `\`${name}\` must be true or false.`);
+  }
+}
+
+/**
+ * A fetch `Request` as the parts signRequest signs: its method, URL and headers, and its body
+ * read through a clone (a used body cannot be read again, and is refused).
+ */
+async function fromFetchRequest(input: SignRequestInput & { url: Request }) {
+  const request = input.url;
+  if (input.method !== undefined || input.headers !== undefined || input.body !== undefined) {
+    throw new ConfigurationError(
+      'ERR_CONFIGURATION',
+      'signRequest(): `url` is a Request, which brings its own method, headers and body: leave `method`, `headers` and `body` out, or pass `request.url` with them.',
+    );
+  }
+  if (request.bodyUsed) {
+    throw new SigningError(
+      'ERR_STREAM_BODY',
+      "signRequest(): the Request's body has already been read, so the bytes to sign are gone: sign the Request before it is sent or read, or pass `request.url` with the body as bytes.",
+    );
+  }
+  const body = request.body === null ? undefined : await request.clone().arrayBuffer();
+  return {
+    method: request.method,
+    url: request.url,
+    headers: [...request.headers.entries()],
+    body,
+  };
+}
 
 /**
  * Resolves credentials within `timeoutMs`, judging expiry at `signingDate`. A memoised strategy
@@ -137,8 +195,26 @@ function toFetchBody(send: unknown): SignedRequest['body'] {
   return new Uint8Array(view.buffer, view.byteOffset, view.byteLength).slice().buffer;
 }
 
-/** Builds the wire request for `input` and signs it: shared by signRequest and presignUrl. */
+/**
+ * Builds the wire request for `input` and signs it: shared by signRequest and presignUrl. Every
+ * input is checked before the credentials strategy is called, so bad input never costs a fetch
+ * nor disturbs a shared cache.
+ */
 export async function signStandalone(input: SignRequestInput): Promise<SignedRequest> {
+  const signingDate = signingDateOf(input.signingDate);
+  assertBooleanOption(input.signQuery, 'signQuery');
+  assertBooleanOption(input.unsignedPayload, 'unsignedPayload');
+  if (isRequest(input.url)) {
+    const parts = await fromFetchRequest({ ...input, url: input.url });
+    return signStandalone({ ...input, ...parts, signingDate });
+  }
+  const rawMethod: unknown = input.method ?? 'GET';
+  if (typeof rawMethod !== 'string' || !TOKEN.test(rawMethod)) {
+    throw new ConfigurationError(
+      'ERR_CONFIGURATION',
+      '`method` must be an HTTP method name such as `GET` or `POST`.',
+    );
+  }
   let url: URL;
   try {
     url = new URL(input.url);
@@ -182,6 +258,12 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
 
   const headers: Record<string, string> = {};
   for (const [name, value] of headerEntries(input.headers)) {
+    if (typeof name !== 'string' || !TOKEN.test(name)) {
+      throw new ConfigurationError(
+        'ERR_CONFIGURATION',
+        `A header name must be an HTTP token (letters, digits and !#$%&'*+.^_\`|~-): ${JSON.stringify(String(name)).slice(0, 40)} is not.`,
+      );
+    }
     if (SIGNER_HEADERS.includes(name.toLowerCase()) || name.toLowerCase() === 'content-length')
       continue;
     headers[name] = String(value);
@@ -224,8 +306,7 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
     ([name]) => !PRESIGN_QUERY_PARAMS.has(name.toLowerCase()),
   );
   const path = toWirePath(url.pathname);
-  const method = (input.method ?? 'GET').toUpperCase();
-  const signingDate = input.signingDate ?? new Date();
+  const method = rawMethod.toUpperCase();
   const credentials = await credentialsWithin(provider, credentialsTimeoutMs, signingDate);
   const signed = await signWireRequest(
     {
@@ -262,12 +343,19 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
  * for the copy-pasted `sigV4Client.signRequest`, with the same canonicalisation guarantees as
  * the axios interceptor. Send the returned `url`, `headers` and `body` exactly.
  *
- * @param input - the request and the credentials, region and service to sign it with.
+ * Every input is checked before the credentials strategy is called: bad input fails at once,
+ * without a fetch, and leaves a shared (memoised) strategy's cache as it was. `url` may be a
+ * fetch `Request`: its method, URL, headers and body are signed, the body read through a clone.
+ *
+ * @param input - the request (or a fetch `Request` as `url`) and the credentials, region and
+ *   service to sign it with.
  * @returns the request to send.
  * @throws {@link ConfigurationError} (`ERR_INVALID_URL`, `ERR_NO_REGION`, `ERR_INVALID_CREDENTIALS`,
- * `ERR_CONFIGURATION` for a malformed region, service, timeout or `sha256`), {@link SigningError}
- * (`ERR_HEADER_VALUE`, `ERR_UNSUPPORTED_BODY`, `ERR_INSECURE_URL` for `http://` to an AWS
- * endpoint, `ERR_NO_CRYPTO` in a runtime without crypto when no `sha256` is given) or
+ * `ERR_CONFIGURATION` for a malformed region, service, timeout, `sha256`, `signingDate`, method,
+ * header name or flag, or a `Request` given with `method`, `headers` or `body`),
+ * {@link SigningError} (`ERR_HEADER_VALUE`, `ERR_UNSUPPORTED_BODY`, `ERR_STREAM_BODY` for a
+ * `Request` whose body was already read, `ERR_INSECURE_URL` for `http://` to an AWS endpoint,
+ * `ERR_NO_CRYPTO` in a runtime without crypto when no `sha256` is given) or
  * {@link CredentialsError} (`ERR_CREDENTIALS_TIMEOUT` after `credentialsTimeoutMs`).
  *
  * @example
@@ -282,6 +370,16 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
  *   credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
  * });
  * const response = await fetch(request.url, request);
+ *
+ * // A fetch Request works too (it stays unread; send the signed copy).
+ * const signed = await signRequest({
+ *   url: new Request('https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/notes', {
+ *     method: 'POST',
+ *     body: '{"content":"héllo"}',
+ *   }),
+ *   credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+ * });
+ * await fetch(signed.url, signed);
  * ```
  */
 export function signRequest(input: SignRequestInput): Promise<SignedRequest> {
