@@ -15,6 +15,7 @@ export default tseslint.config(
       '.runtimes/',
       '__tests__/types/consumer/',
       '.type-consumers/',
+      '.axios/',
     ],
   },
   // The CLI workspace's builds: dist/ (published) and .build/ (run from the sources).
