@@ -1,4 +1,5 @@
 import type { Credentials, CredentialsProvider } from '../credentials/types';
+import { assertKnownKeys } from '../options/knownKeys';
 import type { Sha256Constructor } from './sha256';
 import { signStandalone } from './signRequest';
 
@@ -68,6 +69,7 @@ export interface PresignUrlInput {
  * ```
  */
 export async function presignUrl(input: PresignUrlInput): Promise<string> {
+  assertKnownKeys(input, Object.keys(PRESIGN_URL_KEYS), 'presignUrl(input)');
   const signed = await signStandalone({
     method: 'GET',
     url: input.url,
@@ -82,3 +84,15 @@ export async function presignUrl(input: PresignUrlInput): Promise<string> {
   });
   return signed.url;
 }
+
+/** Every key of {@link PresignUrlInput}: the type makes sure none is missing. */
+const PRESIGN_URL_KEYS: Record<keyof PresignUrlInput, 0> = {
+  url: 0,
+  credentials: 0,
+  region: 0,
+  service: 0,
+  expiresIn: 0,
+  signingDate: 0,
+  credentialsTimeoutMs: 0,
+  sha256: 0,
+};
