@@ -1,7 +1,7 @@
 import { AxiosHeaders } from 'axios';
 import type { InternalAxiosRequestConfig } from 'axios';
 
-import { fromEnv } from '../credentials/fromEnv';
+import { fromEnvByDefault } from '../credentials/fromEnv';
 import { isMemoized, memoize } from '../credentials/memoize';
 import type { MemoizedCredentialsProvider } from '../credentials/memoize';
 import { toCredentialsProvider } from '../credentials/resolve';
@@ -316,7 +316,7 @@ export function createSigner(options: ApigSignerOptions = {}): {
   const state: SignerState = {
     clockOffsetMs: 0,
     credentials: memoizedStrategy(
-      options.credentials === undefined ? fromEnv() : options.credentials,
+      options.credentials === undefined ? fromEnvByDefault() : options.credentials,
     ),
   };
   const hostMatches = createHostMatcher(options.hosts);
