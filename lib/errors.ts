@@ -1,7 +1,7 @@
 /**
  * Every error apig-signer raises, with a stable `code` to branch on.
  *
- * - `ERR_CONFIGURATION`: an option is missing or malformed (see the message).
+ * - `ERR_CONFIGURATION`: an option is missing, malformed or unknown (see the message).
  * - `ERR_NO_REGION`: the host is allowlisted but its region cannot be derived; set `region`.
  * - `ERR_RELATIVE_URL`: the request URL is relative and there is no `baseURL` to resolve it.
  * - `ERR_INVALID_URL`: the request URL cannot be parsed.

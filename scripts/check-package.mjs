@@ -3,6 +3,7 @@
 // `npm run build`.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 
 const entries = {
   'apig-signer': ['apigSigner', 'fromStatic', 'ApigSignerError', 'ConfigurationError'],
@@ -82,6 +83,49 @@ for (const path of new Set(required)) {
     console.error(`FAIL npm pack does not ship ${path}: add it to "files" in package.json`);
   }
 }
+// Links in the packed Markdown (README, guides) resolve inside the package, for a reader of
+// node_modules/apig-signer: a relative link to a file npm does not ship is dead there, and so is
+// an anchor no heading of its target makes (GitHub's slugs: lower case, punctuation dropped,
+// spaces to dashes).
+const slug = (heading) =>
+  heading
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .replace(/\s/g, '-');
+const anchorsOf = (text) =>
+  new Set(
+    [...text.replace(/^```[\s\S]*?^```$/gm, '').matchAll(/^#{1,6} (.*)$/gm)].map(([, h]) =>
+      slug(h),
+    ),
+  );
+let links = 0;
+let deadLinks = 0;
+for (const file of [...packed].filter((path) => path.endsWith('.md'))) {
+  const text = readFileSync(file, 'utf8').replace(/^```[\s\S]*?^```$/gm, '');
+  for (const [, target] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // https:, mailto:
+    links += 1;
+    const [path, anchor] = target.split('#');
+    const resolved = path ? posix.normalize(posix.join(posix.dirname(file), path)) : file;
+    if (!packed.has(resolved)) {
+      deadLinks += 1;
+      console.error(
+        `FAIL ${file} links ${target}, which npm pack does not ship: add it to "files" in package.json, or link it absolutely`,
+      );
+    } else if (
+      anchor &&
+      resolved.endsWith('.md') &&
+      !anchorsOf(readFileSync(resolved, 'utf8')).has(anchor)
+    ) {
+      deadLinks += 1;
+      console.error(`FAIL ${file} links ${target}, but ${resolved} has no heading #${anchor}`);
+    }
+  }
+}
+if (deadLinks > 0) failed = true;
+else console.log(`ok   ${links} relative links in the packed Markdown resolve inside the package`);
+
 // The licence the manifest names is the one whose full text ships.
 const license = existsSync('LICENSE') ? readFileSync('LICENSE', 'utf8') : '';
 if (

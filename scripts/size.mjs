@@ -7,7 +7,7 @@ import { gzipSync } from 'node:zlib';
 
 import { build } from 'esbuild';
 
-const BUDGET_A = 12 * 1024;
+const BUDGET_A = 13 * 1024;
 const ENTRIES = [
   {
     name: '(a) apigSigner + fromStatic',

@@ -245,7 +245,14 @@ describe('the allowlist', () => {
     expect(signed.headers.get('Authorization')).toMatch(/^AWS4-HMAC-SHA256 /);
     const plain = await interceptor(config({ url: 'http://plain.example.com/x' }));
     expect(plain.headers.get('Authorization')).toMatch(/^AWS4-HMAC-SHA256 /);
+    // A listed host name on another port goes out unsigned, and the signer says so once.
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
     const otherPort = await interceptor(config({ url: 'https://api.example.com:8443/x' }));
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]?.[0])).toMatch(
+      /^apig-signer: GET https:\/\/api\.example\.com:8443\/x went out unsigned/,
+    );
+    warn.mockRestore();
     expect(otherPort.headers.get('Authorization')).toBeUndefined();
   });
 

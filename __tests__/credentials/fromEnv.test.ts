@@ -1,4 +1,7 @@
-import { CredentialsError, fromEnv } from '../../lib';
+import axios from 'axios';
+
+import { CredentialsError, apigSigner, fromEnv } from '../../lib';
+import { fromEnvByDefault } from '../../lib/credentials/fromEnv';
 
 const VARIABLES = [
   'AWS_ACCESS_KEY_ID',
@@ -92,6 +95,82 @@ describe('fromEnv', () => {
       code: 'ERR_CREDENTIALS_UNAVAILABLE',
       tryNextLink: true,
       message: expect.stringContaining('no environment variables'),
+    });
+  });
+});
+
+/** Calls `strategy` where there is no `process`, as in a browser. */
+function withoutProcess(strategy: () => Promise<unknown>): Promise<unknown> {
+  const realProcess = globalThis.process;
+  Object.defineProperty(globalThis, 'process', { value: undefined, configurable: true });
+  try {
+    return strategy();
+  } finally {
+    Object.defineProperty(globalThis, 'process', {
+      value: realProcess,
+      configurable: true,
+      writable: true,
+    });
+  }
+}
+
+describe('fromEnvByDefault (apigSigner() without a `credentials` option)', () => {
+  const saved = { ...process.env };
+  beforeEach(() => {
+    for (const name of VARIABLES) delete process.env[name];
+  });
+  afterAll(() => {
+    process.env = saved;
+  });
+
+  it('in a browser, says that `credentials` was left out, as well as why the environment failed', async () => {
+    await expect(withoutProcess(fromEnvByDefault())).rejects.toMatchObject({
+      code: 'ERR_CREDENTIALS_UNAVAILABLE',
+      tryNextLink: true,
+      message: expect.stringMatching(
+        /^No `credentials` option was given to apigSigner\(\), so it read the environment: fromEnv\(\): there are no environment variables here \(a browser\?\)\. Pass `credentials`/,
+      ),
+    });
+  });
+
+  it('through apigSigner() with no options: the request fails with that message, unsent', async () => {
+    let sent = 0;
+    const api = axios.create({
+      adapter: (config) => {
+        sent += 1;
+        return Promise.resolve({ data: '', status: 200, statusText: 'OK', headers: {}, config });
+      },
+    });
+    api.interceptors.request.use(apigSigner());
+
+    const error = await api
+      .get('https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/notes')
+      .catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect(error).toMatchObject({ code: 'ERR_CREDENTIALS_UNAVAILABLE' });
+    expect((error as Error).message).toContain('No `credentials` option was given to apigSigner()');
+    expect((error as Error).message).toContain(
+      'AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY not set',
+    );
+    expect(sent).toBe(0);
+  });
+
+  it('passes other refusals of fromEnv() through unchanged', async () => {
+    process.env['AWS_ACCESS_KEY_ID'] = 'AKIDENV';
+    process.env['AWS_SECRET_ACCESS_KEY'] = 'env-secret';
+    process.env['AWS_CREDENTIAL_EXPIRATION'] = 'tomorrow';
+    const error = await fromEnvByDefault()().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_INVALID_CREDENTIALS', tryNextLink: false });
+    expect((error as Error).message).not.toContain('No `credentials` option');
+  });
+
+  it('resolves what fromEnv() resolves', async () => {
+    process.env['AWS_ACCESS_KEY_ID'] = 'AKIDENV';
+    process.env['AWS_SECRET_ACCESS_KEY'] = 'env-secret';
+    await expect(fromEnvByDefault()()).resolves.toEqual({
+      accessKeyId: 'AKIDENV',
+      secretAccessKey: 'env-secret',
     });
   });
 });

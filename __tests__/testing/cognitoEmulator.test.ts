@@ -95,11 +95,13 @@ describe('startCognitoEmulator', () => {
     });
     const { body } = await signIn(emulator);
     const idToken = (body['AuthenticationResult'] as Record<string, string>)['IdToken']!;
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // 1.1 s later on the emulator's clock (Date.now), without waiting for it.
+    const later = Date.now() + 1100;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => later);
     const refused = await call(emulator, 'AWSCognitoIdentityService.GetId', {
       IdentityPoolId: emulator.identityPoolId,
       Logins: { [emulator.providerName]: idToken },
-    });
+    }).finally(() => clock.mockRestore());
     expect(refused.body['message']).toContain('Token expired');
   });
 

@@ -7,7 +7,9 @@ import { join, relative, resolve, dirname } from 'node:path';
  */
 const ROOT = resolve(__dirname, '..', '..');
 const TESTING = join(ROOT, 'lib', 'testing');
-const ALLOWED_OUTSIDE = [join(ROOT, 'lib', 'errors')];
+const KNOWN_KEYS = join(ROOT, 'lib', 'options', 'knownKeys');
+/** The error classes, and the option-key check every public entry shares (it imports errors only). */
+const ALLOWED_OUTSIDE = [join(ROOT, 'lib', 'errors'), KNOWN_KEYS];
 
 function files(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -23,7 +25,7 @@ describe('lib/testing', () => {
   });
 
   it.each(files(TESTING).map((file) => [relative(ROOT, file), file]))(
-    '%s imports only node built-ins, lib/testing itself and lib/errors',
+    '%s imports only node built-ins, lib/testing itself, lib/errors and lib/options/knownKeys',
     (_name, file) => {
       const source = readFileSync(file, 'utf8');
       const specifiers = [
@@ -41,4 +43,12 @@ describe('lib/testing', () => {
       }
     },
   );
+
+  it('shares lib/options/knownKeys, which imports nothing but lib/errors', () => {
+    const source = readFileSync(`${KNOWN_KEYS}.ts`, 'utf8');
+    const specifiers = [...source.matchAll(/^\s*(?:import|export)[^'";]*?from\s+'([^']+)'/gm)];
+    expect(specifiers.map((m) => resolve(dirname(KNOWN_KEYS), m[1]!))).toEqual([
+      join(ROOT, 'lib', 'errors'),
+    ]);
+  });
 });

@@ -1,7 +1,7 @@
 import { AxiosHeaders } from 'axios';
 import type { InternalAxiosRequestConfig } from 'axios';
 
-import { fromEnv } from '../credentials/fromEnv';
+import { fromEnvByDefault } from '../credentials/fromEnv';
 import { isMemoized, memoize } from '../credentials/memoize';
 import type { MemoizedCredentialsProvider } from '../credentials/memoize';
 import { toCredentialsProvider } from '../credentials/resolve';
@@ -19,6 +19,7 @@ import { validateOptions } from './options';
 import { hostKey, redirectHook, userRedirectHook } from './redirectGuard';
 import type { RedirectHook } from './redirectGuard';
 import { SignedRecord, keepGuardInFront, setSignedRecord, signedRecordOf } from './signedRecord';
+import { unsignedNotice } from './unsignedNotice';
 
 /** Options of {@link apigSigner}. */
 export interface ApigSignerOptions {
@@ -316,7 +317,7 @@ export function createSigner(options: ApigSignerOptions = {}): {
   const state: SignerState = {
     clockOffsetMs: 0,
     credentials: memoizedStrategy(
-      options.credentials === undefined ? fromEnv() : options.credentials,
+      options.credentials === undefined ? fromEnvByDefault() : options.credentials,
     ),
   };
   const hostMatches = createHostMatcher(options.hosts);
@@ -345,6 +346,7 @@ export function createSigner(options: ApigSignerOptions = {}): {
   const expiresIn = options.expiresIn ?? DEFAULT_EXPIRES_IN;
   const credentialsTimeoutMs = options.credentialsTimeoutMs ?? DEFAULT_CREDENTIALS_TIMEOUT_MS;
   const { debug, sha256 } = options;
+  const noticeUnsigned = unsignedNotice(options);
 
   const skip = (
     config: InternalAxiosRequestConfig,
@@ -369,7 +371,10 @@ export function createSigner(options: ApigSignerOptions = {}): {
     if (url.protocol !== 'https:' && url.protocol !== 'http:') return skip(config, 'not-http');
     const host = hostInfo(url);
     if (!host.allowed) {
-      if (perRequest?.sign !== true) return skip(config, 'host-not-allowed');
+      if (perRequest?.sign !== true) {
+        noticeUnsigned(url, config.method);
+        return skip(config, 'host-not-allowed');
+      }
       throw new ConfigurationError(
         'ERR_HOST_NOT_ALLOWED',
         `The request to ${url.host} asks to be signed (\`apigSigner: { sign: true }\`), but ${url.host} is not in \`hosts\`: add it to \`hosts\` in apigSigner() options. Nothing was sent.`,

@@ -1,10 +1,25 @@
 import { assertTimeoutMs } from '../credentials/timeout';
 import { ConfigurationError } from '../errors';
+import { assertKnownKeys } from '../options/knownKeys';
 import { assertScopePart } from '../signing/endpoint';
 import { assertSha256Option } from '../signing/sha256';
 import type { ApigSignerOptions } from './apigSigner';
 
 export const MAX_EXPIRES_IN = 604_800;
+
+/** Every key of {@link ApigSignerOptions}: the type makes sure none is missing. */
+const KNOWN_OPTIONS: Record<keyof ApigSignerOptions, 0> = {
+  credentials: 0,
+  region: 0,
+  service: 0,
+  hosts: 0,
+  signQuery: 0,
+  expiresIn: 0,
+  unsignedPayload: 0,
+  credentialsTimeoutMs: 0,
+  debug: 0,
+  sha256: 0,
+};
 
 /** Checks the options of `apigSigner()` / `attachApigSigner()` before any request is made. */
 export function validateOptions(options: ApigSignerOptions): void {
@@ -14,6 +29,14 @@ export function validateOptions(options: ApigSignerOptions): void {
       'apigSigner(options): options must be an object.',
     );
   }
+  // `use(apigSigner)` hands axios's request config to apigSigner itself.
+  if ('headers' in options && 'transitional' in options) {
+    throw new ConfigurationError(
+      'ERR_CONFIGURATION',
+      'apigSigner was given to use() without being called: call apigSigner(options), as in `api.interceptors.request.use(apigSigner({ credentials }))`.',
+    );
+  }
+  assertKnownKeys(options, Object.keys(KNOWN_OPTIONS), 'apigSigner(options)');
   assertScopePart(options.region, 'region', 'region');
   assertScopePart(options.service, 'service', 'service');
   for (const name of ['signQuery', 'unsignedPayload'] as const) {

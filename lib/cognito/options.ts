@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../index';
+import { assertKnownKeys } from '../options/knownKeys';
 import type { RetryPolicy } from './failures';
 import { defaultStorage, isCognitoStorage } from './storage';
 import type { CognitoStorage } from './storage';
@@ -20,6 +21,22 @@ export interface ResolvedOptions {
   timeoutMs: number;
   retry: RetryPolicy;
 }
+
+/** Every key of {@link CognitoAuthOptions}: the type makes sure none is missing. */
+const KNOWN_OPTIONS: Record<keyof CognitoAuthOptions, 0> = {
+  region: 0,
+  userPoolId: 0,
+  clientId: 0,
+  identityPoolId: 0,
+  authFlow: 0,
+  storage: 0,
+  endpoints: 0,
+  allowGuest: 0,
+  tokenRefreshMarginMs: 0,
+  credentialsRefreshWindowMs: 0,
+  timeoutMs: 0,
+  retry: 0,
+};
 
 const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
 /** Node clamps longer timers to 1 ms. */
@@ -74,6 +91,7 @@ export function resolveOptions(options: CognitoAuthOptions): ResolvedOptions {
       'createCognitoAuth(options): options must be an object.',
     );
   }
+  assertKnownKeys(options, Object.keys(KNOWN_OPTIONS), 'createCognitoAuth(options)');
   const region = requireString(options.region, 'region');
   const userPoolId = requireString(options.userPoolId, 'userPoolId');
   const clientId = requireString(options.clientId, 'clientId');

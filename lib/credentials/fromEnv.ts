@@ -12,6 +12,23 @@ const unavailable = (message: string) =>
   new CredentialsError('ERR_CREDENTIALS_UNAVAILABLE', message, { tryNextLink: true });
 
 /**
+ * apigSigner()'s strategy when its `credentials` option is left out: {@link fromEnv}, whose
+ * "nothing here" refusal also says that the option was left out, since that, not a missing
+ * variable, is the usual mistake in a browser.
+ */
+export function fromEnvByDefault(): CredentialsProvider {
+  const provider = fromEnv();
+  return () =>
+    provider().catch((error: unknown) => {
+      throw (error as CredentialsError).code === 'ERR_CREDENTIALS_UNAVAILABLE'
+        ? unavailable(
+            `No \`credentials\` option was given to apigSigner(), so it read the environment: ${(error as Error).message} Pass \`credentials\` (a strategy such as createCognitoAuth(…).credentials, or fromStatic(…)).`,
+          )
+        : error;
+    });
+}
+
+/**
  * A strategy that reads the standard AWS environment variables when called:
  * `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`, and optionally `AWS_SESSION_TOKEN` and
  * `AWS_CREDENTIAL_EXPIRATION` (an ISO 8601 date).

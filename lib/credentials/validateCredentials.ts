@@ -15,6 +15,9 @@ function describeForeignShape(value: Record<string, unknown>): string | undefine
   if (typeof value['getPromise'] === 'function' || typeof value['needsRefresh'] === 'function') {
     return 'this is an AWS SDK v2 `Credentials` object: wrap it in a strategy, `async () => { await creds.getPromise(); return { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken, expiration: creds.expireTime ?? undefined }; }`';
   }
+  if (value['accessKeyId'] === undefined && value['AccessKeyId'] !== undefined) {
+    return 'the fields are capitalised, as AWS STS returns them (`AccessKeyId`): did you mean accessKeyId? Map them to `accessKeyId`, `secretAccessKey`, `sessionToken` and `expiration` (a Date)';
+  }
   if (
     value['accessKeyId'] === undefined &&
     (value['accessKey'] !== undefined || value['secretKey'] !== undefined)

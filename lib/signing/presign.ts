@@ -1,5 +1,6 @@
 import type { Credentials, CredentialsProvider } from '../credentials/types';
 import { ConfigurationError } from '../errors';
+import { assertKnownKeys } from '../options/knownKeys';
 import type { Sha256Constructor } from './sha256';
 import { signStandalone } from './signRequest';
 
@@ -81,6 +82,7 @@ export async function presignUrl(input: PresignUrlInput): Promise<string> {
       'presignUrl(): `url` is a Request; pass its URL (`request.url`): a presigned URL is a GET that carries no method, headers or body of its own.',
     );
   }
+  assertKnownKeys(input, Object.keys(PRESIGN_URL_KEYS), 'presignUrl(input)');
   const signed = await signStandalone({
     method: 'GET',
     url: input.url,
@@ -95,3 +97,15 @@ export async function presignUrl(input: PresignUrlInput): Promise<string> {
   });
   return signed.url;
 }
+
+/** Every key of {@link PresignUrlInput}: the type makes sure none is missing. */
+const PRESIGN_URL_KEYS: Record<keyof PresignUrlInput, 0> = {
+  url: 0,
+  credentials: 0,
+  region: 0,
+  service: 0,
+  expiresIn: 0,
+  signingDate: 0,
+  credentialsTimeoutMs: 0,
+  sha256: 0,
+};

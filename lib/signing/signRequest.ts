@@ -3,6 +3,7 @@ import { resolveCredentials, toCredentialsProvider } from '../credentials/resolv
 import { assertTimeoutMs } from '../credentials/timeout';
 import type { Credentials, CredentialsProvider } from '../credentials/types';
 import { ConfigurationError, CredentialsError, SigningError } from '../errors';
+import { assertKnownKeys } from '../options/knownKeys';
 import { toSignableBody } from './body';
 import { assertScopePart, scopeFromHostname } from './endpoint';
 import { SIGNER_HEADERS, isSendableHeaderValue, isSignedHeader } from './headers';
@@ -382,6 +383,24 @@ export async function signStandalone(input: SignRequestInput): Promise<SignedReq
  * await fetch(signed.url, signed);
  * ```
  */
-export function signRequest(input: SignRequestInput): Promise<SignedRequest> {
+export async function signRequest(input: SignRequestInput): Promise<SignedRequest> {
+  assertKnownKeys(input, Object.keys(SIGN_REQUEST_KEYS), 'signRequest(input)');
   return signStandalone(input);
 }
+
+/** Every key of {@link SignRequestInput}: the type makes sure none is missing. */
+const SIGN_REQUEST_KEYS: Record<keyof SignRequestInput, 0> = {
+  method: 0,
+  url: 0,
+  headers: 0,
+  body: 0,
+  credentials: 0,
+  region: 0,
+  service: 0,
+  signQuery: 0,
+  expiresIn: 0,
+  unsignedPayload: 0,
+  signingDate: 0,
+  credentialsTimeoutMs: 0,
+  sha256: 0,
+};

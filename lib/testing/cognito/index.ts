@@ -1,3 +1,4 @@
+import { assertKnownKeys } from '../../options/knownKeys';
 import { listenOnLoopback } from '../loopback';
 import { createChallengeStore } from './challenges';
 import { createFaultQueue } from './faults';
@@ -16,6 +17,26 @@ export type {
   EmulatorCall,
   EmulatorFault,
 } from './types';
+
+/** Every key of {@link CognitoEmulatorOptions}: the type makes sure none is missing. */
+const EMULATOR_OPTIONS: Record<keyof CognitoEmulatorOptions, 0> = {
+  port: 0,
+  region: 0,
+  userPoolId: 0,
+  clientId: 0,
+  identityPoolId: 0,
+  users: 0,
+  tokenLifetimeSeconds: 0,
+  refreshTokenLifetimeSeconds: 0,
+  credentialsLifetimeSeconds: 0,
+  challengeLifetimeSeconds: 0,
+  clockOffsetMs: 0,
+  passwordPolicy: 0,
+  maxFailedAttempts: 0,
+  allowUnauthenticated: 0,
+  linkGuestIdentities: 0,
+  gateways: 0,
+};
 
 /**
  * Starts a stand-in for Amazon Cognito on 127.0.0.1, for tests and demos that run offline:
@@ -63,6 +84,7 @@ export type {
 export async function startCognitoEmulator(
   options: CognitoEmulatorOptions = {},
 ): Promise<CognitoEmulator> {
+  assertKnownKeys(options, Object.keys(EMULATOR_OPTIONS), 'startCognitoEmulator(options)');
   const state = createState(options);
   const tokens = createTokenService(state);
   const challenges = createChallengeStore(state);

@@ -1,6 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 
+import { assertKnownKeys } from '../../options/knownKeys';
 import { listenOnLoopback } from '../loopback';
 import { corsHeaders, corsPolicyOf, isPreflight, preflightHeaders } from './cors';
 import type { CorsPolicy } from './cors';
@@ -13,6 +14,22 @@ import { record, recordLimitOf } from './requestLog';
 import type { GatewayVerdict } from './verdict';
 import { judge } from './verify';
 import type { VerifyPolicy } from './verify';
+
+/** Every key of {@link SigV4GatewayOptions}: the type makes sure none is missing. */
+const GATEWAY_OPTIONS: Record<keyof SigV4GatewayOptions, 0> = {
+  port: 0,
+  region: 0,
+  service: 0,
+  credentials: 0,
+  clockOffsetMs: 0,
+  now: 0,
+  maxSkewMs: 0,
+  normalizePath: 0,
+  requireSignedSessionToken: 0,
+  cors: 0,
+  maxRecordedRequests: 0,
+  handler: 0,
+};
 
 /** Options of {@link startSigV4Gateway}. */
 export interface SigV4GatewayOptions {
@@ -256,6 +273,7 @@ export interface SigV4Gateway {
  * ```
  */
 export async function startSigV4Gateway(options: SigV4GatewayOptions = {}): Promise<SigV4Gateway> {
+  assertKnownKeys(options, Object.keys(GATEWAY_OPTIONS), 'startSigV4Gateway(options)');
   const maxRecordedRequests = recordLimitOf(options.maxRecordedRequests);
   const cors = corsPolicyOf(options.cors);
   const keys = new Map<string, GatewayCredentials>();

@@ -1,0 +1,38 @@
+import { ConfigurationError, CredentialsError, apigSigner, signRequest } from '../../lib';
+
+/** What AWS STS AssumeRole (SDK v3) answers with, or `aws sts assume-role` prints. */
+const STS_SHAPED = {
+  AccessKeyId: 'ASIASTSSHAPED',
+  SecretAccessKey: 'sts-secret-value',
+  SessionToken: 'sts-session-token',
+  Expiration: new Date(Date.now() + 3_600_000),
+};
+
+describe('credentials in the shape AWS STS returns them (AccessKeyId, …)', () => {
+  it('as the `credentials` option: refused at once, asking "did you mean accessKeyId?"', () => {
+    const error = (() => {
+      try {
+        apigSigner({ credentials: STS_SHAPED as never });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect(error).toMatchObject({ code: 'ERR_INVALID_CREDENTIALS' });
+    expect((error as Error).message).toContain('did you mean accessKeyId?');
+    expect((error as Error).message).not.toContain('sts-secret-value');
+    expect((error as Error).message).not.toContain('sts-session-token');
+  });
+
+  it('returned by a strategy: the request fails with the same hint, unsent', async () => {
+    const error = await signRequest({
+      url: 'https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/notes',
+      credentials: () => Promise.resolve(STS_SHAPED as never),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect(error).toMatchObject({ code: 'ERR_INVALID_CREDENTIALS' });
+    expect((error as Error).message).toContain('did you mean accessKeyId?');
+    expect((error as Error).message).not.toContain('sts-secret-value');
+  });
+});
