@@ -2,17 +2,28 @@ import { listenOnLoopback } from '../loopback';
 import { createChallengeStore } from './challenges';
 import { createFaultQueue } from './faults';
 import { identityPoolOperations } from './identityPool';
+import { createOutbox } from './outbox';
 import { createEmulatorServer } from './server';
 import { addUser, createState } from './state';
 import { createTokenService } from './tokens';
+import { totpCode } from './totp';
 import type { CognitoEmulator, CognitoEmulatorOptions, EmulatorCall } from './types';
 import { userPoolOperations } from './userPool';
 
 export type {
   CognitoEmulator,
   CognitoEmulatorOptions,
+  DeliveredCode,
+  EmulatedAuthTriggers,
+  EmulatedCodePurpose,
+  EmulatedDevice,
+  EmulatedDeviceConfiguration,
+  EmulatedMfaType,
   EmulatedPasswordPolicy,
+  EmulatedTrigger,
+  EmulatedTriggerEvent,
   EmulatedUser,
+  EmulatedUserView,
   EmulatorCall,
   EmulatorFault,
 } from './types';
@@ -66,12 +77,13 @@ export async function startCognitoEmulator(
   const state = createState(options);
   const tokens = createTokenService(state);
   const challenges = createChallengeStore(state);
+  const outbox = createOutbox(state);
   const identityPool = identityPoolOperations(state, tokens);
   const faults = createFaultQueue();
   const calls: EmulatorCall[] = [];
   const emulatorServer = createEmulatorServer(
     {
-      AWSCognitoIdentityProviderService: userPoolOperations(state, tokens, challenges),
+      AWSCognitoIdentityProviderService: userPoolOperations({ state, tokens, challenges, outbox }),
       AWSCognitoIdentityService: identityPool.operations,
     },
     faults,
@@ -103,7 +115,37 @@ export async function startCognitoEmulator(
       const user = state.users.get(username);
       if (user !== undefined) user.enabled = enabled;
     },
-    lastCode: (username) => state.users.get(username)?.resetCode?.code,
+    lastCode(username, purpose = 'ForgotPassword', attribute) {
+      const user = state.users.get(username);
+      return user === undefined ? undefined : outbox.pending(user, purpose, attribute);
+    },
+    sentCodes: outbox.sent,
+    totpCode: (secret, atMs) => totpCode(secret, atMs ?? state.now()),
+    user(username) {
+      const user = state.users.get(username);
+      if (user === undefined) return undefined;
+      return {
+        username: user.username,
+        sub: user.sub,
+        confirmed: user.confirmed !== false,
+        enabled: user.enabled !== false,
+        attributes: { ...user.attributes },
+        verifiedAttributes: [...user.verified],
+        mfaEnabled: [...user.mfaEnabled],
+        mfaPreferred: user.mfaPreferred,
+        totpSecret: user.softwareToken?.secret,
+      };
+    },
+    devicesOf: (username) =>
+      [...state.devices.values()]
+        .filter((device) => device.username === username)
+        .map((device) => ({
+          deviceKey: device.deviceKey,
+          deviceGroupKey: device.groupKey,
+          name: device.name,
+          confirmed: device.verifier !== undefined,
+          remembered: device.remembered,
+        })),
     identityIdOf(username) {
       const user = state.users.get(username);
       return user === undefined ? undefined : identityPool.directory.identityOf(user.sub);
