@@ -140,9 +140,20 @@ export function signInOperations(ctx: PoolContext): OperationTable {
   }
 
   const passwordVerifier = (responses: Parameters) => {
+    // amazon-cognito-identity-js names its remembered device here; an unknown one is refused
+    // before the exchange is spent, so the client can answer again without it.
+    const named: unknown = responses['DEVICE_KEY'];
+    const deviceKey = typeof named === 'string' ? named : undefined;
+    if (
+      state.deviceConfiguration !== undefined &&
+      deviceKey !== undefined &&
+      !state.devices.has(deviceKey)
+    ) {
+      throw new ServiceError('ResourceNotFoundException', 'Device does not exist.');
+    }
     const { user, right, signIn } = verifySrpClaim(responses);
     if (!right) wrongPassword(ctx, user);
-    return steps.afterPassword(user, signIn);
+    return steps.afterPassword(user, deviceKey === undefined ? signIn : { ...signIn, deviceKey });
   };
 
   const devicePasswordVerifier = (responses: Parameters, session: unknown) => {
