@@ -327,8 +327,8 @@ export interface CognitoEmulator {
   setUserEnabled(username: string, enabled: boolean): void;
   /**
    * The code a user was last sent for `purpose` and has not spent yet, or `undefined` (the
-   * emulator sends nothing). `attribute` picks the attribute of a `VerifyUserAttribute` code.
-   * @param purpose - @defaultValue `'ForgotPassword'`
+   * emulator sends nothing). `purpose` defaults to `'ForgotPassword'`; `attribute` picks the
+   * attribute of a `VerifyUserAttribute` code (`email`, `phone_number`).
    */
   lastCode(username: string, purpose?: EmulatedCodePurpose, attribute?: string): string | undefined;
   /** Every code sent, oldest first. */
