@@ -28,7 +28,10 @@ export type AmplifyFetchAuthSession = (options?: {
 /** One message on Amplify's Hub, as far as this strategy reads it. */
 export interface AmplifyHubCapsule {
   /** The message: `event` is `signedIn`, `signedOut`, `tokenRefresh`, … on channel `auth`. */
-  payload: { event: string };
+  payload: {
+    /** The event's name. */
+    event: string;
+  };
 }
 
 /** Amplify v6's `Hub` from `aws-amplify/utils` (or anything with the same `listen`). */
@@ -82,7 +85,7 @@ export interface AmplifyCredentialsProvider extends MemoizedCredentialsProvider 
  * `timeoutMs`, `now`).
  * @returns the memoised strategy, for `attachApigSigner(api, { credentials })` (whose recovery
  * re-sends a refused request once); `stopListening()` ends its Hub subscription.
- * @throws {@link ConfigurationError} at once when `fetchAuthSession` is not a function or `Hub`
+ * @throws `ConfigurationError` (`ERR_CONFIGURATION`) at once when `fetchAuthSession` is not a function or `Hub`
  * has no `listen`; when called, {@link NotSignedInError} (`ERR_NOT_SIGNED_IN`) when Amplify has
  * no credentials, or a `CredentialsError` wrapping what Amplify threw.
  *

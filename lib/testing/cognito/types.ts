@@ -80,10 +80,18 @@ export type EmulatedTrigger = (
 export interface EmulatedTriggerEvent {
   /** The trigger: `DefineAuthChallenge_Authentication`, `CreateAuthChallenge_Authentication`, `VerifyAuthChallengeResponse_Authentication`. */
   triggerSource: string;
+  /** The user pool id. */
   userPoolId: string;
+  /** The user signing in. */
   userName: string;
-  callerContext: { clientId: string };
+  /** The app client the sign-in came from. */
+  callerContext: {
+    /** The app client id. */
+    clientId: string;
+  };
+  /** What Cognito tells the trigger: `userAttributes`, `session`, `challengeAnswer`, … */
   request: Record<string, unknown>;
+  /** What the trigger answers: `challengeName`, `issueTokens`, `answerCorrect`, … */
   response: Record<string, unknown>;
 }
 
@@ -109,14 +117,21 @@ export interface EmulatedDeviceConfiguration {
 
 /** What the emulator knows about a user, for assertions. */
 export interface EmulatedUserView {
+  /** The user name. */
   username: string;
+  /** The user's `sub`. */
   sub: string;
+  /** Whether sign-up is confirmed. */
   confirmed: boolean;
+  /** Whether the user is enabled. */
   enabled: boolean;
+  /** The attributes (without `sub` and the `*_verified` flags). */
   attributes: Record<string, string>;
   /** Attributes whose value is verified. */
   verifiedAttributes: string[];
+  /** The MFA methods enabled. */
   mfaEnabled: EmulatedMfaType[];
+  /** The preferred MFA method, if any. */
   mfaPreferred?: EmulatedMfaType | undefined;
   /** The TOTP secret, once associated. */
   totpSecret?: string | undefined;
@@ -124,8 +139,11 @@ export interface EmulatedUserView {
 
 /** A device the user pool tracks. */
 export interface EmulatedDevice {
+  /** The device key (`{region}_{uuid}`). */
   deviceKey: string;
+  /** The device group key. */
   deviceGroupKey: string;
+  /** The name ConfirmDevice gave it. */
   name?: string | undefined;
   /** ConfirmDevice has been called (the device has an SRP verifier). */
   confirmed: boolean;
