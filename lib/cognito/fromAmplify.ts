@@ -2,6 +2,9 @@ import { ConfigurationError, memoize } from '../index';
 import type { Credentials, MemoizeOptions, MemoizedCredentialsProvider } from '../index';
 import { NotSignedInError } from './errors';
 
+/** Refused keys remembered at most (each refusal adds one; sign-in and sign-out clear them). */
+const MAX_REFUSED_KEYS = 16;
+
 /** The credentials in an Amplify v6 auth session (`AWSCredentials`). */
 export interface AmplifyCredentials {
   /** The access key id. */
@@ -77,6 +80,8 @@ export interface AmplifyCredentialsProvider extends MemoizedCredentialsProvider 
  *   used for the new user).
  *
  * What it never does:
+ * - hand out again a key AWS refused (a plain fetch that gets one back from Amplify's cache asks
+ *   once more, forced); any number of requests refused together lead to one forced refresh;
  * - force a refresh on any other occasion (Amplify's `tokenRefresh` changes the tokens, not the
  *   credentials already issued, which stay valid until their expiration);
  * - sign out, refresh tokens or store anything itself: Amplify stays the owner of the session.
@@ -119,14 +124,23 @@ export function fromAmplify(options: FromAmplifyOptions): AmplifyCredentialsProv
 
   const fetchSession: AmplifyFetchAuthSession = fetchAuthSession;
 
-  /** The access key last handed out, and whether AWS refused it (then the next fetch forces). */
+  /** The access key last handed out, and the keys AWS refused (never handed out again). */
   let lastKeyId: string | undefined;
-  let forceNext = false;
+  const refused = new Set<string>();
 
   async function fromSession(): Promise<Credentials> {
-    const force = forceNext;
-    forceNext = false;
-    const session = await (force ? fetchSession({ forceRefresh: true }) : fetchSession());
+    // Amplify keeps credentials for 50 minutes whatever AWS says: once AWS refused the key in
+    // hand, only a forced refresh brings another. A natural refresh that gets a refused key
+    // back (it started before the refusal was known) asks once more, forced.
+    const force = lastKeyId !== undefined && refused.has(lastKeyId);
+    let session = await (force ? fetchSession({ forceRefresh: true }) : fetchSession());
+    if (
+      !force &&
+      session.credentials !== undefined &&
+      refused.has(session.credentials.accessKeyId)
+    ) {
+      session = await fetchSession({ forceRefresh: true });
+    }
     const credentials = session.credentials;
     if (credentials === undefined) {
       throw new NotSignedInError(
@@ -145,12 +159,15 @@ export function fromAmplify(options: FromAmplifyOptions): AmplifyCredentialsProv
   const provider = memoize(fromSession, memoizeOptions) as AmplifyCredentialsProvider;
   const dropCache = provider.invalidate.bind(provider);
   provider.invalidate = function invalidate(credentials?: Credentials) {
-    if (credentials !== undefined && credentials.accessKeyId === lastKeyId) forceNext = true;
+    if (credentials !== undefined && credentials.accessKeyId === lastKeyId) {
+      if (refused.size >= MAX_REFUSED_KEYS) refused.clear();
+      refused.add(credentials.accessKeyId);
+    }
     dropCache(credentials);
   };
   provider.stopListening = Hub.listen('auth', ({ payload }) => {
     if (payload.event === 'signedOut' || payload.event === 'signedIn') {
-      forceNext = false;
+      refused.clear();
       lastKeyId = undefined;
       dropCache();
     }
