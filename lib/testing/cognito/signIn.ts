@@ -10,7 +10,6 @@ import { deviceSignIn } from './devices';
 import { mfaChallenges } from './mfa';
 import { ServiceError } from './serviceError';
 import { checkPasswordPolicy, setPassword, userNamed } from './state';
-import type { UserRecord } from './state';
 import type { AnswerHandler, FlowHandler, Parameters, SignInSteps } from './signInSteps';
 import { userAuth } from './userAuth';
 
@@ -204,14 +203,21 @@ export function signInOperations(ctx: PoolContext): OperationTable {
     ...choice.answers,
   };
 
-  /** The user a flow names, for SECRET_HASH (refresh tokens name none). */
-  const usernameFor = (parameters: Parameters) => parameters['USERNAME'];
+  /** The user a flow names, for SECRET_HASH; a refresh names none, its token's owner counts. */
+  function usernameOf(parameters: Parameters): string | undefined {
+    if (parameters['USERNAME'] !== undefined) return parameters['USERNAME'];
+    try {
+      return tokens.redeemRefreshToken(parameters['REFRESH_TOKEN']).username;
+    } catch {
+      return undefined;
+    }
+  }
 
   return {
     ...devices.operations,
     InitiateAuth(body) {
       const parameters = (body['AuthParameters'] ?? {}) as Parameters;
-      checkClient(ctx, body, usernameFor(parameters), parameters['SECRET_HASH']);
+      checkClient(ctx, body, usernameOf(parameters), parameters['SECRET_HASH']);
       const flow = lookup(authFlows, text(body['AuthFlow']));
       if (flow === undefined) {
         throw new ServiceError(
@@ -241,5 +247,3 @@ export function signInOperations(ctx: PoolContext): OperationTable {
     },
   };
 }
-
-export type { UserRecord };
