@@ -47,7 +47,7 @@ export type {
  *   it, and issues temporary credentials that linked `startSigV4Gateway()` gateways accept.
  *
  * It speaks the services' JSON protocol, so `amazon-cognito-identity-js` and the AWS SDK clients
- * (and Amplify v6's sign-in, refresh and sign-out) talk to it unmodified when pointed at
+ * (and Amplify v6 Auth's sign-up, sign-in, TOTP, refresh and sign-out) talk to it unmodified when pointed at
  * {@link CognitoEmulator.url}, and any other operation is answered `UnknownOperationException`. It records every call and can inject
  * faults (throttling, 5xx, `NotAuthorizedException`, delays, stalls, reset connections, bodies
  * that are not JSON). `clockOffsetMs` runs its clock ahead of (or behind) the machine's.
