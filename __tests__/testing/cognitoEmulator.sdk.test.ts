@@ -12,8 +12,10 @@ import {
   InitiateAuthCommand,
   InvalidParameterException,
   NotAuthorizedException,
+  PasswordResetRequiredException,
   ResourceNotFoundException,
   RespondToAuthChallengeCommand,
+  UserLambdaValidationException,
 } from '@aws-sdk/client-cognito-identity-provider';
 import type { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 
@@ -143,6 +145,83 @@ describe('startCognitoEmulator through @aws-sdk/client-cognito-identity-provider
         }),
       ),
     ).rejects.toBeInstanceOf(InvalidParameterException);
+  });
+});
+
+describe('startCognitoEmulator: what is refused before a sign-in starts', () => {
+  async function restart(options: Parameters<typeof startCognitoEmulator>[0]) {
+    idp.destroy();
+    await emulator.close();
+    emulator = await startCognitoEmulator(options);
+    idp = userPoolClient(emulator);
+  }
+
+  it('a flow the app client does not allow, in Cognito’s words', async () => {
+    await restart({
+      users: [{ username: 'dan', password: 'password 1' }],
+      explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+    });
+    await expect(passwordSignIn(idp, emulator, 'dan', 'password 1')).rejects.toThrow(
+      expect.objectContaining({
+        name: 'InvalidParameterException',
+        message: 'USER_PASSWORD_AUTH flow not enabled for this client',
+      }) as Error,
+    );
+  });
+
+  it('a required password reset, until ConfirmForgotPassword sets a new password', async () => {
+    await restart({
+      users: [{ username: 'dan', password: 'password 1', passwordResetRequired: true }],
+    });
+    await expect(passwordSignIn(idp, emulator, 'dan', 'password 1')).rejects.toBeInstanceOf(
+      PasswordResetRequiredException,
+    );
+    await idp.send(new ForgotPasswordCommand({ ClientId: emulator.clientId, Username: 'dan' }));
+    await idp.send(
+      new ConfirmForgotPasswordCommand({
+        ClientId: emulator.clientId,
+        Username: 'dan',
+        ConfirmationCode: emulator.lastCode('dan'),
+        Password: 'reset password 3',
+      }),
+    );
+    await expect(passwordSignIn(idp, emulator, 'dan', 'reset password 3')).resolves.toBeDefined();
+  });
+
+  it('a preAuthentication trigger that throws refuses sign-ins, not refreshes', async () => {
+    let refuse = false;
+    const seen: string[] = [];
+    await restart({
+      users: [{ username: 'dan', password: 'password 1' }],
+      triggers: {
+        preAuthentication(event) {
+          seen.push(event.triggerSource);
+          if (refuse) throw new Error('outside office hours');
+          return event;
+        },
+      },
+    });
+    const { RefreshToken } = await passwordSignIn(idp, emulator, 'dan', 'password 1');
+    refuse = true;
+    await expect(passwordSignIn(idp, emulator, 'dan', 'password 1')).rejects.toThrow(
+      expect.objectContaining({
+        name: 'UserLambdaValidationException',
+        message: 'PreAuthentication failed with error outside office hours.',
+      }) as Error,
+    );
+    await expect(
+      idp.send(
+        new InitiateAuthCommand({
+          ClientId: emulator.clientId,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: { REFRESH_TOKEN: RefreshToken ?? '' },
+        }),
+      ),
+    ).resolves.toBeDefined();
+    expect(seen).toEqual(['PreAuthentication_Authentication', 'PreAuthentication_Authentication']);
+    await expect(passwordSignIn(idp, emulator, 'dan', 'password 1')).rejects.toBeInstanceOf(
+      UserLambdaValidationException,
+    );
   });
 });
 

@@ -8,6 +8,7 @@ import { lookup, text } from './context';
 import { customAuth } from './customAuth';
 import { deviceSignIn } from './devices';
 import { mfaChallenges } from './mfa';
+import { beforeSignIn, checkFlowEnabled } from './preAuthentication';
 import { ServiceError } from './serviceError';
 import { checkPasswordPolicy, setPassword, userNamed } from './state';
 import type { AnswerHandler, FlowHandler, Parameters, SignInSteps } from './signInSteps';
@@ -215,15 +216,24 @@ export function signInOperations(ctx: PoolContext): OperationTable {
 
   return {
     ...devices.operations,
-    InitiateAuth(body) {
+    async InitiateAuth(body) {
       const parameters = (body['AuthParameters'] ?? {}) as Parameters;
       checkClient(ctx, body, usernameOf(parameters), parameters['SECRET_HASH']);
-      const flow = lookup(authFlows, text(body['AuthFlow']));
+      const name = text(body['AuthFlow']);
+      const flow = lookup(authFlows, name);
       if (flow === undefined) {
         throw new ServiceError(
           'InvalidParameterException',
           `AuthFlow ${String(body['AuthFlow'])} is not supported.`,
         );
+      }
+      checkFlowEnabled(ctx, name);
+      const user =
+        typeof parameters['USERNAME'] === 'string'
+          ? state.users.get(parameters['USERNAME'])
+          : undefined;
+      if (user !== undefined && !name.startsWith('REFRESH_TOKEN')) {
+        await beforeSignIn(ctx, user, body);
       }
       return flow(parameters, body);
     },
