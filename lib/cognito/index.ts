@@ -18,6 +18,16 @@ export type {
   CodeDelivery,
   SignOutOptions,
 } from './createCognitoAuth';
+export { fromAmplify } from './fromAmplify';
+export type {
+  AmplifyAuthSession,
+  AmplifyCredentials,
+  AmplifyCredentialsProvider,
+  AmplifyFetchAuthSession,
+  AmplifyHub,
+  AmplifyHubCapsule,
+  FromAmplifyOptions,
+} from './fromAmplify';
 export { createMemoryStorage } from './storage';
 export type { CognitoStorage } from './storage';
 export { AuthError, CognitoServiceError, NotSignedInError, SessionExpiredError } from './errors';
