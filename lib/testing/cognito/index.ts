@@ -47,6 +47,11 @@ const EMULATOR_OPTIONS: Record<keyof CognitoEmulatorOptions, 0> = {
   allowUnauthenticated: 0,
   linkGuestIdentities: 0,
   gateways: 0,
+  clientSecret: 0,
+  mfaConfiguration: 0,
+  deviceConfiguration: 0,
+  explicitAuthFlows: 0,
+  triggers: 0,
 };
 
 /**
