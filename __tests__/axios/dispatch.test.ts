@@ -485,3 +485,28 @@ describe('dispatch: interceptor order does not matter', () => {
     },
   );
 });
+
+describe('dispatch: what an error shows (docs/troubleshooting.md, Logging)', () => {
+  it.each([false, true])(
+    'signQuery %p: error.config is the request as built, error.request what was sent',
+    async (signQuery) => {
+      gateway = await startTestGateway({ handler: () => ({ status: 500 }) });
+      const api = client({ credentials: { ...TEST_KEYS }, signQuery });
+      const error: unknown = await api.get('/notes', { params: { q: 1 } }).catch((e: unknown) => e);
+      expect(axios.isAxiosError(error)).toBe(true);
+      const { config, request } = error as { config: unknown; request: { path: string } };
+      const shown = JSON.stringify(config);
+      expect(shown).not.toContain(TEST_KEYS.sessionToken);
+      expect(shown).not.toContain(encodeURIComponent(TEST_KEYS.sessionToken));
+      expect(shown).not.toContain('AWS4-HMAC-SHA256');
+      const sent = signQuery
+        ? decodeURIComponent(request.path)
+        : String(
+            (request as unknown as { getHeader(n: string): unknown }).getHeader(
+              'x-amz-security-token',
+            ),
+          );
+      expect(sent).toContain(TEST_KEYS.sessionToken);
+    },
+  );
+});
