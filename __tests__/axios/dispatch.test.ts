@@ -159,6 +159,17 @@ describe("dispatch: the re-send's answer is the caller's answer", () => {
     expect(gateway.requests).toHaveLength(1);
   });
 
+  it('a re-send that left and then met a redirect it will not follow: that error, not the 403', async () => {
+    const { credentials } = await faultyGateway('expired-token', () => ({
+      status: 302,
+      headers: { Location: 'data:text/plain,hello' },
+    }));
+    const api = client({ credentials }, {}, 'fetch');
+    const error: unknown = await api.get('/notes').catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_REDIRECT' });
+    expect(verdicts()).toEqual(['ExpiredTokenException', 200]);
+  });
+
   it('an abort while the re-send waits for credentials is a cancellation', async () => {
     gateway = await startSigV4Gateway({
       credentials: [{ ...STALE, expiration: new Date(Date.now() - 1000) }, FRESH],

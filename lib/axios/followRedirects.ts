@@ -6,7 +6,7 @@ import { SIGNER_HEADERS } from '../signing/headers';
 import type { Hop } from './call';
 import { resolveTarget } from './canonicalize';
 import { withoutPresignParams } from './redirectGuard';
-import { followsRedirects } from './sendHop';
+import { followsRedirects, sentErrors } from './sendHop';
 import type { Send } from './signHop';
 
 /**
@@ -39,10 +39,18 @@ function locationOf(response: AxiosResponse): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
+/** An error after a hop that left: the call's own outcome (see `sentErrors`). */
+function left<E extends object>(error: E): E {
+  sentErrors.add(error);
+  return error;
+}
+
 function refuse(from: URL, why: string): ApigSignerError {
-  return new ApigSignerError(
-    'ERR_REDIRECT',
-    `${from.protocol}//${from.host} answered with a redirect that apig-signer does not follow: ${why}. The redirect's answer was not sent on; fix the redirect on the server, or send the request to its final URL.`,
+  return left(
+    new ApigSignerError(
+      'ERR_REDIRECT',
+      `${from.protocol}//${from.host} answered with a redirect that apig-signer does not follow: ${why}. The redirect's answer was not sent on; fix the redirect on the server, or send the request to its final URL.`,
+    ),
   );
 }
 
@@ -82,12 +90,14 @@ export const followRedirects =
         return response;
       }
       if (hops >= maxRedirects) {
-        throw new AxiosError(
-          'Maximum number of redirects exceeded',
-          'ERR_FR_TOO_MANY_REDIRECTS',
-          config,
-          response.request,
-          response,
+        throw left(
+          new AxiosError(
+            'Maximum number of redirects exceeded',
+            'ERR_FR_TOO_MANY_REDIRECTS',
+            config,
+            response.request,
+            response,
+          ),
         );
       }
       const { method, keepsBody } = nextMethod(response.status, hop.method);
