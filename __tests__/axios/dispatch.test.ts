@@ -339,6 +339,22 @@ describe('dispatch: recovery for every responseType', () => {
     expect(text).toBe('{"ok":true}');
   });
 
+  it('a stream 403 whose re-send never left reaches the caller readable', async () => {
+    gateway = await startSigV4Gateway({
+      credentials: [{ ...STALE, expiration: new Date(Date.now() - 1000) }],
+    });
+    const credentials = jest
+      .fn<Promise<Credentials>, []>()
+      .mockResolvedValueOnce(STALE)
+      .mockRejectedValue(new Error('identity pool down'));
+    const api = client({ credentials }, { validateStatus: () => true });
+    const response = await api.get('/file', { responseType: 'stream' });
+    expect(response.status).toBe(403);
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.data as Readable) chunks.push(Buffer.from(chunk as Buffer));
+    expect(Buffer.concat(chunks).toString()).toContain('security token');
+  });
+
   it('a stream 403 that is not AWS’s own reaches the caller whole', async () => {
     gateway = await startTestGateway({
       handler: () => ({ status: 403, body: 'x'.repeat(100_000) }),

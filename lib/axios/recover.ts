@@ -52,12 +52,12 @@ function notReplayable(call: Call, response: AxiosResponse, why: string): AxiosR
 export const recoverOnce =
   (next: Send<Hop>): Send<Hop> =>
   async (call, hop) => {
-    const answer = await next(call, hop);
-    if (answer.status !== 403 || !answeredBySignedOrigin(answer, call.host.origin)) return answer;
-    const peeked = await peekBody(answer);
+    const first = await next(call, hop);
+    if (first.status !== 403 || !answeredBySignedOrigin(first, call.host.origin)) return first;
+    const peeked = await peekBody(first);
     // diagnose() reads only `response`: the answer with the start of its body in memory.
     const diagnosis = diagnose({
-      response: { ...answer, data: peeked.data },
+      response: { ...first, data: peeked.data },
     } as unknown as AxiosError);
     if (diagnosis === undefined) return peeked.response;
     const { state } = call.signer;
@@ -72,9 +72,11 @@ export const recoverOnce =
         diagnosis.kind === 'clock-skew' ? 'the device clock is off' : 'the credentials expired',
       );
     }
-    peeked.discard();
     try {
-      return await next(call, call.first);
+      const answer = await next(call, call.first);
+      // The first answer is not handed on: free what it still holds.
+      peeked.discard();
+      return answer;
     } catch (reason) {
       // The re-send's own outcome once it reached the adapter; a cancellation always.
       if (
