@@ -19,12 +19,16 @@
  * - `ERR_HOST_NOT_ALLOWED`: a request asked to be signed (`apigSigner: { sign: true }`) for a host
  *   outside `hosts`.
  * - `ERR_INSECURE_URL`: a request to an AWS endpoint over `http://`; AWS is signed over https only.
- * - `ERR_REQUEST_CHANGED`: the URL of a signed request was changed after signing (by an
- *   interceptor that runs after the signer); the request was not sent.
- *
- * On an `AxiosError` rather than ours (the original error, passed through):
- * - `ERR_BODY_NOT_REPLAYABLE`: AWS asked for a request to be signed again (clock skew, expired
+ * - `ERR_REQUEST_CHANGED`: no longer raised (requests are signed at dispatch, after every
+ *   interceptor, so nothing can change them after signing); kept so code that tests for it compiles.
+ * - `ERR_BODY_NOT_REPLAYABLE`: a stream body was read by an earlier attempt (axios-retry) and
+ *   cannot be signed and sent again; nothing was sent. As the code of an `AxiosError` (the 403,
+ *   with this error as `cause`): AWS asked for a request to be signed again (clock skew, expired
  *   credentials) but its body was a stream that cannot be sent twice; nothing was re-sent.
+ * - `ERR_REDIRECT`: a signed request was redirected where apig-signer does not follow (a
+ *   `Location` that is not http(s), or that carries a user name or password).
+ *
+ * On an `AxiosError` rather than ours:
  * - `ERR_NO_CRYPTO`: the runtime has neither node:crypto nor WebCrypto (React Native, pages on
  *   plain http) and no `sha256` option was given; pass `Sha256` from `@aws-crypto/sha256-js`.
  *
@@ -64,6 +68,8 @@ export type ApigSignerErrorCode =
   | 'ERR_HOST_NOT_ALLOWED'
   | 'ERR_INSECURE_URL'
   | 'ERR_REQUEST_CHANGED'
+  | 'ERR_BODY_NOT_REPLAYABLE'
+  | 'ERR_REDIRECT'
   | 'ERR_NO_CRYPTO'
   | 'ERR_NOT_SIGNED_IN'
   | 'ERR_SESSION_EXPIRED'

@@ -12,6 +12,7 @@ import {
   signRequest,
 } from '../../lib';
 import type { ApigSignerDebugEvent, Credentials, SigningDebugInfo } from '../../lib';
+import { dispatched } from '../helpers/dispatched';
 import { useNock } from '../helpers/nock';
 import { TEST_KEYS, startTestGateway } from '../helpers/setup';
 
@@ -159,10 +160,10 @@ describe('credentials, regions and services that HTTP or SigV4 cannot carry', ()
   it('per-request region and service are checked before any I/O', async () => {
     const interceptor = apigSigner({ credentials: { ...TEST_KEYS } });
     await expect(
-      interceptor(config({ url: `${API}/x`, apigSigner: { region: 'eu-west-2\r\n' } })),
+      dispatched(interceptor, config({ url: `${API}/x`, apigSigner: { region: 'eu-west-2\r\n' } })),
     ).rejects.toMatchObject({ code: 'ERR_CONFIGURATION' });
     await expect(
-      interceptor(config({ url: `${API}/x`, apigSigner: { service: 'a b' } })),
+      dispatched(interceptor, config({ url: `${API}/x`, apigSigner: { service: 'a b' } })),
     ).rejects.toBeInstanceOf(ConfigurationError);
   });
 
@@ -205,7 +206,9 @@ describe('credentials of the wrong shape say what is wrong', () => {
     const interceptor = apigSigner({
       credentials: () => Promise.resolve({ getPromise: () => Promise.resolve() } as never),
     });
-    await expect(interceptor(config({ url: `${API}/x` }))).rejects.toThrow(/AWS SDK v2/);
+    await expect(dispatched(interceptor, config({ url: `${API}/x` }))).rejects.toThrow(
+      /AWS SDK v2/,
+    );
   });
 });
 
@@ -241,13 +244,16 @@ describe('the allowlist', () => {
       region: 'eu-west-2',
       hosts: ['api.example.com:443', 'plain.example.com:80'],
     });
-    const signed = await interceptor(config({ url: 'https://api.example.com/x' }));
+    const signed = await dispatched(interceptor, config({ url: 'https://api.example.com/x' }));
     expect(signed.headers.get('Authorization')).toMatch(/^AWS4-HMAC-SHA256 /);
-    const plain = await interceptor(config({ url: 'http://plain.example.com/x' }));
+    const plain = await dispatched(interceptor, config({ url: 'http://plain.example.com/x' }));
     expect(plain.headers.get('Authorization')).toMatch(/^AWS4-HMAC-SHA256 /);
     // A listed host name on another port goes out unsigned, and the signer says so once.
     const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    const otherPort = await interceptor(config({ url: 'https://api.example.com:8443/x' }));
+    const otherPort = await dispatched(
+      interceptor,
+      config({ url: 'https://api.example.com:8443/x' }),
+    );
     expect(warn).toHaveBeenCalledTimes(1);
     expect(String(warn.mock.calls[0]?.[0])).toMatch(
       /^apig-signer: GET https:\/\/api\.example\.com:8443\/x went out unsigned/,
@@ -266,7 +272,8 @@ describe('the allowlist', () => {
 describe('requests the signer lets through', () => {
   it('`sign: true` on a host outside `hosts`: ERR_HOST_NOT_ALLOWED naming host and option', async () => {
     const interceptor = apigSigner({ credentials: { ...TEST_KEYS } });
-    const error: unknown = await interceptor(
+    const error: unknown = await dispatched(
+      interceptor,
       config({ url: 'https://api.example.com/x', apigSigner: { sign: true } }),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
@@ -280,9 +287,9 @@ describe('requests the signer lets through', () => {
       credentials: fromStatic(TEST_KEYS),
       debug: (event) => events.push(event),
     });
-    await interceptor(config({ url: 'https://api.example.com/x?secret=1' }));
-    await interceptor(config({ url: `${API}/y`, apigSigner: { sign: false } }));
-    await interceptor(config({ url: 'ftp://files.example.com/z' }));
+    await dispatched(interceptor, config({ url: 'https://api.example.com/x?secret=1' }));
+    await dispatched(interceptor, config({ url: `${API}/y`, apigSigner: { sign: false } }));
+    await dispatched(interceptor, config({ url: 'ftp://files.example.com/z' }));
     expect(events).toEqual([
       expect.objectContaining({
         event: 'skipped',
@@ -306,7 +313,7 @@ describe('the debug hook redacts the session token in every form', () => {
       signQuery,
       debug: (info) => info.event === 'signed' && seen.push(info),
     });
-    await interceptor(config({ url: `${API}/x`, params: { q: 'a' } }));
+    await dispatched(interceptor, config({ url: `${API}/x`, params: { q: 'a' } }));
     const shown = JSON.stringify(seen);
     expect(seen).toHaveLength(1);
     expect(seen[0]!.canonicalRequest).toContain('<redacted>');

@@ -10,20 +10,23 @@ it('bundles for the browser and signs a request without process, Buffer or node:
   const result = await bundleForBrowser(
     `
         import { apigSigner, fromStatic } from './lib/index.ts';
-        import { AxiosHeaders } from 'axios';
+        import axios from 'axios';
         globalThis.sign = async () => {
-          const interceptor = apigSigner({
-            credentials: fromStatic({ accessKeyId: 'AKIDBROWSER', secretAccessKey: 'browser-secret', sessionToken: 'token' }),
+          let sent;
+          const api = axios.create({
+            adapter: async (config) => {
+              sent = config;
+              return { data: '', status: 200, statusText: 'OK', headers: {}, config };
+            },
           });
-          const config = await interceptor({
-            url: 'https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/notes',
-            method: 'post',
+          api.interceptors.request.use(apigSigner({
+            credentials: fromStatic({ accessKeyId: 'AKIDBROWSER', secretAccessKey: 'browser-secret', sessionToken: 'token' }),
+          }));
+          await api.post('https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/notes', { content: 'héllo' }, {
             params: { q: 'two words' },
-            data: { content: 'héllo' },
-            headers: new AxiosHeaders(),
             transformRequest: [(data, headers) => { headers.setContentType('application/json'); return JSON.stringify(data); }],
           });
-          return { url: config.url, authorization: config.headers.get('Authorization'), data: config.data };
+          return { url: sent.url, authorization: sent.headers.get('Authorization'), data: sent.data };
         };`,
   );
   expect(result.nodeImports).toEqual([]);
@@ -52,7 +55,7 @@ it('bundles for the browser and signs a request without process, Buffer or node:
     'https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/notes?q=two%20words',
   );
   expect(signed['authorization']).toMatch(
-    /^AWS4-HMAC-SHA256 Credential=AKIDBROWSER\/\d{8}\/eu-west-2\/execute-api\/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/,
+    /^AWS4-HMAC-SHA256 Credential=AKIDBROWSER\/\d{8}\/eu-west-2\/execute-api\/aws4_request, SignedHeaders=accept;content-type;host;x-amz-date;x-amz-security-token, Signature=[0-9a-f]{64}$/,
   );
   expect(signed['data']).toBe('{"content":"héllo"}');
 });

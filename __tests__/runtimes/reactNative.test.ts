@@ -21,17 +21,23 @@ beforeAll(async () => {
     `
         import { apigSigner, signRequest, presignUrl } from './lib/index.ts';
         import { Sha256 } from '@aws-crypto/sha256-js';
-        import { AxiosHeaders } from 'axios';
+        import axios from 'axios';
         const credentials = ${JSON.stringify(TEST_KEYS)};
         const common = { credentials, region: 'us-east-1' };
         globalThis.viaInterceptor = async (baseURL, withHash) => {
-          const interceptor = apigSigner({ ...common, hosts: ['127.0.0.1'], ...(withHash ? { sha256: Sha256 } : {}) });
-          const config = await interceptor({
-            url: baseURL + '/prod/notes', method: 'post', params: { q: 'two words é' },
-            data: { content: 'héllo' }, headers: new AxiosHeaders(),
+          // An adapter that sends with the platform's fetch, as React Native's does.
+          const api = axios.create({
+            adapter: async (config) => {
+              const response = await fetch(config.url, { method: 'POST', headers: config.headers.toJSON(), body: config.data });
+              return { data: '', status: response.status, statusText: '', headers: {}, config };
+            },
+            validateStatus: null,
+          });
+          api.interceptors.request.use(apigSigner({ ...common, hosts: ['127.0.0.1'], ...(withHash ? { sha256: Sha256 } : {}) }));
+          const response = await api.post(baseURL + '/prod/notes', { content: 'héllo' }, {
+            params: { q: 'two words é' },
             transformRequest: [(data, headers) => { headers.setContentType('application/json'); return JSON.stringify(data); }],
           });
-          const response = await fetch(config.url, { method: 'POST', headers: config.headers.toJSON(), body: config.data });
           return response.status;
         };
         globalThis.viaSignRequest = async (baseURL) => {

@@ -1,4 +1,3 @@
-import { AxiosHeaders } from 'axios';
 import type { InternalAxiosRequestConfig } from 'axios';
 
 import { fromEnvByDefault } from '../credentials/fromEnv';
@@ -6,19 +5,16 @@ import { isMemoized, memoize } from '../credentials/memoize';
 import type { MemoizedCredentialsProvider } from '../credentials/memoize';
 import { toCredentialsProvider } from '../credentials/resolve';
 import type { Credentials, CredentialsProvider } from '../credentials/types';
-import { ConfigurationError, SigningError } from '../errors';
-import { assertScopePart, createHostMatcher, scopeFromHostname } from '../signing/endpoint';
-import { SIGNER_HEADERS, isSendableHeaderValue, isSignedHeader } from '../signing/headers';
+import { createHostMatcher, scopeFromHostname } from '../signing/endpoint';
 import type { HostPattern } from '../signing/endpoint';
+import { exactView, isNodeBuffer } from '../signing/body';
 import type { Sha256Constructor } from '../signing/sha256';
-import { signWireRequest } from '../signing/signer';
-import { prepareBody, resolveTarget } from './canonicalize';
-import { redactToken } from './debug';
-import { createDispatchGuard, isDispatchGuard } from './dispatchGuard';
+import type { HostInfo, Signer, SignerState } from './call';
+import { resolveTarget } from './canonicalize';
+import { createDispatcher } from './dispatch';
+import { Mark, isDispatcher, keepDispatcherInFront, markOf, setMark } from './mark';
 import { validateOptions } from './options';
-import { hostKey, redirectHook, userRedirectHook } from './redirectGuard';
-import type { RedirectHook } from './redirectGuard';
-import { SignedRecord, keepGuardInFront, setSignedRecord, signedRecordOf } from './signedRecord';
+import { hostKey, redirectHook } from './redirectGuard';
 import { unsignedNotice } from './unsignedNotice';
 
 /** Options of {@link apigSigner}. */
@@ -189,106 +185,11 @@ export type ApigSignerInterceptor = (
 const DEFAULT_EXPIRES_IN = 300;
 const DEFAULT_CREDENTIALS_TIMEOUT_MS = 30_000;
 
-const METHODS_WITH_DEFAULT_CONTENT_TYPE = new Set(['post', 'put', 'patch']);
-
-/**
- * The headers to sign, from axios's flattened headers as they will be sent: lower-case names
- * and values, `Host` (set by the caller, Node only) apart.
- */
-function headersToSign(
-  headers: AxiosHeaders,
-  hasBody: boolean,
-): { toSign: Array<[string, string]>; host: string | undefined } {
-  const toSign: Array<[string, string]> = [];
-  let host: string | undefined;
-  for (const [name, raw] of Object.entries(headers.toJSON())) {
-    // toJSON() has dropped null, undefined and false: those are neither sent nor signed.
-    let value: string;
-    if (Array.isArray(raw)) {
-      // One line, joined as SigV4 joins repeated headers, so every adapter sends the same.
-      value = raw.map(String).join(',');
-      headers.set(name, value);
-    } else {
-      value = String(raw);
-    }
-    if (!isSendableHeaderValue(value)) {
-      throw new SigningError(
-        'ERR_HEADER_VALUE',
-        `Header "${name}" holds characters that HTTP cannot carry unchanged (line breaks, control characters, or characters beyond U+00FF): encode the value, for example with encodeURIComponent.`,
-      );
-    }
-    const lower = name.toLowerCase();
-    if (lower === 'host') host = value;
-    else if (!isSignedHeader(lower)) continue;
-    // Browser adapters drop Content-Type when there is no body: sign it only with one.
-    else if (lower === 'content-type' && !hasBody) continue;
-    else toSign.push([lower, value]);
-  }
-  return { toSign, host };
-}
-
 function memoizedStrategy(
   credentials: CredentialsProvider | Credentials,
 ): MemoizedCredentialsProvider {
   const strategy = toCredentialsProvider(credentials);
   return isMemoized(strategy) ? strategy : memoize(strategy);
-}
-
-/**
- * Creates an axios request interceptor that signs requests to allowlisted hosts with AWS
- * Signature Version 4, for API Gateway endpoints secured with IAM auth.
- *
- * It builds the request exactly as axios will send it (final URL and query, the body after the
- * whole `transformRequest` chain, flattened headers), signs that, and writes it back so axios has
- * nothing left to change: the bytes signed are the bytes sent.
- *
- * Register it last: axios runs request interceptors last-registered-first, so an interceptor
- * registered *before* this one runs *after* it and could change a signed request.
- *
- * @param options - credentials, region, service, allowlist and signing mode.
- * @returns a request interceptor for `instance.interceptors.request.use(...)`.
- * @throws {@link ConfigurationError} at once for malformed options. The interceptor itself
- * rejects, before any network I/O, with {@link ConfigurationError} (`ERR_NO_REGION`,
- * `ERR_RELATIVE_URL`, `ERR_INVALID_URL`), {@link SigningError} (`ERR_STREAM_BODY`,
- * `ERR_UNSUPPORTED_BODY`, `ERR_HEADER_VALUE`, `ERR_BASIC_AUTH`, `ERR_NO_CRYPTO`) or
- * {@link CredentialsError}.
- *
- * @example
- * ```ts
- * import axios from 'axios';
- * import { apigSigner, fromStatic } from 'apig-signer';
- *
- * const api = axios.create({ baseURL: 'https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod' });
- * api.interceptors.request.use(
- *   apigSigner({
- *     credentials: fromStatic({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }),
- *   }),
- * );
- * await api.get('/notes', { params: { q: 'two words', tags: ['a', 'b'] } });
- * ```
- */
-export function apigSigner(options: ApigSignerOptions = {}): ApigSignerInterceptor {
-  return createSigner(options).interceptor;
-}
-
-/** What the request and response sides of one signer share. */
-export interface SignerState {
-  /** Correction added to the device clock, learnt from AWS's answers (see attachApigSigner). */
-  clockOffsetMs: number;
-  /** The memoised credentials strategy. */
-  credentials: MemoizedCredentialsProvider;
-}
-
-/** What the signer remembers of one origin: apps call few, so not worked out per request. */
-interface HostInfo {
-  origin: string;
-  allowed: boolean;
-  /** An AWS endpoint host over plain http: refused, never signed. */
-  insecure: boolean;
-  scope: ReturnType<typeof scopeFromHostname>;
-  redirectKey: string;
-  /** The redirect hook for configs without a `beforeRedirect` of their own. */
-  redirectHook: RedirectHook;
 }
 
 /** The URL of a request without its query, as far as it can be resolved, for the debug hook. */
@@ -308,7 +209,61 @@ const SKIP_MESSAGES: Readonly<Record<SkipReason, string>> = {
     'the host is not in `hosts` (by default only AWS endpoint host names are signed): add it to `hosts` in apigSigner() options.',
 };
 
-/** Builds one signer: the request interceptor and the state its response side can adjust. */
+/**
+ * Creates an axios request interceptor that signs requests to allowlisted hosts with AWS
+ * Signature Version 4, for API Gateway endpoints secured with IAM auth, and recovers once from
+ * AWS's clock-skew and expired-token answers.
+ *
+ * The interceptor only marks the request. The signing happens at dispatch, in front of the
+ * adapter, after every request interceptor and the whole `transformRequest` chain: the request
+ * is signed exactly as it is sent (final URL and query, body bytes, headers), so the order in
+ * which interceptors are registered does not matter, in either axios ordering mode. There, too:
+ *
+ * - redirects are followed where the platform would carry a signer header to another origin
+ *   (the fetch adapter in Node, Bun and Deno), and no signer header or session token ever
+ *   follows a redirect to another origin or to plain http (any adapter);
+ * - a 403 that AWS gives because the device clock is wrong (`InvalidSignatureException`
+ *   "Signature expired" / "not yet current") or the credentials expired
+ *   (`ExpiredTokenException`) is read before axios's `validateStatus` and response
+ *   interceptors, whatever the `responseType`; the clock offset is learnt (kept for this
+ *   signer) or those credentials dropped, and the request is signed again and re-sent once. Only
+ *   AWS's own error type counts (in browsers the API's CORS must expose `x-amzn-ErrorType`). A
+ *   stream body is never sent twice (`ERR_BODY_NOT_REPLAYABLE`);
+ * - the caller's `signal`, `CancelToken` and `timeout` cover the whole call: waiting for
+ *   credentials, every redirect hop and the re-send.
+ *
+ * axios then sees one final answer: `validateStatus` and response interceptors run once per
+ * call, and the re-send's answer is the caller's answer.
+ *
+ * @param options - credentials, region, service, allowlist and signing mode.
+ * @returns a request interceptor for `instance.interceptors.request.use(...)`.
+ * @throws {@link ConfigurationError} at once for malformed options. The request then rejects,
+ * before any network I/O, with {@link ConfigurationError} (`ERR_NO_REGION`, `ERR_RELATIVE_URL`,
+ * `ERR_INVALID_URL`, `ERR_HOST_NOT_ALLOWED`), {@link SigningError} (`ERR_STREAM_BODY`,
+ * `ERR_UNSUPPORTED_BODY`, `ERR_HEADER_VALUE`, `ERR_BASIC_AUTH`, `ERR_INSECURE_URL`,
+ * `ERR_NO_CRYPTO`, `ERR_BODY_NOT_REPLAYABLE` for a stream read by an earlier attempt) or
+ * {@link CredentialsError}; after a redirect it will not follow, with {@link ApigSignerError}
+ * `ERR_REDIRECT`.
+ *
+ * @example
+ * ```ts
+ * import axios from 'axios';
+ * import { apigSigner, fromStatic } from 'apig-signer';
+ *
+ * const api = axios.create({ baseURL: 'https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod' });
+ * api.interceptors.request.use(
+ *   apigSigner({
+ *     credentials: fromStatic({ accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }),
+ *   }),
+ * );
+ * await api.get('/notes', { params: { q: 'two words', tags: ['a', 'b'] } });
+ * ```
+ */
+export function apigSigner(options: ApigSignerOptions = {}): ApigSignerInterceptor {
+  return createSigner(options).interceptor;
+}
+
+/** Builds one signer: the request interceptor that marks requests, and its state. */
 export function createSigner(options: ApigSignerOptions = {}): {
   interceptor: ApigSignerInterceptor;
   state: SignerState;
@@ -322,173 +277,68 @@ export function createSigner(options: ApigSignerOptions = {}): {
   };
   const hostMatches = createHostMatcher(options.hosts);
   const hosts = new Map<string, HostInfo>();
-  const hostInfo = (url: URL): HostInfo => {
-    const origin = `${url.protocol}//${url.host}`;
-    let info = hosts.get(origin);
-    if (info === undefined) {
-      if (hosts.size >= 256) hosts.clear();
-      const redirectKey = hostKey(url.protocol, url.hostname, url.port);
-      const scope = scopeFromHostname(url.hostname);
-      info = {
-        origin,
-        allowed: hostMatches(url.hostname, url.host, url.protocol),
-        insecure: url.protocol === 'http:' && scope !== undefined,
-        scope,
-        redirectKey,
-        redirectHook: redirectHook(redirectKey, undefined),
-      };
-      hosts.set(origin, info);
-    }
-    return info;
-  };
-  const signQuery = options.signQuery ?? false;
-  const unsignedPayload = options.unsignedPayload ?? false;
-  const expiresIn = options.expiresIn ?? DEFAULT_EXPIRES_IN;
-  const credentialsTimeoutMs = options.credentialsTimeoutMs ?? DEFAULT_CREDENTIALS_TIMEOUT_MS;
-  const { debug, sha256 } = options;
+  const { debug } = options;
   const noticeUnsigned = unsignedNotice(options);
-
-  const skip = (
-    config: InternalAxiosRequestConfig,
-    reason: SkipReason,
-  ): InternalAxiosRequestConfig => {
-    debug?.({
-      event: 'skipped',
-      method: (config.method ?? 'get').toUpperCase(),
-      url: describeUrl(config),
-      reason,
-      message: `Not signed: ${SKIP_MESSAGES[reason]}`,
-    });
-    return config;
-  };
-
-  const interceptor: ApigSignerInterceptor = async function apigSignerInterceptor(config) {
-    const perRequest = config.apigSigner;
-    if (perRequest?.sign === false) return skip(config, 'sign-false');
-
-    const target = resolveTarget(config);
-    const { url } = target;
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return skip(config, 'not-http');
-    const host = hostInfo(url);
-    if (!host.allowed) {
-      if (perRequest?.sign !== true) {
-        noticeUnsigned(url, config.method);
-        return skip(config, 'host-not-allowed');
+  const signer: Signer = {
+    state,
+    region: options.region,
+    service: options.service,
+    signQuery: options.signQuery ?? false,
+    unsignedPayload: options.unsignedPayload ?? false,
+    expiresIn: options.expiresIn ?? DEFAULT_EXPIRES_IN,
+    credentialsTimeoutMs: options.credentialsTimeoutMs ?? DEFAULT_CREDENTIALS_TIMEOUT_MS,
+    sha256: options.sha256,
+    debug,
+    hostInfo(url) {
+      const origin = `${url.protocol}//${url.host}`;
+      let info = hosts.get(origin);
+      if (info === undefined) {
+        if (hosts.size >= 256) hosts.clear();
+        const redirectKey = hostKey(url.protocol, url.hostname, url.port);
+        const scope = scopeFromHostname(url.hostname);
+        info = {
+          origin,
+          allowed: hostMatches(url.hostname, url.host, url.protocol),
+          insecure: url.protocol === 'http:' && scope !== undefined,
+          scope,
+          redirectKey,
+          redirectHook: redirectHook(redirectKey, undefined),
+        };
+        hosts.set(origin, info);
       }
-      throw new ConfigurationError(
-        'ERR_HOST_NOT_ALLOWED',
-        `The request to ${url.host} asks to be signed (\`apigSigner: { sign: true }\`), but ${url.host} is not in \`hosts\`: add it to \`hosts\` in apigSigner() options. Nothing was sent.`,
-      );
-    }
-    if (host.insecure) {
-      throw new SigningError(
-        'ERR_INSECURE_URL',
-        `Refusing to sign http://${url.host}: AWS endpoints are served over https, and over http the signature and session token would travel in clear text. Use https://. Nothing was sent.`,
-      );
-    }
-    if (config.auth || url.username || url.password) {
-      throw new SigningError(
-        'ERR_BASIC_AUTH',
-        `The request to ${url.host} sets HTTP Basic auth (\`auth\` or credentials in the URL), which would replace the SigV4 signature: remove it, or turn signing off for this request with \`apigSigner: { sign: false }\`.`,
-      );
-    }
-    assertScopePart(perRequest?.region, 'region', 'apigSigner.region');
-    assertScopePart(perRequest?.service, 'service', 'apigSigner.service');
-    const region = perRequest?.region ?? options.region ?? host.scope?.region;
-    if (region === undefined) {
-      throw new ConfigurationError(
-        'ERR_NO_REGION',
-        `No region for host ${url.host}: its region cannot be read off the name. Set \`region\` in apigSigner() options (or per request under \`apigSigner\`).`,
-      );
-    }
-    const service = perRequest?.service ?? options.service ?? host.scope?.service ?? 'execute-api';
-
-    const headers = AxiosHeaders.from(config.headers);
-    config.headers = headers;
-    for (const name of SIGNER_HEADERS) headers.delete(name);
-    headers.delete('content-length');
-
-    const bodyOrPromise = prepareBody(config, headers);
-    // A thenable, not `instanceof Promise`: a Blob's promise may come from another realm.
-    const body = 'then' in bodyOrPromise ? await bodyOrPromise : bodyOrPromise;
-    if (body.stream && !unsignedPayload) {
-      throw new SigningError(
-        'ERR_STREAM_BODY',
-        `A stream body cannot be hashed for the signature of ${config.method?.toUpperCase() ?? 'GET'} ${url.host}${url.pathname}: send a Buffer, string or Blob, or create the signer with \`unsignedPayload: true\` if the service accepts unsigned payloads.`,
-      );
-    }
-    const method = (config.method ?? 'get').toLowerCase();
-    const hasBody = body.send !== undefined;
-    // axios adds this default after the interceptors; add it now so that it is signed.
-    if (hasBody && METHODS_WITH_DEFAULT_CONTENT_TYPE.has(method) && !headers.getContentType()) {
-      headers.setContentType('application/x-www-form-urlencoded');
-    }
-
-    const { toSign, host: hostSet } = headersToSign(headers, hasBody);
-    // A Host header set by the caller (Node only) is what goes on the wire, so it is what is signed.
-    const hostHeader = hostSet ?? url.host;
-
-    // Expiry is judged on the clock AWS keeps, as far as its answers have taught us.
-    const request = { clockOffsetMs: state.clockOffsetMs, timeoutMs: credentialsTimeoutMs };
-    const credentials = state.credentials.peek(request) ?? (await state.credentials(request));
-    const signingDate = new Date(Date.now() + state.clockOffsetMs);
-    const signed = await signWireRequest(
-      {
-        method: method.toUpperCase(),
-        protocol: url.protocol,
-        hostname: url.hostname,
-        host: hostHeader,
-        path: target.path,
-        query: target.query,
-        headers: toSign,
-        body: body.sign,
-      },
-      { credentials, region, service, signingDate, signQuery, expiresIn, unsignedPayload, sha256 },
-      debug === undefined
-        ? undefined
-        : ({ canonicalRequest, stringToSign }) => {
-            const token = credentials.sessionToken;
-            debug({
-              event: 'signed',
-              method: method.toUpperCase(),
-              url: redactToken(`${url.protocol}//${url.host}${target.path}`, token),
-              region,
-              service,
-              signingDate,
-              canonicalRequest: redactToken(canonicalRequest, token),
-              stringToSign,
-            });
-          },
-    );
-
-    for (const [name, value] of Object.entries(signed.headers)) headers.set(name, value);
-    const signedUrl = `${host.origin}${target.path}${signed.search ? `?${signed.search}` : ''}`;
-    config.url = signedUrl;
-    config.params = undefined;
-    config.allowAbsoluteUrls = true;
-    config.data = body.send;
-    config.transformRequest = [keepGuard];
-    const userHook = userRedirectHook(config);
-    config.beforeRedirect = (
-      userHook === undefined ? host.redirectHook : redirectHook(host.redirectKey, userHook)
-    ) as NonNullable<InternalAxiosRequestConfig['beforeRedirect']>;
-    // The adapter the caller named, however often this config has been signed.
-    const adapter = isDispatchGuard(config.adapter)
-      ? signedRecordOf(config)?.adapter
-      : config.adapter;
-    const record = new SignedRecord(
-      state,
-      signedUrl,
-      host.origin,
-      credentials,
-      !body.stream,
-      adapter,
-    );
-    setSignedRecord(config, record);
-    config.adapter = guard;
-    return config;
+      return info;
+    },
+    skip(config, reason, url) {
+      if (reason === 'host-not-allowed' && url) noticeUnsigned(url, config.method);
+      debug?.({
+        event: 'skipped',
+        method: (config.method ?? 'get').toUpperCase(),
+        url: describeUrl(config),
+        reason,
+        message: `Not signed: ${SKIP_MESSAGES[reason]}`,
+      });
+    },
   };
-  const guard = createDispatchGuard(state, interceptor);
-  const keepGuard = keepGuardInFront(guard);
+  const dispatcher = createDispatcher(signer);
+
+  const interceptor: ApigSignerInterceptor = function apigSignerInterceptor(config) {
+    // The adapter the app named, however often this config has been marked (axios-retry).
+    const adapter = isDispatcher(config.adapter) ? markOf(config)?.adapter : config.adapter;
+    setMark(config, new Mark(state, dispatcher, adapter));
+    config.adapter = dispatcher;
+    const chain = config.transformRequest;
+    const steps = Array.isArray(chain) ? chain : chain === undefined ? [] : [chain];
+    if (steps[steps.length - 1] !== keepDispatcherInFront) {
+      config.transformRequest = [...steps, keepDispatcherInFront];
+    }
+    // axios's own transformRequest sends a typed array's whole buffer: keep just its bytes.
+    const data: unknown = config.data;
+    if (ArrayBuffer.isView(data) && !isNodeBuffer(data)) config.data = exactView(data);
+    // A Blob's own type, before axios defaults a PUT or POST to a form content type.
+    else if (typeof Blob !== 'undefined' && data instanceof Blob && data.type !== '') {
+      if (!config.headers.getContentType()) config.headers.setContentType(data.type);
+    }
+    return Promise.resolve(config);
+  };
   return { interceptor, state };
 }

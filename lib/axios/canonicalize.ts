@@ -1,11 +1,9 @@
 import { toFormData } from 'axios';
-import type { AxiosHeaders, AxiosRequestConfig, InternalAxiosRequestConfig } from 'axios';
+import type { AxiosRequestConfig } from 'axios';
 
 import { ConfigurationError } from '../errors';
 import { PRESIGN_QUERY_PARAMS, parseQuery, toWirePath } from '../signing/uri';
 import type { QueryPairs } from '../signing/uri';
-import { exactView, isNodeBuffer, toSignableBody } from '../signing/body';
-import type { PreparedBody } from '../signing/body';
 
 /** The request's target as it will be sent: everything of the URL but the query, and the query. */
 export interface RequestTarget {
@@ -88,36 +86,4 @@ export function resolveTarget(config: AxiosRequestConfig): RequestTarget {
     ([name]) => !PRESIGN_QUERY_PARAMS.has(name.toLowerCase()),
   );
   return { url, path: toWirePath(url.pathname), query };
-}
-
-type Transformer = (this: unknown, data: unknown, headers: AxiosHeaders) => unknown;
-
-/**
- * Runs the whole `transformRequest` chain as axios's `dispatchRequest` would (bound to the
- * config, with its headers), then turns the result into bytes that can be hashed and sent
- * unchanged by every adapter. Content types that axios or the platform would add later are
- * set here, so they are signed.
- *
- * @throws SigningError `ERR_UNSUPPORTED_BODY` for a body no adapter can send.
- */
-export function prepareBody(
-  config: InternalAxiosRequestConfig,
-  headers: AxiosHeaders,
-): PreparedBody | Promise<PreparedBody> {
-  let data: unknown = config.data;
-  if (ArrayBuffer.isView(data) && !isNodeBuffer(data)) data = exactView(data);
-
-  const chain = config.transformRequest;
-  const transformers = (Array.isArray(chain) ? chain : chain ? [chain] : []) as Transformer[];
-  for (const transform of transformers) data = transform.call(config, data, headers);
-
-  return toSignableBody(data, {
-    get: () => {
-      const value = headers.getContentType();
-      return typeof value === 'string' ? value : undefined;
-    },
-    set: (value) => {
-      headers.setContentType(value);
-    },
-  });
 }

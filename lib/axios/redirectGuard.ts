@@ -1,5 +1,3 @@
-import type { InternalAxiosRequestConfig } from 'axios';
-
 import { SIGNER_HEADERS } from '../signing/headers';
 import { PRESIGN_QUERY_PARAMS } from '../signing/uri';
 
@@ -29,9 +27,13 @@ export function withoutPresignParams(search: string): string {
 /** The signer's own redirect hook: see {@link redirectHook}. */
 export type RedirectHook = ((...args: unknown[]) => void) & { userHook: unknown };
 
-/** `name:port` with the scheme's default port filled in: how redirect targets are compared. */
+/**
+ * `scheme://name:port` with the scheme's default port filled in: how redirect targets are
+ * compared. The scheme counts: https to http on the same host and port is another origin, and
+ * there the session token would travel in clear text.
+ */
 export const hostKey = (protocol: string, hostname: string, port: string): string =>
-  `${hostname.replace(/^\[|\]$/g, '').toLowerCase()}:${port || (DEFAULT_PORTS[protocol] ?? '')}`;
+  `${protocol.toLowerCase()}//${hostname.replace(/^\[|\]$/g, '').toLowerCase()}:${port || (DEFAULT_PORTS[protocol] ?? '')}`;
 
 /**
  * The redirect guard of axios's Node http adapter. Its redirect follower strips `Authorization`
@@ -79,10 +81,4 @@ export function redirectHook(signedFor: string, userHook: unknown): RedirectHook
     if (typeof userHook === 'function') (userHook as (...a: unknown[]) => void)(...args);
   };
   return Object.assign(hook, { userHook });
-}
-
-/** The caller's own `beforeRedirect`, however often the config has been signed. */
-export function userRedirectHook(config: InternalAxiosRequestConfig): unknown {
-  const existing = config.beforeRedirect as Partial<RedirectHook> | undefined;
-  return existing !== undefined && 'userHook' in existing ? existing.userHook : existing;
 }

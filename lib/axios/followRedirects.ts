@@ -1,0 +1,139 @@
+import { AxiosError, AxiosHeaders } from 'axios';
+import type { AxiosResponse } from 'axios';
+
+import { ApigSignerError } from '../errors';
+import { SIGNER_HEADERS } from '../signing/headers';
+import type { Hop } from './call';
+import { resolveTarget } from './canonicalize';
+import { withoutPresignParams } from './redirectGuard';
+import { followsRedirects, sentErrors } from './sendHop';
+import type { Send } from './signHop';
+
+/**
+ * Final answers that came from a hop after the chase left the signed origin: such an answer was
+ * not given to our signature, so recovery never acts on it.
+ */
+export const foreignAnswers = new WeakSet<AxiosResponse>();
+
+/** follow-redirects' default, which axios's http adapter uses. */
+const DEFAULT_MAX_REDIRECTS = 21;
+const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
+/** Headers that describe a body: dropped with it. Ref: Fetch standard, "request-body-header name". */
+const BODY_HEADERS = ['content-type', 'content-encoding', 'content-language', 'content-location'];
+
+/** What the next hop sends, by the Fetch standard's rules (§4.4 HTTP-redirect fetch). */
+function nextMethod(status: number, method: string): { method: string; keepsBody: boolean } {
+  if (
+    (status === 303 && method !== 'GET' && method !== 'HEAD') ||
+    ((status === 301 || status === 302) && method === 'POST')
+  ) {
+    return { method: 'GET', keepsBody: false };
+  }
+  // Any other method keeps its body, as fetch and axios's http adapter (follow-redirects) do: a
+  // PUT answered 301/302 that lost its body would store nothing and still succeed.
+  return { method, keepsBody: true };
+}
+
+function locationOf(response: AxiosResponse): string | undefined {
+  const value = AxiosHeaders.from(response.headers as never).get('location');
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** An error after a hop that left: the call's own outcome (see `sentErrors`). */
+function left<E extends object>(error: E): E {
+  sentErrors.add(error);
+  return error;
+}
+
+function refuse(from: URL, why: string): ApigSignerError {
+  return left(
+    new ApigSignerError(
+      'ERR_REDIRECT',
+      `${from.protocol}//${from.host} answered with a redirect that apig-signer does not follow: ${why}. The redirect's answer was not sent on; fix the redirect on the server, or send the request to its final URL.`,
+    ),
+  );
+}
+
+/**
+ * Follows redirects of a signed request sent with axios's fetch adapter in Node, Bun and Deno,
+ * where the platform would follow them itself and keep `X-Amz-Security-Token` and `X-Amz-Date`
+ * on a redirect to another origin (fetch strips only `Authorization`). Every hop is sent with
+ * `redirect: 'manual'`, whatever the axios version and `maxRedirects`.
+ *
+ * The rules of axios's http adapter, with the signer's guard:
+ * - to the signed origin (scheme, host and port): signed again for the new URL, unless an
+ *   earlier hop left it (a URL another origin chose is never signed);
+ * - to any other origin, plain http included: sent without a signer header, and without the
+ *   query-auth parameters a server copied into `Location`;
+ * - only http and https: any other scheme (`data:`, `file:`) ends the call with `ERR_REDIRECT`,
+ *   as does a `Location` with a user name or password in it (never sent, never shown);
+ * - 303 (and 301/302 after a POST) becomes a GET without a body; otherwise the method and body
+ *   are kept, but only a body that can be replayed: a stream body ends the chase and the 3xx is
+ *   the answer;
+ * - at most `maxRedirects` hops (default 21; 0 hands back the 3xx), then
+ *   `ERR_FR_TOO_MANY_REDIRECTS`.
+ */
+export const followRedirects =
+  (next: Send<Hop>): Send<Hop> =>
+  async (call, first) => {
+    if (!followsRedirects(call)) return next(call, first);
+    const { config } = call;
+    const fetchOptions = config.fetchOptions as { redirect?: unknown } | undefined;
+    const maxRedirects =
+      fetchOptions?.redirect === 'manual' ? 0 : (config.maxRedirects ?? DEFAULT_MAX_REDIRECTS);
+    let hop = first;
+    for (let hops = 0; ; hops += 1) {
+      const response = await next(call, hop);
+      if (!hop.sign) foreignAnswers.add(response);
+      const location = locationOf(response);
+      if (!REDIRECTS.has(response.status) || location === undefined || maxRedirects === 0) {
+        return response;
+      }
+      if (hops >= maxRedirects) {
+        throw left(
+          new AxiosError(
+            'Maximum number of redirects exceeded',
+            'ERR_FR_TOO_MANY_REDIRECTS',
+            config,
+            response.request,
+            response,
+          ),
+        );
+      }
+      const { method, keepsBody } = nextMethod(response.status, hop.method);
+      if (keepsBody && hop.data != null && call.body.stream) return response;
+
+      let url: URL;
+      try {
+        url = new URL(location, hop.url);
+      } catch {
+        throw refuse(hop.url, 'its Location is not a URL');
+      }
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+        throw refuse(hop.url, `it leads to a ${url.protocol} URL`);
+      }
+      if (url.username !== '' || url.password !== '') {
+        throw refuse(
+          hop.url,
+          `its Location (${url.protocol}//${url.host}) carries a user name or password`,
+        );
+      }
+      // Once a hop left the signed origin, a URL it names is never signed: it was not ours.
+      const sign = hop.sign && `${url.protocol}//${url.host}` === call.host.origin;
+      // Query auth: never carry a signature or token that the server copied into `Location` away.
+      if (!sign) url.search = withoutPresignParams(url.search);
+      const headers = new AxiosHeaders(hop.headers);
+      for (const name of SIGNER_HEADERS) headers.delete(name);
+      if (!keepsBody) for (const name of BODY_HEADERS) headers.delete(name);
+      const target = sign ? resolveTarget({ url: url.href }) : undefined;
+      hop = {
+        url,
+        path: target?.path ?? url.pathname,
+        query: target?.query ?? [],
+        method,
+        headers,
+        data: keepsBody ? hop.data : undefined,
+        sign,
+      };
+    }
+  };
