@@ -13,10 +13,10 @@ export const utf8 = (text: string): Uint8Array => encoder.encode(text);
 export function toBase64(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < bytes.length; i += 3) {
-    const chunk = (bytes[i]! << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    out += ALPHABET[(chunk >> 18) & 63]! + ALPHABET[(chunk >> 12) & 63]!;
-    out += i + 1 < bytes.length ? ALPHABET[(chunk >> 6) & 63]! : '=';
-    out += i + 2 < bytes.length ? ALPHABET[chunk & 63]! : '=';
+    const chunk = ((bytes[i] ?? 0) << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
+    out += ALPHABET.charAt((chunk >> 18) & 63) + ALPHABET.charAt((chunk >> 12) & 63);
+    out += i + 1 < bytes.length ? ALPHABET.charAt((chunk >> 6) & 63) : '=';
+    out += i + 2 < bytes.length ? ALPHABET.charAt(chunk & 63) : '=';
   }
   return out;
 }

@@ -1,5 +1,3 @@
-import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
-
 import { ConfigurationError, memoize } from '../index';
 import type { Credentials } from '../index';
 import { AuthError, CognitoServiceError, NotSignedInError, SessionExpiredError } from './errors';
@@ -14,10 +12,12 @@ import type { IssuedCredentials, Logins } from './identityPool';
 import { resolveOptions } from './options';
 import { accessTokenExpired, createSessionStore, idTokenFresh, issuedTokens } from './sessionStore';
 import type { StoredUser, Tokens } from './sessionStore';
-import { runSignInStep } from './signInFlow';
-import type { SignInAttempt } from './signInFlow';
-import { createMemoryStorage, isPageLocalStorage, onPageHide, watchStorage } from './storage';
-import { createTransport, userPoolClient } from './transport';
+import { signInWithPassword } from './signInSteps';
+import type { SignInAttempt } from './signInSteps';
+import { isPageLocalStorage, onPageHide, watchStorage } from './storage';
+import { createTransport } from './transport';
+import { createUserPoolClient } from './userPoolClient';
+import type { AuthAnswer } from './userPoolClient';
 import type {
   CodeDelivery,
   CognitoAuth,
@@ -108,9 +108,9 @@ function requireText(value: unknown, what: string): void {
  * Every Cognito call has a timeout and bounded retries. Storage is the source of truth, so tabs
  * that share it share the user, the sign-out and the refreshed tokens.
  *
- * Uses `amazon-cognito-identity-js` (optional peer dependency, imported only by
- * `apig-signer/cognito`) for the SRP arithmetic of sign-in; both pools are called through one
- * transport of its own.
+ * Needs no Cognito package: sign-in (SRP on native `BigInt` and the platform's SHA-256) and
+ * both pools are called through one transport of its own. Storage keeps the layout of
+ * amazon-cognito-identity-js, so users it signed in stay signed in.
  *
  * @param options - pool ids, region, and optionally the sign-in flow, storage, endpoints, guest
  * access, refresh margins, timeouts and retries.
@@ -149,17 +149,14 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     config.identityPoolId,
   );
   const providerName = `cognito-idp.${config.region}.amazonaws.com/${config.userPoolId}`;
-  // The library keeps its own copies of tokens in a scratch store; we alone write `storage`.
-  const pool = new CognitoUserPool({
-    UserPoolId: config.userPoolId,
-    ClientId: config.clientId,
-    Storage: createMemoryStorage(),
-    endpoint: config.userPoolEndpoint,
-  });
-  (pool as unknown as { client: unknown }).client = userPoolClient(
+  const client = createUserPoolClient({
     transport,
-    config.userPoolEndpoint,
-  );
+    endpoint: config.userPoolEndpoint,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    sha256: config.sha256,
+  });
+  const poolName = config.userPoolId.slice(config.userPoolId.indexOf('_') + 1);
   const instanceId = Math.random().toString(36).slice(2);
   const leaseMs =
     (config.timeoutMs + config.retry.baseDelayMs * 2 ** config.retry.retries) *
@@ -236,34 +233,20 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
           );
         }
       },
-      commit(name, tokens) {
+      commit(name, issued) {
         attempt.check();
-        startSession(name, tokens);
+        startSession(name, issuedTokens(issued));
       },
     };
-    const user = new CognitoUser({
-      Username: username,
-      Pool: pool,
-      Storage: createMemoryStorage(),
-    });
-    if (config.authFlow === 'USER_PASSWORD_AUTH')
-      user.setAuthenticationFlowType('USER_PASSWORD_AUTH');
-    const details = new AuthenticationDetails({ Username: username, Password: password });
-    return runSignInStep(user, attempt, (callbacks) => {
-      user.authenticateUser(details, callbacks);
-    });
+    return signInWithPassword(
+      { client, poolName, sha256: config.sha256, attempt },
+      config.authFlow,
+      username,
+      password,
+    );
   }
 
   // ---- Tokens --------------------------------------------------------------------------------
-
-  function callUserPool(what: string, operation: string, body: Record<string, unknown>) {
-    return transport.call(
-      what,
-      config.userPoolEndpoint,
-      `AWSCognitoIdentityProviderService.${operation}`,
-      body,
-    );
-  }
 
   /**
    * Takes the refresh lease of `username` unless another tab (instance) on this storage holds
@@ -310,13 +293,14 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       return stored.tokens.idToken;
     }
     const refreshToken = stored.tokens.refreshToken;
-    let answer: Record<string, unknown>;
+    let answer: AuthAnswer;
     try {
-      answer = await callUserPool('Refreshing the session', 'InitiateAuth', {
-        ClientId: config.clientId,
-        AuthFlow: 'REFRESH_TOKEN_AUTH',
-        AuthParameters: { REFRESH_TOKEN: refreshToken },
-      });
+      answer = await client.initiateAuth(
+        'Refreshing the session',
+        'REFRESH_TOKEN_AUTH',
+        { REFRESH_TOKEN: refreshToken },
+        username,
+      );
     } catch (error) {
       store.releaseLease(username, instanceId);
       if (typeOf(error) !== 'NotAuthorizedException') {
@@ -333,8 +317,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       throw expired;
     }
     try {
-      const result = (answer['AuthenticationResult'] ?? {}) as Record<string, unknown>;
-      const { IdToken, AccessToken, RefreshToken } = result;
+      const { IdToken, AccessToken, RefreshToken } = answer.AuthenticationResult ?? {};
       if (typeof IdToken !== 'string' || typeof AccessToken !== 'string') {
         throw new CognitoServiceError(
           'ERR_COGNITO',
@@ -345,11 +328,11 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       if (session.ended || sync() !== session) {
         throw new NotSignedInError('The session ended while its tokens were being refreshed.');
       }
-      const tokens = issuedTokens(
-        IdToken,
-        AccessToken,
-        typeof RefreshToken === 'string' ? RefreshToken : refreshToken,
-      );
+      const tokens = issuedTokens({
+        idToken: IdToken,
+        accessToken: AccessToken,
+        refreshToken: typeof RefreshToken === 'string' ? RefreshToken : refreshToken,
+      });
       session.tokens = tokens;
       store.writeUser(username, tokens);
       return IdToken;
@@ -442,18 +425,12 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
 
   async function forgotPassword(username: string): Promise<CodeDelivery> {
     requireText(username, 'forgotPassword(username)');
-    const answer = await callUserPool('Asking for a password reset code', 'ForgotPassword', {
-      ClientId: config.clientId,
-      Username: username,
-    }).catch((error: unknown) => {
+    const delivery = await client.forgotPassword(username).catch((error: unknown) => {
       throw toAuthError(error);
     });
-    const delivery = (answer['CodeDeliveryDetails'] ?? {}) as Record<string, unknown>;
     return {
-      destination:
-        typeof delivery['Destination'] === 'string' ? delivery['Destination'] : undefined,
-      medium:
-        typeof delivery['DeliveryMedium'] === 'string' ? delivery['DeliveryMedium'] : undefined,
+      destination: typeof delivery.Destination === 'string' ? delivery.Destination : undefined,
+      medium: typeof delivery.DeliveryMedium === 'string' ? delivery.DeliveryMedium : undefined,
     };
   }
 
@@ -465,32 +442,31 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     for (const value of [username, code, newPassword]) {
       requireText(value, 'confirmForgotPassword(username, code, newPassword)');
     }
-    await callUserPool('Setting the new password', 'ConfirmForgotPassword', {
-      ClientId: config.clientId,
-      Username: username,
-      ConfirmationCode: code,
-      Password: newPassword,
-    }).catch((error: unknown) => {
+    await client.confirmForgotPassword(username, code, newPassword).catch((error: unknown) => {
       throw toAuthError(error);
     });
   }
 
   /** GlobalSignOut with the ended session's tokens (refreshed first if the access token expired). */
-  async function signOutEverywhere(tokens: Tokens | undefined): Promise<void> {
-    if (tokens === undefined) return;
+  async function signOutEverywhere(
+    username: string | undefined,
+    tokens: Tokens | undefined,
+  ): Promise<void> {
+    if (tokens === undefined || username === undefined) return;
     const what = 'Signing out on every device';
     try {
       let accessToken = tokens.accessToken;
       if (accessTokenExpired(tokens)) {
-        const answer = await callUserPool(what, 'InitiateAuth', {
-          ClientId: config.clientId,
-          AuthFlow: 'REFRESH_TOKEN_AUTH',
-          AuthParameters: { REFRESH_TOKEN: tokens.refreshToken },
-        });
-        const result = (answer['AuthenticationResult'] ?? {}) as Record<string, unknown>;
-        if (typeof result['AccessToken'] === 'string') accessToken = result['AccessToken'];
+        const answer = await client.initiateAuth(
+          what,
+          'REFRESH_TOKEN_AUTH',
+          { REFRESH_TOKEN: tokens.refreshToken },
+          username,
+        );
+        const refreshed = answer.AuthenticationResult?.AccessToken;
+        if (typeof refreshed === 'string') accessToken = refreshed;
       }
-      await callUserPool(what, 'GlobalSignOut', { AccessToken: accessToken });
+      await client.globalSignOut(accessToken);
     } catch (error) {
       // A refresh or access token Cognito already refuses: there is nothing left to revoke.
       if (typeOf(error) === 'NotAuthorizedException') return;
@@ -517,7 +493,9 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         'signOut() ran while this request waited for credentials: sign in again.',
       ),
     );
-    return signOutOptions?.global === true ? signOutEverywhere(session.tokens) : undefined;
+    return signOutOptions?.global === true
+      ? signOutEverywhere(session.username, session.tokens)
+      : undefined;
   }
 
   watchStorage(config.storage, () => {

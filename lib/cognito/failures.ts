@@ -1,4 +1,4 @@
-import { ApigSignerError } from '../index';
+import { ApigSignerError, ConfigurationError } from '../index';
 import { AuthError, CognitoServiceError } from './errors';
 import type { PasswordRule } from './errors';
 
@@ -107,12 +107,76 @@ export function missingAttributesError(names: readonly string[], cause?: unknown
   );
 }
 
-/** A sign-in (or password reset) failure as a typed error, free of anything the user typed. */
-export function toAuthError(error: unknown): ApigSignerError {
+/** Cognito's own words, quoted, for a message that then says what to change. */
+const says = (error: CognitoFailure) =>
+  error.message === '' ? `Cognito refused (${error.code})` : `Cognito says "${error.message}"`;
+
+/**
+ * A refusal that means the app's settings (or the user pool's) are wrong, not the user's
+ * input: a typed error that keeps Cognito's words and names what to change; else `undefined`.
+ */
+export function configurationRefusal(
+  error: CognitoFailure,
+  flow?: string,
+): ConfigurationError | undefined {
+  const cause = { cause: error };
+  if (error.code === 'ResourceNotFoundException' && /client/i.test(error.message)) {
+    return new ConfigurationError(
+      'ERR_CONFIGURATION',
+      `${says(error)}: check \`clientId\` (an app client of the user pool) and \`region\`.`,
+      cause,
+    );
+  }
+  if (error.code === 'NotAuthorizedException' && /secret was not received/i.test(error.message)) {
+    return new ConfigurationError(
+      'ERR_CONFIGURATION',
+      `${says(error)}: this app client has a client secret. Pass it as \`clientSecret\` (only where it stays secret: a server or the CLI), or use an app client without a secret.`,
+      cause,
+    );
+  }
+  if (error.code === 'NotAuthorizedException' && /secret hash/i.test(error.message)) {
+    return new ConfigurationError(
+      'ERR_CONFIGURATION',
+      `${says(error)}: \`clientSecret\` is not this app client's secret; copy it again from the app client's settings.`,
+      cause,
+    );
+  }
+  if (
+    (error.code === 'InvalidParameterException' || error.code === 'NotAuthorizedException') &&
+    /flow.*not (?:enabled|supported)|not enabled for this client/i.test(error.message)
+  ) {
+    return new ConfigurationError(
+      'ERR_CONFIGURATION',
+      `${says(error)}: allow ${flow === undefined ? 'this flow' : `ALLOW_${flow}`} in the app client's authentication flows${flow === undefined ? '' : ', or set `authFlow` to one it allows'}.`,
+      cause,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * A sign-in (or password reset) failure as a typed error, free of anything the user typed.
+ * `flow` is the sign-in's `AuthFlow`, named when the app client does not allow it.
+ */
+export function toAuthError(error: unknown, flow?: string): ApigSignerError {
   if (error instanceof ApigSignerError) return error;
   if (!(error instanceof CognitoFailure)) return toServiceError(error);
   const cause = { cause: error };
+  const configuration = configurationRefusal(error, flow);
+  if (configuration !== undefined) return configuration;
   switch (error.code) {
+    case 'UserLambdaValidationException':
+      return new AuthError(
+        'ERR_REFUSED_BY_TRIGGER',
+        `${says(error)}: a Lambda trigger of the user pool refused; its message says why.`,
+        cause,
+      );
+    case 'PasswordResetRequiredException':
+      return new AuthError(
+        'ERR_PASSWORD_RESET_REQUIRED',
+        `${says(error)}: the user must reset the password: call forgotPassword(username), then confirmForgotPassword() with the code.`,
+        cause,
+      );
     case 'NotAuthorizedException':
       if (/attempts exceeded/i.test(error.message)) {
         return new AuthError(
@@ -184,6 +248,13 @@ export function toServiceError(error: unknown, what = 'Cognito'): ApigSignerErro
       `${what}: Cognito refused for now (${type}); try again later.`,
       { cause: error },
     );
+  }
+  if (error instanceof CognitoFailure) {
+    const configuration = configurationRefusal(error);
+    if (configuration !== undefined) return configuration;
+    return new CognitoServiceError('ERR_COGNITO', `${what}: ${says(error)} (${type}).`, {
+      cause: error,
+    });
   }
   return new CognitoServiceError('ERR_COGNITO', `${what}: Cognito refused the request (${type}).`, {
     cause: error,

@@ -1,12 +1,9 @@
 /**
  * Cognito sign-in for the signer: a user pool session turned into identity-pool credentials
- * ({@link createCognitoAuth}). The only entry that needs the Cognito packages.
+ * ({@link createCognitoAuth}), on a user-pool client of its own: no Cognito package needed.
  *
  * @module apig-signer/cognito
  */
-// First: defines `global` for the Cognito packages in browsers (see nodeGlobal.ts).
-import './nodeGlobal';
-
 export { createCognitoAuth } from './createCognitoAuth';
 export type {
   CognitoAuth,

@@ -1,4 +1,6 @@
 import { ConfigurationError } from '../index';
+import { assertSha256Option } from '../signing/sha256';
+import type { Sha256Constructor } from '../signing/sha256';
 import type { RetryPolicy } from './failures';
 import { defaultStorage, isCognitoStorage } from './storage';
 import type { CognitoStorage } from './storage';
@@ -9,6 +11,8 @@ export interface ResolvedOptions {
   region: string;
   userPoolId: string;
   clientId: string;
+  clientSecret: string | undefined;
+  sha256: Sha256Constructor | undefined;
   identityPoolId: string;
   authFlow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
   storage: CognitoStorage;
@@ -88,6 +92,15 @@ export function resolveOptions(options: CognitoAuthOptions): ResolvedOptions {
       '`storage` must have getItem, setItem and removeItem functions (the Web Storage interface).',
     );
   }
+  if (
+    options.clientSecret !== undefined &&
+    (typeof options.clientSecret !== 'string' || options.clientSecret === '')
+  ) {
+    refuse(
+      '`clientSecret` must be a non-empty string (or left out for a client without a secret).',
+    );
+  }
+  assertSha256Option(options.sha256, 'createCognitoAuth()');
   const retry = options.retry ?? {};
   if (typeof retry !== 'object' || (retry as unknown) === null)
     refuse('`retry` must be an object.');
@@ -95,6 +108,8 @@ export function resolveOptions(options: CognitoAuthOptions): ResolvedOptions {
     region,
     userPoolId,
     clientId,
+    clientSecret: options.clientSecret,
+    sha256: options.sha256,
     identityPoolId,
     authFlow,
     storage: options.storage ?? defaultStorage(),

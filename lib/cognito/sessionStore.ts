@@ -1,5 +1,5 @@
-import { CognitoAccessToken, CognitoIdToken } from 'amazon-cognito-identity-js';
-
+import { claimsOf, numberClaim } from './jwt';
+import type { IssuedTokens } from './signInSteps';
 import type { CognitoStorage } from './storage';
 
 /** The three tokens of a signed-in user, and how far this device's clock is from Cognito's. */
@@ -141,18 +141,13 @@ export function createSessionStore(
 }
 
 /** Tokens just issued by Cognito: their `iat` is Cognito's "now", which gives the clock drift. */
-export function issuedTokens(idToken: string, accessToken: string, refreshToken: string): Tokens {
+export function issuedTokens(issued: IssuedTokens, now: number = Date.now()): Tokens {
   const issuedAt = Math.min(
-    new CognitoIdToken({ IdToken: idToken }).getIssuedAt(),
-    new CognitoAccessToken({ AccessToken: accessToken }).getIssuedAt(),
+    numberClaim(claimsOf(issued.idToken), 'iat'),
+    numberClaim(claimsOf(issued.accessToken), 'iat'),
   );
-  const drift = Date.now() - issuedAt * 1000;
-  return {
-    idToken,
-    accessToken,
-    refreshToken,
-    clockDriftMs: Number.isFinite(drift) ? drift : 0,
-  };
+  const drift = now - issuedAt * 1000;
+  return { ...issued, clockDriftMs: issuedAt > 0 && Number.isFinite(drift) ? drift : 0 };
 }
 
 /**
@@ -160,15 +155,15 @@ export function issuedTokens(idToken: string, accessToken: string, refreshToken:
  * more than half its lifetime, so short-lived tokens are not refreshed on every call), by
  * Cognito's clock.
  */
-export function idTokenFresh(tokens: Tokens, marginMs: number): boolean {
-  const token = new CognitoIdToken({ IdToken: tokens.idToken });
-  const expiresAt = token.getExpiration() * 1000;
-  const lifetime = Math.max(expiresAt - token.getIssuedAt() * 1000, 0);
-  return Date.now() - tokens.clockDriftMs < expiresAt - Math.min(marginMs, lifetime / 2);
+export function idTokenFresh(tokens: Tokens, marginMs: number, now: number = Date.now()): boolean {
+  const claims = claimsOf(tokens.idToken);
+  const expiresAt = numberClaim(claims, 'exp') * 1000;
+  const lifetime = Math.max(expiresAt - numberClaim(claims, 'iat') * 1000, 0);
+  return now - tokens.clockDriftMs < expiresAt - Math.min(marginMs, lifetime / 2);
 }
 
 /** Whether the access token has expired by Cognito's clock (GlobalSignOut needs a live one). */
-export function accessTokenExpired(tokens: Tokens): boolean {
-  const expiresAt = new CognitoAccessToken({ AccessToken: tokens.accessToken }).getExpiration();
-  return expiresAt * 1000 <= Date.now() - tokens.clockDriftMs;
+export function accessTokenExpired(tokens: Tokens, now: number = Date.now()): boolean {
+  const expiresAt = numberClaim(claimsOf(tokens.accessToken), 'exp');
+  return expiresAt * 1000 <= now - tokens.clockDriftMs;
 }

@@ -36,7 +36,7 @@ export const k = 0x538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9
 export function modPow(base: bigint, exponent: bigint, modulus: bigint = N): bigint {
   const b = ((base % modulus) + modulus) % modulus;
   const table: bigint[] = [1n, b];
-  for (let i = 2; i < 16; i += 1) table.push((table[i - 1]! * b) % modulus);
+  for (let i = 2; i < 16; i += 1) table.push(((table[i - 1] ?? 1n) * b) % modulus);
   const digits = exponent.toString(16);
   let result = 1n;
   for (const digit of digits) {
@@ -45,7 +45,7 @@ export function modPow(base: bigint, exponent: bigint, modulus: bigint = N): big
     result = (result * result) % modulus;
     result = (result * result) % modulus;
     const d = parseInt(digit, 16);
-    if (d !== 0) result = (result * table[d]!) % modulus;
+    if (d !== 0) result = (result * (table[d] ?? 1n)) % modulus;
   }
   return result;
 }
@@ -122,7 +122,7 @@ const two = (n: number) => String(n).padStart(2, '0');
 
 /** `TIMESTAMP` as Cognito wants it: `ddd MMM D HH:mm:ss UTC YYYY` (the day not padded). */
 export function srpTimestamp(date: Date): string {
-  return `${DAYS[date.getUTCDay()]!} ${MONTHS[date.getUTCMonth()]!} ${date.getUTCDate()} ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} UTC ${date.getUTCFullYear()}`;
+  return `${DAYS[date.getUTCDay()] ?? ''} ${MONTHS[date.getUTCMonth()] ?? ''} ${date.getUTCDate()} ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} UTC ${date.getUTCFullYear()}`;
 }
 
 /** What the `PASSWORD_VERIFIER` challenge gives and the user knows. */

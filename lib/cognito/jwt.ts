@@ -1,0 +1,34 @@
+import { fromBase64, fromUtf8 } from './bytes';
+
+/** The claims of a Cognito token this library reads; the signature is Cognito's to check. */
+export interface TokenClaims {
+  /** Issued at, in seconds since the epoch. */
+  iat?: number;
+  /** Expires at, in seconds since the epoch. */
+  exp?: number;
+  /** `https://cognito-idp.{region}.amazonaws.com/{userPoolId}`. */
+  iss?: string;
+  /** The app client, in an ID token. */
+  aud?: string;
+  /** The app client, in an access token. */
+  client_id?: string;
+  token_use?: string;
+}
+
+/** The payload of a JWT, or `undefined` when it is not one. Never throws. */
+export function claimsOf(token: string): TokenClaims | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined || payload === '') return undefined;
+  try {
+    const parsed: unknown = JSON.parse(fromUtf8(fromBase64(payload)));
+    return typeof parsed === 'object' && parsed !== null ? (parsed) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A claim that is a number, or `fallback`. */
+export function numberClaim(claims: TokenClaims | undefined, name: 'iat' | 'exp'): number {
+  const value = claims?.[name];
+  return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
