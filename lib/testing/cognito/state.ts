@@ -30,6 +30,8 @@ export interface EmulatorState {
   /** The part of the pool id after `_`: SRP hashes it. */
   readonly poolName: string;
   readonly clientId: string;
+  /** The app client's secret, if it has one: calls must then carry its SECRET_HASH. */
+  readonly clientSecret: string | undefined;
   readonly identityPoolId: string;
   readonly providerName: string;
   readonly issuer: string;
@@ -78,6 +80,7 @@ export function createState(options: CognitoEmulatorOptions): EmulatorState {
     userPoolId,
     poolName: userPoolId.split('_')[1] ?? userPoolId,
     clientId: options.clientId ?? 'emulatorappclient0000000000',
+    clientSecret: options.clientSecret,
     identityPoolId: options.identityPoolId ?? `${region}:00000000-0000-4000-8000-000000000001`,
     providerName,
     issuer: `https://${providerName}`,

@@ -26,8 +26,8 @@ export interface EmulatedUser {
   newPasswordRequired?: boolean | undefined;
   /** Attributes the `NEW_PASSWORD_REQUIRED` challenge asks for, such as `['name']`. */
   requiredAttributes?: string[] | undefined;
-  /** An MFA challenge after the password. */
-  mfa?: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | undefined;
+  /** An MFA challenge after the password (`EMAIL_OTP`: Cognito's email MFA). */
+  mfa?: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP' | undefined;
   /**
    * The code that answers the MFA challenge.
    * @defaultValue `'123456'`
@@ -74,6 +74,13 @@ export interface CognitoEmulatorOptions {
    * @defaultValue `'emulatorappclient0000000000'`
    */
   clientId?: string | undefined;
+  /**
+   * A client secret for the app client: `InitiateAuth`, `RespondToAuthChallenge` and the
+   * password-reset calls must then carry `SECRET_HASH` (base64 HMAC-SHA256 of user name ‖
+   * client id), refused as Cognito refuses when it is missing or wrong.
+   * @defaultValue none (an app client without a secret)
+   */
+  clientSecret?: string | undefined;
   /**
    * The identity pool id.
    * @defaultValue `'{region}:00000000-0000-4000-8000-000000000001'`

@@ -1,4 +1,4 @@
-import { randomInt, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomInt, timingSafeEqual } from 'node:crypto';
 
 import { expectedClaim, N, sessionKey } from '../srp';
 import type { ChallengeStore } from './challenges';
@@ -48,7 +48,9 @@ export function userPoolOperations(
         `AuthFlow ${String(body['AuthFlow'])} is not supported.`,
       );
     }
-    return flow((body['AuthParameters'] ?? {}) as Parameters);
+    const parameters = (body['AuthParameters'] ?? {}) as Parameters;
+    checkSecretHash(parameters['SECRET_HASH'], parameters['USERNAME']);
+    return flow(parameters);
   }
 
   function userSrpAuth(parameters: Parameters) {
@@ -87,7 +89,9 @@ export function userPoolOperations(
   // ---- 2. RespondToAuthChallenge --------------------------------------------------------------
 
   function respondToAuthChallenge(body: Record<string, unknown>) {
+    checkClient(body);
     const responses = (body['ChallengeResponses'] ?? {}) as Parameters;
+    checkSecretHash(responses['SECRET_HASH'], responses['USERNAME']);
     const name = text(body['ChallengeName']);
     if (name === 'PASSWORD_VERIFIER') return passwordVerifier(responses);
     const answer = lookup(challengeAnswers, name);
@@ -165,6 +169,12 @@ export function userPoolOperations(
       });
     }
     if (user.mfa === 'SOFTWARE_TOKEN_MFA') return challenges.open(user, 'SOFTWARE_TOKEN_MFA', {});
+    if (user.mfa === 'EMAIL_OTP') {
+      return challenges.open(user, 'EMAIL_OTP', {
+        CODE_DELIVERY_DELIVERY_MEDIUM: 'EMAIL',
+        CODE_DELIVERY_DESTINATION: 'a***@e***',
+      });
+    }
     return signedIn(user);
   }
 
@@ -184,6 +194,7 @@ export function userPoolOperations(
 
   function forgotPassword(body: Record<string, unknown>) {
     checkClient(body);
+    checkSecretHash(body['SecretHash'], body['Username']);
     const user = userNamed(state, body['Username']);
     checkEnabled(user);
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
@@ -203,6 +214,7 @@ export function userPoolOperations(
 
   function confirmForgotPassword(body: Record<string, unknown>) {
     checkClient(body);
+    checkSecretHash(body['SecretHash'], body['Username']);
     const user = userNamed(state, body['Username']);
     const pending = user.resetCode;
     if (pending === undefined || pending.code !== body['ConfirmationCode']) {
@@ -235,6 +247,32 @@ export function userPoolOperations(
   function checkClient(body: Record<string, unknown>): void {
     if (body['ClientId'] !== state.clientId) {
       throw new ServiceError('ResourceNotFoundException', 'User pool client does not exist.');
+    }
+  }
+
+  /**
+   * An app client with a secret wants SECRET_HASH = base64(HMAC-SHA256(secret, user name ‖
+   * client id)); Cognito's words when it is missing or wrong. A refresh has no user name here:
+   * only its presence is checked.
+   */
+  function checkSecretHash(given: unknown, username: unknown): void {
+    const secret = state.clientSecret;
+    if (secret === undefined) return;
+    if (typeof given !== 'string' || given === '') {
+      throw new ServiceError(
+        'NotAuthorizedException',
+        `Client ${state.clientId} is configured for secret but secret was not received`,
+      );
+    }
+    if (typeof username !== 'string') return;
+    const expected = createHmac('sha256', secret)
+      .update(`${username}${state.clientId}`)
+      .digest('base64');
+    if (given !== expected) {
+      throw new ServiceError(
+        'NotAuthorizedException',
+        `Unable to verify secret hash for client ${state.clientId}`,
+      );
     }
   }
 
@@ -277,6 +315,7 @@ export function userPoolOperations(
     SMS_MFA: (user, responses, session) => answerMfa(user, responses['SMS_MFA_CODE'], session),
     SOFTWARE_TOKEN_MFA: (user, responses, session) =>
       answerMfa(user, responses['SOFTWARE_TOKEN_MFA_CODE'], session),
+    EMAIL_OTP: (user, responses, session) => answerMfa(user, responses['EMAIL_OTP_CODE'], session),
   };
 
   return {
