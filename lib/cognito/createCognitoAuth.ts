@@ -9,7 +9,9 @@ import {
   linkRefused,
 } from './identityPool';
 import type { IssuedCredentials, Logins } from './identityPool';
+import { foreignTokens } from './jwt';
 import { resolveOptions } from './options';
+import { createRefreshLease, LEASE_POLL_MS, LEASE_SETTLE_MS } from './refreshLease';
 import { accessTokenExpired, createSessionStore, idTokenFresh, issuedTokens } from './sessionStore';
 import type { StoredUser, Tokens } from './sessionStore';
 import { signInWithPassword } from './signInSteps';
@@ -82,16 +84,6 @@ const sleep = (ms: number) =>
     setTimeout(resolve, ms);
   });
 
-/** How often a tab waiting for another tab's refresh looks at storage. */
-const LEASE_POLL_MS = 25;
-/**
- * How long a tab waits after taking the lease in `localStorage` before it looks whose lease it
- * is. Each tab reads its own copy of `localStorage`, which another tab's write reaches within
- * milliseconds (Chromium: about 1 ms), so two tabs that take the lease in the same instant both
- * see it free; the later write wins everywhere, and after this wait both tabs see the winner.
- */
-const LEASE_SETTLE_MS = 100;
-
 function requireText(value: unknown, what: string): void {
   if (typeof value !== 'string' || value === '') {
     throw new ConfigurationError('ERR_CONFIGURATION', `${what}: must be non-empty strings.`);
@@ -142,7 +134,12 @@ function requireText(value: unknown, what: string): void {
 export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   const config = resolveOptions(options);
   const transport = createTransport({ timeoutMs: config.timeoutMs, retry: config.retry });
-  const store = createSessionStore(config.storage, config.clientId, config.identityPoolId);
+  const store = createSessionStore({
+    storage: config.storage,
+    userPoolId: config.userPoolId,
+    clientId: config.clientId,
+    identityPoolId: config.identityPoolId,
+  });
   const identityPool = identityPoolClient(
     transport,
     config.identityEndpoint,
@@ -158,11 +155,15 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   });
   const poolName = config.userPoolId.slice(config.userPoolId.indexOf('_') + 1);
   const instanceId = Math.random().toString(36).slice(2);
-  const leaseMs =
-    (config.timeoutMs + config.retry.baseDelayMs * 2 ** config.retry.retries) *
-    (config.retry.retries + 1);
-  // Other storages are read and written in one process: a lease taken is seen at once.
-  const leaseSettleMs = isPageLocalStorage(config.storage) ? LEASE_SETTLE_MS : 0;
+  const lease = createRefreshLease({
+    store,
+    instanceId,
+    leaseMs:
+      (config.timeoutMs + config.retry.baseDelayMs * 2 ** config.retry.retries) *
+      (config.retry.retries + 1),
+    // Other storages are read and written in one process: a lease taken is seen at once.
+    settleMs: isPageLocalStorage(config.storage) ? LEASE_SETTLE_MS : 0,
+  });
 
   let current = openSession(store.readUser());
   /** Bumped by every signIn() and signOut(): an attempt with an older ticket no longer counts. */
@@ -203,7 +204,22 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
 
   // ---- Sign-in -------------------------------------------------------------------------------
 
-  function startSession(username: string, tokens: Tokens): void {
+  /**
+   * Makes `username` the signed-in user: storage first (all or nothing: a failed write is a
+   * StorageError and starts nothing), then the new session. With an asynchronous storage the
+   * sign-in must still count once the write has landed.
+   */
+  function startSession(
+    username: string,
+    tokens: Tokens,
+    attempt: SignInAttempt,
+  ): void | Promise<void> {
+    if (!store.loaded) {
+      return store.ready.then(() => {
+        attempt.check();
+        return startSession(username, tokens, attempt);
+      });
+    }
     const previous = sync();
     const guestIdentityId =
       previous.username === undefined && config.allowGuest
@@ -212,11 +228,21 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     if (previous.username !== undefined && previous.username !== username) {
       store.clearUsers(previous.username);
     }
-    store.writeUser(username, tokens);
-    replace(
-      openSession({ username, tokens }, guestIdentityId),
-      new NotSignedInError('Another sign-in started a new session while this request waited.'),
-    );
+    const open = () => {
+      replace(
+        openSession({ username, tokens }, guestIdentityId),
+        new NotSignedInError('Another sign-in started a new session while this request waited.'),
+      );
+    };
+    const written = store.writeUser(username, tokens);
+    if (written === undefined) {
+      open();
+      return undefined;
+    }
+    return written.then(() => {
+      attempt.check();
+      open();
+    });
   }
 
   async function signIn(username: string, password: string): Promise<SignInResult> {
@@ -235,7 +261,19 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       },
       commit(name, issued) {
         attempt.check();
-        startSession(name, issuedTokens(issued));
+        const foreign = foreignTokens(
+          issued.idToken,
+          issued.accessToken,
+          config.userPoolId,
+          config.clientId,
+        );
+        if (foreign !== undefined) {
+          throw new ConfigurationError(
+            'ERR_CONFIGURATION',
+            `Cognito signed the user in, but ${foreign}: set \`userPoolId\` to the user pool of app client \`clientId\`. Nothing was stored.`,
+          );
+        }
+        return startSession(name, issuedTokens(issued), attempt);
       },
     };
     return signInWithPassword(
@@ -248,29 +286,8 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
 
   // ---- Tokens --------------------------------------------------------------------------------
 
-  /**
-   * Takes the refresh lease of `username` unless another tab (instance) on this storage holds
-   * it; check and take happen in one synchronous step, so concurrent callers in this tab and
-   * tabs that see each other's storage at once refresh once.
-   */
-  function claimLease(username: string): boolean {
-    const lease = store.lease(username);
-    if (lease !== undefined && lease.owner !== instanceId && lease.until > Date.now()) return false;
-    store.takeLease(username, instanceId, Date.now() + leaseMs);
-    return true;
-  }
-
-  /**
-   * Whether the lease just taken is still ours once every tab's write has arrived: tabs that
-   * share `localStorage` may each have taken it before seeing the other's (see LEASE_SETTLE_MS).
-   */
-  async function leaseSettled(username: string): Promise<boolean> {
-    await sleep(leaseSettleMs);
-    return store.lease(username)?.owner === instanceId;
-  }
-
   async function refreshSession(session: Session, username: string): Promise<string> {
-    while (!claimLease(username) || (leaseSettleMs > 0 && !(await leaseSettled(username)))) {
+    while (!lease.claim(username) || !(await lease.settled(username))) {
       // Another tab is refreshing: wait for its tokens (or for its lease to lapse).
       await sleep(LEASE_POLL_MS);
       const stored = sync() === session ? store.readUser() : undefined;
@@ -284,11 +301,11 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     }
     const stored = sync() === session ? store.readUser() : undefined;
     if (session.ended || stored === undefined) {
-      store.releaseLease(username, instanceId);
+      lease.release(username);
       throw new NotSignedInError('The session ended while its tokens were due for a refresh.');
     }
     if (idTokenFresh(stored.tokens, config.tokenRefreshMarginMs)) {
-      store.releaseLease(username, instanceId);
+      lease.release(username);
       session.tokens = stored.tokens; // another tab refreshed them
       return stored.tokens.idToken;
     }
@@ -302,7 +319,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         username,
       );
     } catch (error) {
-      store.releaseLease(username, instanceId);
+      lease.release(username);
       if (typeOf(error) !== 'NotAuthorizedException') {
         throw toServiceError(error, 'Refreshing the session');
       }
@@ -333,12 +350,12 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         accessToken: AccessToken,
         refreshToken: typeof RefreshToken === 'string' ? RefreshToken : refreshToken,
       });
+      await store.writeUser(username, tokens);
       session.tokens = tokens;
-      store.writeUser(username, tokens);
       return IdToken;
     } finally {
       // After the tokens: a tab that finds the lease gone finds the new tokens too.
-      store.releaseLease(username, instanceId);
+      lease.release(username);
     }
   }
 
@@ -357,7 +374,8 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     return session.refreshing;
   }
 
-  function getIdToken(): Promise<string> {
+  async function getIdToken(): Promise<string> {
+    if (!store.loaded) await store.ready;
     const session = sync();
     return untilEnded(session, idTokenOf(session));
   }
@@ -414,7 +432,8 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   }
 
   const credentials = memoize(
-    function cognitoCredentials(): Promise<Credentials> {
+    async function cognitoCredentials(): Promise<Credentials> {
+      if (!store.loaded) await store.ready;
       const session = sync();
       return untilEnded(session, credentialsFor(session));
     },
@@ -506,7 +525,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   // Only the current user is kept in storage, so theirs is the only lease this tab can hold;
   // releasing is a no-op when another tab holds it.
   onPageHide(config.storage, () => {
-    if (current.username !== undefined) store.releaseLease(current.username, instanceId);
+    if (current.username !== undefined) lease.release(current.username);
   });
 
   return {

@@ -194,3 +194,35 @@ export class CognitoServiceError extends CredentialsError {
     super(code, message, options);
   }
 }
+
+/**
+ * The `storage` given to `createCognitoAuth` refused a write (such as `QuotaExceededError`)
+ * while a sign-in or refresh was being kept. Nothing half-written is left: every item is put
+ * back as it was, so after a refresh the previous tokens stay (and still work), and after a
+ * sign-in the new user is not signed in on this device. `cause` holds the storage's error.
+ *
+ * @example
+ * ```ts
+ * import { StorageError } from 'apig-signer/cognito';
+ *
+ * try {
+ *   await auth.signIn(username, password);
+ * } catch (error) {
+ *   if (error instanceof StorageError) showMessage('This device has no room left for the session.');
+ * }
+ * ```
+ */
+export class StorageError extends CredentialsError {
+  /** The error's class name; survives minifiers. */
+  override name = 'StorageError' as const;
+  /** Always `ERR_STORAGE`. */
+  declare readonly code: 'ERR_STORAGE';
+
+  /**
+   * @param message - what happened and what to do.
+   * @param options - `cause`: the storage's error.
+   */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_STORAGE', message, options);
+  }
+}

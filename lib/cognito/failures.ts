@@ -256,7 +256,9 @@ export function toServiceError(error: unknown, what = 'Cognito'): ApigSignerErro
       cause: error,
     });
   }
-  return new CognitoServiceError('ERR_COGNITO', `${what}: Cognito refused the request (${type}).`, {
+  // Not Cognito's answer: a fault of this side (see `cause`), never called a refusal.
+  const name = error instanceof Error ? error.name : typeof error;
+  return new CognitoServiceError('ERR_COGNITO', `${what} failed here (${name}; see \`cause\`).`, {
     cause: error,
   });
 }

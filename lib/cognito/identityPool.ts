@@ -29,11 +29,12 @@ function explain(error: unknown, identityPoolId: string, guest: boolean): Error 
     advice = /identitypool/i.test(error.message)
       ? `there is no identity pool ${identityPoolId} in this region: check \`identityPoolId\` and \`region\``
       : 'the identity pool does not know this identity id (it was deleted or belongs to another pool)';
+  } else if (type === 'NotAuthorizedException' && /token expired/i.test(error.message)) {
+    advice = `Cognito says "${error.message}": the ID token had expired when it reached the identity pool; check this device's clock (tokens are refreshed by Cognito's time, learnt at sign-in)`;
   } else if (type === 'NotAuthorizedException' && guest) {
     advice = 'the identity pool does not allow guests: turn on unauthenticated access, or sign in';
   } else if (type === 'NotAuthorizedException') {
-    advice =
-      "the identity pool refused the login: check that the user pool and app client are among the identity pool's authentication providers";
+    advice = `${error.message === '' ? 'the identity pool refused the login' : `Cognito says "${error.message}"`}: check that the user pool and app client are among the identity pool's authentication providers`;
   } else if (type === 'InvalidIdentityPoolConfigurationException') {
     advice = "the identity pool's roles are missing or cannot be assumed: check its IAM roles";
   } else {

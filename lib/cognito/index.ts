@@ -16,7 +16,13 @@ export type {
   SignOutOptions,
 } from './createCognitoAuth';
 export { createMemoryStorage } from './storage';
-export type { CognitoStorage } from './storage';
-export { AuthError, CognitoServiceError, NotSignedInError, SessionExpiredError } from './errors';
+export type { AsyncCognitoStorage, CognitoStorage } from './storage';
+export {
+  AuthError,
+  CognitoServiceError,
+  NotSignedInError,
+  SessionExpiredError,
+  StorageError,
+} from './errors';
 export type { RetryPolicy } from './failures';
 export type { AuthErrorCode, CognitoServiceErrorCode, PasswordRule } from './errors';

@@ -21,7 +21,7 @@ export function claimsOf(token: string): TokenClaims | undefined {
   if (payload === undefined || payload === '') return undefined;
   try {
     const parsed: unknown = JSON.parse(fromUtf8(fromBase64(payload)));
-    return typeof parsed === 'object' && parsed !== null ? (parsed) : undefined;
+    return typeof parsed === 'object' && parsed !== null ? parsed : undefined;
   } catch {
     return undefined;
   }
@@ -31,4 +31,29 @@ export function claimsOf(token: string): TokenClaims | undefined {
 export function numberClaim(claims: TokenClaims | undefined, name: 'iat' | 'exp'): number {
   const value = claims?.[name];
   return typeof value === 'number' && Number.isFinite(value) ? value : 0;
+}
+
+/**
+ * Why these tokens are not the configured pool's and client's (their `iss` and `aud` /
+ * `client_id`), in words for an error, or `undefined` when they are.
+ */
+export function foreignTokens(
+  idToken: string,
+  accessToken: string,
+  userPoolId: string,
+  clientId: string,
+): string | undefined {
+  const id = claimsOf(idToken);
+  const access = claimsOf(accessToken);
+  for (const claims of [id, access]) {
+    const issuer = claims?.iss;
+    if (typeof issuer === 'string' && !issuer.endsWith(`/${userPoolId}`)) {
+      return `they were issued by ${issuer}, not by user pool ${userPoolId}`;
+    }
+  }
+  const audience = id?.aud ?? access?.client_id;
+  if (typeof audience === 'string' && audience !== clientId) {
+    return `they were issued to app client ${audience}, not ${clientId}`;
+  }
+  return undefined;
 }

@@ -3,7 +3,7 @@ import { assertSha256Option } from '../signing/sha256';
 import type { Sha256Constructor } from '../signing/sha256';
 import type { RetryPolicy } from './failures';
 import { defaultStorage, isCognitoStorage } from './storage';
-import type { CognitoStorage } from './storage';
+import type { AsyncCognitoStorage, CognitoStorage } from './storage';
 import type { CognitoAuthOptions } from './types';
 
 /** The options of `createCognitoAuth`, checked and with defaults filled in. */
@@ -15,7 +15,7 @@ export interface ResolvedOptions {
   sha256: Sha256Constructor | undefined;
   identityPoolId: string;
   authFlow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
-  storage: CognitoStorage;
+  storage: CognitoStorage | AsyncCognitoStorage;
   userPoolEndpoint: string;
   identityEndpoint: string;
   allowGuest: boolean;

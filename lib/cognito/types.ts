@@ -1,6 +1,6 @@
 import type { MemoizedCredentialsProvider, Sha256Constructor } from '../index';
 import type { RetryPolicy } from './failures';
-import type { CognitoStorage } from './storage';
+import type { AsyncCognitoStorage, CognitoStorage } from './storage';
 
 /** Options of {@link createCognitoAuth}. */
 export interface CognitoAuthOptions {
@@ -35,10 +35,12 @@ export interface CognitoAuthOptions {
   /**
    * Where tokens and the identity id are kept, so a reload restores the session. Storage is the
    * source of truth: instances (tabs) sharing it share the signed-in user.
+   * The layout is amazon-cognito-identity-js's: users it (or Amplify v6) signed in stay signed
+   * in. May be asynchronous ({@link AsyncCognitoStorage}, such as React Native's AsyncStorage).
    * @defaultValue `localStorage` in browsers (when it works); elsewhere, including Node, an
    * in-memory store of this instance
    */
-  storage?: CognitoStorage | undefined;
+  storage?: CognitoStorage | AsyncCognitoStorage | undefined;
   /**
    * Endpoint overrides (full URLs), for the emulator, VPC endpoints or FIPS.
    * @defaultValue `https://cognito-idp.{region}.amazonaws.com/` and
