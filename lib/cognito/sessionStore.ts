@@ -71,8 +71,14 @@ const LEASE_ITEM = 'refreshLease';
 const isThenable = (value: unknown): value is PromiseLike<unknown> =>
   typeof (value as { then?: unknown } | null | undefined)?.then === 'function';
 
+/** An error's name (`QuotaExceededError`), whatever realm made it (DOMException included). */
+const nameOf = (error: unknown): string => {
+  const name = (error as { name?: unknown } | null | undefined)?.name;
+  return typeof name === 'string' && name !== '' ? name : 'an error';
+};
+
 function storageError(error: unknown): StorageError {
-  const name = error instanceof Error ? error.name : 'an error';
+  const name = nameOf(error);
   return new StorageError(
     `The tokens could not be written to \`storage\` (${name}; see \`cause\`): nothing was kept (storage holds what it held before; Cognito had accepted). Free storage space, or pass a storage that can hold them.`,
     { cause: error },
@@ -173,7 +179,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
         },
         (error: unknown) => {
           throw new StorageError(
-            `The session could not be read from \`storage\` (${error instanceof Error ? error.name : 'an error'}; see \`cause\`).`,
+            `The session could not be read from \`storage\` (${nameOf(error)}; see \`cause\`).`,
             { cause: error },
           );
         },
@@ -290,10 +296,11 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
 
     lease(username) {
       const value = get(tokenKey(username, LEASE_ITEM));
-      const [owner, until] = value?.split(' ') ?? [];
-      return owner === undefined || until === undefined
-        ? undefined
-        : { owner, until: Number(until) };
+      const space = value?.lastIndexOf(' ') ?? -1;
+      if (value === null || space < 1) return undefined;
+      const until = Number(value.slice(space + 1));
+      // A lease whose date cannot be read has no date: it holds nobody up.
+      return { owner: value.slice(0, space), until: Number.isFinite(until) ? until : 0 };
     },
 
     takeLease(username, owner, until) {
