@@ -1,6 +1,7 @@
 import { ApigSignerError } from '../index';
 import { CognitoFailure, classify, exhausted } from './failures';
 import type { RetryPolicy } from './failures';
+import { canProxy, fetchThroughProxy, proxyForUrl } from './nodeProxy';
 
 /** One way to call both Cognito services: the same timeout, retries and error shapes. */
 export interface Transport {
@@ -48,7 +49,7 @@ async function attempt(
   try {
     let response: Response;
     try {
-      response = await fetch(endpoint, {
+      const request = {
         method: 'POST',
         headers: {
           'Content-Type': 'application/x-amz-json-1.1',
@@ -57,7 +58,13 @@ async function attempt(
         },
         body: JSON.stringify(body),
         signal: controller.signal,
-      });
+      };
+      // In Node, HTTPS_PROXY/HTTP_PROXY/NO_PROXY as axios honours them for the signed calls.
+      const proxy = proxyForUrl(endpoint);
+      response =
+        proxy !== undefined && canProxy()
+          ? await fetchThroughProxy(endpoint, request, proxy)
+          : await fetch(endpoint, request);
     } catch (error) {
       if (controller.signal.aborted) {
         throw new CognitoFailure('RequestTimeout', `No answer within ${timeoutMs} ms.`, 0);
