@@ -130,14 +130,14 @@ export function configurationRefusal(
   if (error.code === 'NotAuthorizedException' && /secret was not received/i.test(error.message)) {
     return new ConfigurationError(
       'ERR_CONFIGURATION',
-      `${says(error)}: this app client has a client secret. Pass it as \`clientSecret\` (only where it stays secret: a server or the CLI), or use an app client without a secret.`,
+      `${says(error)}: this app client has a client secret: pass \`clientSecret\` (servers, the CLI), or use a client without one.`,
       cause,
     );
   }
   if (error.code === 'NotAuthorizedException' && /secret hash/i.test(error.message)) {
     return new ConfigurationError(
       'ERR_CONFIGURATION',
-      `${says(error)}: \`clientSecret\` is not this app client's secret; copy it again from the app client's settings.`,
+      `${says(error)}: \`clientSecret\` is not this app client's secret.`,
       cause,
     );
   }

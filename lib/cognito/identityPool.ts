@@ -30,7 +30,7 @@ function explain(error: unknown, identityPoolId: string, guest: boolean): Error 
       ? `there is no identity pool ${identityPoolId} in this region: check \`identityPoolId\` and \`region\``
       : 'the identity pool does not know this identity id (it was deleted or belongs to another pool)';
   } else if (type === 'NotAuthorizedException' && /token expired/i.test(error.message)) {
-    advice = `Cognito says "${error.message}": the ID token had expired when it reached the identity pool; check this device's clock (tokens are refreshed by Cognito's time, learnt at sign-in)`;
+    advice = `Cognito says "${error.message}": the ID token had expired; check this device's clock`;
   } else if (type === 'NotAuthorizedException' && guest) {
     advice = 'the identity pool does not allow guests: turn on unauthenticated access, or sign in';
   } else if (type === 'NotAuthorizedException') {

@@ -119,8 +119,16 @@ function proxyAuthorization(proxy: URL): Record<string, string> {
   return { 'Proxy-Authorization': `Basic ${btoa(binary)}` };
 }
 
-/** Reads a response into a WHATWG `Response`, as `fetch` would have resolved. */
-function toResponse(message: IncomingMessage): Promise<Response> {
+/** What the transport reads of an answer: the part of `Response` it uses. */
+export interface ProxiedResponse {
+  ok: boolean;
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
+}
+
+/** Reads a whole answer. */
+function toResponse(message: IncomingMessage): Promise<ProxiedResponse> {
   return new Promise((resolve, reject) => {
     const chunks: Uint8Array[] = [];
     message.on('data', (chunk) => chunks.push(chunk));
@@ -128,26 +136,24 @@ function toResponse(message: IncomingMessage): Promise<Response> {
       reject(error ?? new Error('The answer was cut off.'));
     });
     message.on('end', () => {
-      const headers = new Headers();
-      for (const [name, value] of Object.entries(message.headers)) {
-        for (const item of Array.isArray(value) ? value : value === undefined ? [] : [value]) {
-          headers.append(name, item);
-        }
-      }
-      const length = chunks.reduce((sum, chunk) => sum + chunk.length, 0);
-      const body = new Uint8Array(length);
+      const status = message.statusCode ?? 502;
+      const body = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0));
       let offset = 0;
       for (const chunk of chunks) {
         body.set(chunk, offset);
         offset += chunk.length;
       }
-      const status = message.statusCode ?? 502;
-      resolve(
-        new Response(status === 204 || status === 304 ? null : body, {
-          status: status >= 200 && status <= 599 ? status : 502,
-          headers,
-        }),
-      );
+      resolve({
+        ok: status >= 200 && status < 300,
+        status,
+        headers: {
+          get: (name) => {
+            const value = message.headers[name.toLowerCase()];
+            return value === undefined ? null : String(value);
+          },
+        },
+        text: () => Promise.resolve(new TextDecoder().decode(body)),
+      });
     });
   });
 }
@@ -160,7 +166,7 @@ export function fetchThroughProxy(
   url: string,
   request: ProxiedRequest,
   proxyUrl: string,
-): Promise<Response> {
+): Promise<ProxiedResponse> {
   const http = builtin('node:http') as HttpModule | undefined;
   const https = builtin('node:https') as HttpModule | undefined;
   const tls = builtin('node:tls') as TlsModule | undefined;
@@ -170,10 +176,15 @@ export function fetchThroughProxy(
   const target = new URL(url);
   const proxy = new URL(proxyUrl);
   const proxyModule = proxy.protocol === 'https:' ? https : http;
+  const viaProxy = {
+    protocol: proxy.protocol,
+    hostname: proxy.hostname.replace(/^\[|\]$/g, ''),
+    port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+  };
   const targetPort = target.port || (target.protocol === 'https:' ? '443' : '80');
   const headers = { ...request.headers, 'Content-Length': String(utf8Length(request.body)) };
 
-  return new Promise<Response>((resolve, reject) => {
+  return new Promise<ProxiedResponse>((resolve, reject) => {
     let active: ClientRequest | undefined;
     const abort = () => {
       active?.destroy(new Error('aborted'));
@@ -184,7 +195,7 @@ export function fetchThroughProxy(
       return;
     }
     request.signal.addEventListener('abort', abort, { once: true });
-    const finish = (promise: Promise<Response>) => {
+    const finish = (promise: Promise<ProxiedResponse>) => {
       promise.then(resolve, reject).finally(() => {
         request.signal.removeEventListener('abort', abort);
       });
@@ -197,9 +208,7 @@ export function fetchThroughProxy(
     if (target.protocol !== 'https:') {
       // Forwarding: the request line carries the absolute URL (plain http only).
       active = proxyModule.request({
-        protocol: proxy.protocol,
-        hostname: proxy.hostname.replace(/^\[|\]$/g, ''),
-        port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+        ...viaProxy,
         method: request.method,
         path: target.href,
         headers: { ...headers, Host: target.host, ...proxyAuthorization(proxy) },
@@ -214,9 +223,7 @@ export function fetchThroughProxy(
 
     // CONNECT tunnel, then TLS with Cognito inside it: the proxy sees only the host name.
     const connect = proxyModule.request({
-      protocol: proxy.protocol,
-      hostname: proxy.hostname.replace(/^\[|\]$/g, ''),
-      port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
+      ...viaProxy,
       method: 'CONNECT',
       path: `${target.hostname}:${targetPort}`,
       headers: { Host: `${target.hostname}:${targetPort}`, ...proxyAuthorization(proxy) },

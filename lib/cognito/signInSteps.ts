@@ -59,16 +59,14 @@ function parsed<T>(text: string | undefined, fallback: T, check: (value: unknown
  */
 function unsupportedHint(name: string): string {
   if (/OTP|MFA/.test(name)) {
-    return "MFA methods are a setting of the user pool, not of the app client: allow only SMS or authenticator-app (TOTP) MFA in the user pool's sign-in settings";
+    return 'MFA methods are a setting of the user pool, not of the app client: allow only SMS or authenticator-app (TOTP) MFA there';
   }
-  if (name === 'CUSTOM_CHALLENGE') {
-    return "the user pool's custom-auth Lambda triggers (Define/Create/Verify auth challenge) asked for it: sign in with a flow they do not intercept";
-  }
+  if (name === 'CUSTOM_CHALLENGE') return "the user pool's custom-auth Lambda triggers ask for it";
   if (name.startsWith('DEVICE_')) {
-    return "it comes from device tracking, a setting of the user pool: turn off 'remember devices' there";
+    return "it comes from device tracking, a setting of the user pool: turn off 'remember devices'";
   }
-  if (name === 'SELECT_CHALLENGE' || name === 'WEB_AUTHN' || name === 'PASSWORD') {
-    return "it belongs to choice-based sign-in (USER_AUTH), which apig-signer does not start: check the app client's authentication flows and the user pool's sign-in options";
+  if (/^(SELECT_CHALLENGE|WEB_AUTHN|PASSWORD)$/.test(name)) {
+    return 'it belongs to choice-based sign-in (USER_AUTH): check the user pool sign-in options';
   }
   return "check the user pool's sign-in, MFA and Lambda trigger settings";
 }

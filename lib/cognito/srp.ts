@@ -96,7 +96,7 @@ export function randomBytes(length: number): Uint8Array {
   if (typeof crypto?.getRandomValues !== 'function') {
     throw new CognitoServiceError(
       'ERR_COGNITO',
-      "Signing in: this runtime has no secure random numbers (crypto.getRandomValues), which SRP needs: in React Native import 'react-native-get-random-values' first, or use authFlow: 'USER_PASSWORD_AUTH'.",
+      "Signing in: SRP needs crypto.getRandomValues, which this runtime lacks: import 'react-native-get-random-values' first (React Native).",
     );
   }
   return crypto.getRandomValues(new Uint8Array(length));
@@ -185,6 +185,6 @@ export async function passwordClaim(input: PasswordVerifierInput): Promise<Passw
 function badServerValue(name: string): CognitoServiceError {
   return new CognitoServiceError(
     'ERR_COGNITO',
-    `Signing in: the user pool sent an unusable ${name} in the PASSWORD_VERIFIER challenge; nothing was answered. Check that \`endpoints.userPool\` is Cognito.`,
+    `Signing in: the user pool sent an unusable ${name}; nothing was answered. Is \`endpoints.userPool\` Cognito?`,
   );
 }

@@ -1,7 +1,9 @@
 import { ApigSignerError } from '../index';
 import { CognitoFailure, classify, exhausted } from './failures';
 import type { RetryPolicy } from './failures';
-import { canProxy, fetchThroughProxy, proxyForUrl } from './nodeProxy';
+// Node only: package.json's `browser` field maps this module to nothing for browser bundles.
+import * as nodeProxy from './nodeProxy';
+import type { ProxiedResponse } from './nodeProxy';
 
 /** One way to call both Cognito services: the same timeout, retries and error shapes. */
 export interface Transport {
@@ -47,7 +49,7 @@ async function attempt(
     controller.abort();
   }, timeoutMs);
   try {
-    let response: Response;
+    let response: Response | ProxiedResponse;
     try {
       const request = {
         method: 'POST',
@@ -60,11 +62,14 @@ async function attempt(
         signal: controller.signal,
       };
       // In Node, HTTPS_PROXY/HTTP_PROXY/NO_PROXY as axios honours them for the signed calls.
-      const proxy = proxyForUrl(endpoint);
+      const proxy =
+        typeof nodeProxy.proxyForUrl === 'function' && nodeProxy.canProxy()
+          ? nodeProxy.proxyForUrl(endpoint)
+          : undefined;
       response =
-        proxy !== undefined && canProxy()
-          ? await fetchThroughProxy(endpoint, request, proxy)
-          : await fetch(endpoint, request);
+        proxy === undefined
+          ? await fetch(endpoint, request)
+          : await nodeProxy.fetchThroughProxy(endpoint, request, proxy);
     } catch (error) {
       if (controller.signal.aborted) {
         throw new CognitoFailure('RequestTimeout', `No answer within ${timeoutMs} ms.`, 0);
