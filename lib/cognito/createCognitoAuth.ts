@@ -152,6 +152,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     sha256: config.sha256,
+    timeoutMs: config.timeoutMs,
   });
   const poolName = config.userPoolId.slice(config.userPoolId.indexOf('_') + 1);
   const instanceId = Math.random().toString(36).slice(2);
@@ -277,7 +278,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       },
     };
     return signInWithPassword(
-      { client, poolName, sha256: config.sha256, attempt },
+      { client, poolName, sha256: config.sha256, attempt, userPoolId: config.userPoolId },
       config.authFlow,
       username,
       password,

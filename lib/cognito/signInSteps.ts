@@ -30,6 +30,8 @@ export interface SignInContext {
   attempt: SignInAttempt;
   /** The clock of the SRP `TIMESTAMP`. */
   now?: () => Date;
+  /** The configured user pool id: checked when Cognito refuses the password proof. */
+  userPoolId?: string;
 }
 
 const present = (value: string | undefined) => typeof value === 'string' && value !== '';
@@ -140,8 +142,25 @@ export async function signInWithPassword(
     );
     return await nextStep(context, answer, userId);
   } catch (error) {
-    throw toAuthError(error, flow);
+    throw await wrongPoolOr(context, toAuthError(error, flow));
   }
+}
+
+/**
+ * A refused password proof is what a wrong `userPoolId` gives too (the proof hashes the pool's
+ * name): once per refusal, ask whether that user pool exists, and say so when it does not.
+ */
+async function wrongPoolOr(context: SignInContext, error: Error): Promise<Error> {
+  const { userPoolId } = context;
+  if (!(error instanceof AuthError) || error.code !== 'ERR_WRONG_PASSWORD') return error;
+  if (userPoolId === undefined || (await context.client.userPoolExists(userPoolId)) !== false) {
+    return error;
+  }
+  return new ConfigurationError(
+    'ERR_CONFIGURATION',
+    `Cognito refused the password proof, and there is no user pool ${userPoolId}: check \`userPoolId\`.`,
+    { cause: error },
+  );
 }
 
 /** Answers a challenge, then the step after it; failures are typed errors. */
