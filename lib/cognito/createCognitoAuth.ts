@@ -42,6 +42,8 @@ const sleep = (ms: number) =>
     setTimeout(resolve, ms);
   });
 
+const ENDED_REFRESH = 'The session ended while its tokens were being refreshed.';
+
 function requireText(value: unknown, what: string): void {
   if (typeof value !== 'string' || value === '') {
     throw new ConfigurationError('ERR_CONFIGURATION', `${what}: must be non-empty strings.`);
@@ -257,7 +259,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       await sleep(LEASE_POLL_MS);
       const stored = sync() === session ? store.readUser() : undefined;
       if (session.ended || stored === undefined) {
-        throw new NotSignedInError('The session ended while its tokens were due for a refresh.');
+        throw new NotSignedInError(ENDED_REFRESH);
       }
       if (idTokenFresh(stored.tokens, config.tokenRefreshMarginMs)) {
         session.tokens = stored.tokens;
@@ -267,7 +269,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     const stored = sync() === session ? store.readUser() : undefined;
     if (session.ended || stored === undefined) {
       lease.release(username);
-      throw new NotSignedInError('The session ended while its tokens were due for a refresh.');
+      throw new NotSignedInError(ENDED_REFRESH);
     }
     if (idTokenFresh(stored.tokens, config.tokenRefreshMarginMs)) {
       lease.release(username);
@@ -308,7 +310,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       }
       // Never write back into storage a session that ended, or that another tab signed out.
       if (session.ended || sync() !== session) {
-        throw new NotSignedInError('The session ended while its tokens were being refreshed.');
+        throw new NotSignedInError(ENDED_REFRESH);
       }
       const tokens = issuedTokens({
         idToken: IdToken,

@@ -108,7 +108,7 @@ export function missingAttributesError(names: readonly string[], cause?: unknown
 }
 
 /** Cognito's own words, quoted, for a message that then says what to change. */
-const says = (error: CognitoFailure) =>
+export const says = (error: CognitoFailure) =>
   error.message === '' ? `Cognito refused (${error.code})` : `Cognito says "${error.message}"`;
 
 /**
@@ -168,13 +168,13 @@ export function toAuthError(error: unknown, flow?: string): ApigSignerError {
     case 'UserLambdaValidationException':
       return new AuthError(
         'ERR_REFUSED_BY_TRIGGER',
-        `${says(error)}: a Lambda trigger of the user pool refused; its message says why.`,
+        `${says(error)}: a Lambda trigger of the user pool refused.`,
         cause,
       );
     case 'PasswordResetRequiredException':
       return new AuthError(
         'ERR_PASSWORD_RESET_REQUIRED',
-        `${says(error)}: the user must reset the password: call forgotPassword(username), then confirmForgotPassword() with the code.`,
+        `${says(error)}: call forgotPassword(), then confirmForgotPassword() with the code.`,
         cause,
       );
     case 'NotAuthorizedException':

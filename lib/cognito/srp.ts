@@ -116,13 +116,11 @@ export function startSrp(random: (length: number) => Uint8Array = randomBytes): 
   }
 }
 
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const two = (n: number) => String(n).padStart(2, '0');
-
 /** `TIMESTAMP` as Cognito wants it: `ddd MMM D HH:mm:ss UTC YYYY` (the day not padded). */
 export function srpTimestamp(date: Date): string {
-  return `${DAYS[date.getUTCDay()] ?? ''} ${MONTHS[date.getUTCMonth()] ?? ''} ${date.getUTCDate()} ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} UTC ${date.getUTCFullYear()}`;
+  // toUTCString is "Www, DD Mmm YYYY HH:mm:ss GMT" (ECMA-262 §21.4.4.43): English names, UTC.
+  const [day = '', , month = '', , time = ''] = date.toUTCString().split(' ');
+  return `${day.slice(0, 3)} ${month} ${date.getUTCDate()} ${time} UTC ${date.getUTCFullYear()}`;
 }
 
 /** What the `PASSWORD_VERIFIER` challenge gives and the user knows. */
