@@ -87,7 +87,10 @@ export type ApigSignerErrorCode =
   | 'ERR_MISSING_ATTRIBUTES'
   | 'ERR_CHALLENGE_EXPIRED'
   | 'ERR_SIGN_IN_SUPERSEDED'
-  | 'ERR_COGNITO_TIMEOUT';
+  | 'ERR_COGNITO_TIMEOUT'
+  | 'ERR_REFUSED_BY_TRIGGER'
+  | 'ERR_PASSWORD_RESET_REQUIRED'
+  | 'ERR_STORAGE';
 
 /**
  * Where an error records the classes it was made from: a registered symbol, so that every copy

@@ -1,23 +1,23 @@
-import { AuthenticationDetails, CognitoUser, CognitoUserPool } from 'amazon-cognito-identity-js';
-
 import { ConfigurationError, memoize } from '../index';
 import type { Credentials } from '../index';
 import { AuthError, CognitoServiceError, NotSignedInError, SessionExpiredError } from './errors';
 import { toAuthError, toServiceError, typeOf } from './failures';
-import {
-  explainIdentityFailure,
-  identityPoolClient,
-  identityRejected,
-  linkRefused,
-} from './identityPool';
-import type { IssuedCredentials, Logins } from './identityPool';
+import { createIdentityCredentials } from './identityCredentials';
+import { identityPoolClient } from './identityPool';
+import type { Logins } from './identityPool';
+import { foreignTokens, poolUsername } from './jwt';
 import { resolveOptions } from './options';
+import { createRefreshLease, LEASE_POLL_MS, LEASE_SETTLE_MS } from './refreshLease';
+import { openSession, sameTokens } from './session';
+import type { Session } from './session';
 import { accessTokenExpired, createSessionStore, idTokenFresh, issuedTokens } from './sessionStore';
-import type { StoredUser, Tokens } from './sessionStore';
-import { runSignInStep } from './signInFlow';
-import type { SignInAttempt } from './signInFlow';
-import { createMemoryStorage, isPageLocalStorage, onPageHide, watchStorage } from './storage';
-import { createTransport, userPoolClient } from './transport';
+import type { Tokens } from './sessionStore';
+import { signInWithPassword } from './signInSteps';
+import type { SignInAttempt } from './signInSteps';
+import { isPageLocalStorage, onPageHide, watchStorage } from './storage';
+import { createTransport } from './transport';
+import { createUserPoolClient } from './userPoolClient';
+import type { AuthAnswer } from './userPoolClient';
 import type {
   CodeDelivery,
   CognitoAuth,
@@ -37,60 +37,12 @@ export type {
   SignOutOptions,
 } from './types';
 
-/**
- * One generation of the session: a signed-in user (or nobody / a guest) from sign-in (or
- * restore) to sign-out. Tokens, the identity id, refreshes and credential fetches belong to the
- * session that started them; whatever finishes after its session ended is dropped.
- */
-interface Session {
-  readonly username: string | undefined;
-  tokens: Tokens | undefined;
-  identityId: string | undefined;
-  /** A guest identity id this user may take over, noted when the guest signed in. */
-  guestIdentityId: string | undefined;
-  /** The refresh under way, shared by every caller of this session. */
-  refreshing: Promise<string> | undefined;
-  ended: boolean;
-  /** Rejects when the session ends, so that work waiting on it stops at once. */
-  readonly stopped: Promise<never>;
-  readonly stop: (reason: Error) => void;
-}
-
-function openSession(stored: StoredUser | undefined, guestIdentityId?: string): Session {
-  let stop: (reason: Error) => void = () => undefined;
-  const stopped = new Promise<never>((_, reject) => {
-    stop = reject;
-  });
-  stopped.catch(() => undefined); // observed by whoever races it; never an unhandled rejection
-  return {
-    username: stored?.username,
-    tokens: stored?.tokens,
-    identityId: undefined,
-    guestIdentityId,
-    refreshing: undefined,
-    ended: false,
-    stopped,
-    stop,
-  };
-}
-
-const sameTokens = (a: Tokens, b: Tokens) =>
-  a.idToken === b.idToken && a.accessToken === b.accessToken && a.refreshToken === b.refreshToken;
-
 const sleep = (ms: number) =>
   new Promise<void>((resolve) => {
     setTimeout(resolve, ms);
   });
 
-/** How often a tab waiting for another tab's refresh looks at storage. */
-const LEASE_POLL_MS = 25;
-/**
- * How long a tab waits after taking the lease in `localStorage` before it looks whose lease it
- * is. Each tab reads its own copy of `localStorage`, which another tab's write reaches within
- * milliseconds (Chromium: about 1 ms), so two tabs that take the lease in the same instant both
- * see it free; the later write wins everywhere, and after this wait both tabs see the winner.
- */
-const LEASE_SETTLE_MS = 100;
+const ENDED_REFRESH = 'The session ended while its tokens were being refreshed.';
 
 function requireText(value: unknown, what: string): void {
   if (typeof value !== 'string' || value === '') {
@@ -108,9 +60,9 @@ function requireText(value: unknown, what: string): void {
  * Every Cognito call has a timeout and bounded retries. Storage is the source of truth, so tabs
  * that share it share the user, the sign-out and the refreshed tokens.
  *
- * Uses `amazon-cognito-identity-js` (optional peer dependency, imported only by
- * `apig-signer/cognito`) for the SRP arithmetic of sign-in; both pools are called through one
- * transport of its own.
+ * Needs no Cognito package: sign-in (SRP on native `BigInt` and the platform's SHA-256) and
+ * both pools are called through one transport of its own. Storage keeps the layout of
+ * amazon-cognito-identity-js, so users it signed in stay signed in.
  *
  * @param options - pool ids, region, and optionally the sign-in flow, storage, endpoints, guest
  * access, refresh margins, timeouts and retries.
@@ -142,30 +94,43 @@ function requireText(value: unknown, what: string): void {
 export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   const config = resolveOptions(options);
   const transport = createTransport({ timeoutMs: config.timeoutMs, retry: config.retry });
-  const store = createSessionStore(config.storage, config.clientId, config.identityPoolId);
+  const store = createSessionStore({
+    storage: config.storage,
+    userPoolId: config.userPoolId,
+    clientId: config.clientId,
+    identityPoolId: config.identityPoolId,
+  });
   const identityPool = identityPoolClient(
     transport,
     config.identityEndpoint,
     config.identityPoolId,
   );
   const providerName = `cognito-idp.${config.region}.amazonaws.com/${config.userPoolId}`;
-  // The library keeps its own copies of tokens in a scratch store; we alone write `storage`.
-  const pool = new CognitoUserPool({
-    UserPoolId: config.userPoolId,
-    ClientId: config.clientId,
-    Storage: createMemoryStorage(),
-    endpoint: config.userPoolEndpoint,
+  const identityCredentials = createIdentityCredentials({
+    identityPool,
+    store,
+    identityPoolId: config.identityPoolId,
+    isCurrent: (session) => session === current,
   });
-  (pool as unknown as { client: unknown }).client = userPoolClient(
+  const client = createUserPoolClient({
     transport,
-    config.userPoolEndpoint,
-  );
+    endpoint: config.userPoolEndpoint,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    sha256: config.sha256,
+    timeoutMs: config.timeoutMs,
+  });
+  const poolName = config.userPoolId.slice(config.userPoolId.indexOf('_') + 1);
   const instanceId = Math.random().toString(36).slice(2);
-  const leaseMs =
-    (config.timeoutMs + config.retry.baseDelayMs * 2 ** config.retry.retries) *
-    (config.retry.retries + 1);
-  // Other storages are read and written in one process: a lease taken is seen at once.
-  const leaseSettleMs = isPageLocalStorage(config.storage) ? LEASE_SETTLE_MS : 0;
+  const lease = createRefreshLease({
+    store,
+    instanceId,
+    leaseMs:
+      (config.timeoutMs + config.retry.baseDelayMs * 2 ** config.retry.retries) *
+      (config.retry.retries + 1),
+    // Other storages are read and written in one process: a lease taken is seen at once.
+    settleMs: isPageLocalStorage(config.storage) ? LEASE_SETTLE_MS : 0,
+  });
 
   let current = openSession(store.readUser());
   /** Bumped by every signIn() and signOut(): an attempt with an older ticket no longer counts. */
@@ -206,7 +171,22 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
 
   // ---- Sign-in -------------------------------------------------------------------------------
 
-  function startSession(username: string, tokens: Tokens): void {
+  /**
+   * Makes `username` the signed-in user: storage first (all or nothing: a failed write is a
+   * StorageError and starts nothing), then the new session. With an asynchronous storage the
+   * sign-in must still count once the write has landed.
+   */
+  function startSession(
+    username: string,
+    tokens: Tokens,
+    attempt: SignInAttempt,
+  ): void | Promise<void> {
+    if (!store.loaded) {
+      return store.ready.then(() => {
+        attempt.check();
+        return startSession(username, tokens, attempt);
+      });
+    }
     const previous = sync();
     const guestIdentityId =
       previous.username === undefined && config.allowGuest
@@ -215,11 +195,21 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     if (previous.username !== undefined && previous.username !== username) {
       store.clearUsers(previous.username);
     }
-    store.writeUser(username, tokens);
-    replace(
-      openSession({ username, tokens }, guestIdentityId),
-      new NotSignedInError('Another sign-in started a new session while this request waited.'),
-    );
+    const open = () => {
+      replace(
+        openSession({ username, tokens }, guestIdentityId),
+        new NotSignedInError('Another sign-in started a new session while this request waited.'),
+      );
+    };
+    const written = store.writeUser(username, tokens);
+    if (written === undefined) {
+      open();
+      return undefined;
+    }
+    return written.then(() => {
+      attempt.check();
+      open();
+    });
   }
 
   async function signIn(username: string, password: string): Promise<SignInResult> {
@@ -236,63 +226,40 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
           );
         }
       },
-      commit(name, tokens) {
+      commit(name, issued) {
         attempt.check();
-        startSession(name, tokens);
+        const foreign = foreignTokens(
+          issued.idToken,
+          issued.accessToken,
+          config.userPoolId,
+          config.clientId,
+        );
+        if (foreign !== undefined) {
+          throw new ConfigurationError(
+            'ERR_CONFIGURATION',
+            `Cognito signed the user in, but ${foreign}: set \`userPoolId\` to the user pool of app client \`clientId\`. Nothing was stored.`,
+          );
+        }
+        return startSession(name, issuedTokens(issued), attempt);
       },
     };
-    const user = new CognitoUser({
-      Username: username,
-      Pool: pool,
-      Storage: createMemoryStorage(),
-    });
-    if (config.authFlow === 'USER_PASSWORD_AUTH')
-      user.setAuthenticationFlowType('USER_PASSWORD_AUTH');
-    const details = new AuthenticationDetails({ Username: username, Password: password });
-    return runSignInStep(user, attempt, (callbacks) => {
-      user.authenticateUser(details, callbacks);
-    });
+    return signInWithPassword(
+      { client, poolName, sha256: config.sha256, attempt, userPoolId: config.userPoolId },
+      config.authFlow,
+      username,
+      password,
+    );
   }
 
   // ---- Tokens --------------------------------------------------------------------------------
 
-  function callUserPool(what: string, operation: string, body: Record<string, unknown>) {
-    return transport.call(
-      what,
-      config.userPoolEndpoint,
-      `AWSCognitoIdentityProviderService.${operation}`,
-      body,
-    );
-  }
-
-  /**
-   * Takes the refresh lease of `username` unless another tab (instance) on this storage holds
-   * it; check and take happen in one synchronous step, so concurrent callers in this tab and
-   * tabs that see each other's storage at once refresh once.
-   */
-  function claimLease(username: string): boolean {
-    const lease = store.lease(username);
-    if (lease !== undefined && lease.owner !== instanceId && lease.until > Date.now()) return false;
-    store.takeLease(username, instanceId, Date.now() + leaseMs);
-    return true;
-  }
-
-  /**
-   * Whether the lease just taken is still ours once every tab's write has arrived: tabs that
-   * share `localStorage` may each have taken it before seeing the other's (see LEASE_SETTLE_MS).
-   */
-  async function leaseSettled(username: string): Promise<boolean> {
-    await sleep(leaseSettleMs);
-    return store.lease(username)?.owner === instanceId;
-  }
-
   async function refreshSession(session: Session, username: string): Promise<string> {
-    while (!claimLease(username) || (leaseSettleMs > 0 && !(await leaseSettled(username)))) {
+    while (!lease.claim(username) || !(await lease.settled(username))) {
       // Another tab is refreshing: wait for its tokens (or for its lease to lapse).
       await sleep(LEASE_POLL_MS);
       const stored = sync() === session ? store.readUser() : undefined;
       if (session.ended || stored === undefined) {
-        throw new NotSignedInError('The session ended while its tokens were due for a refresh.');
+        throw new NotSignedInError(ENDED_REFRESH);
       }
       if (idTokenFresh(stored.tokens, config.tokenRefreshMarginMs)) {
         session.tokens = stored.tokens;
@@ -301,24 +268,25 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     }
     const stored = sync() === session ? store.readUser() : undefined;
     if (session.ended || stored === undefined) {
-      store.releaseLease(username, instanceId);
-      throw new NotSignedInError('The session ended while its tokens were due for a refresh.');
+      lease.release(username);
+      throw new NotSignedInError(ENDED_REFRESH);
     }
     if (idTokenFresh(stored.tokens, config.tokenRefreshMarginMs)) {
-      store.releaseLease(username, instanceId);
+      lease.release(username);
       session.tokens = stored.tokens; // another tab refreshed them
       return stored.tokens.idToken;
     }
     const refreshToken = stored.tokens.refreshToken;
-    let answer: Record<string, unknown>;
+    let answer: AuthAnswer;
     try {
-      answer = await callUserPool('Refreshing the session', 'InitiateAuth', {
-        ClientId: config.clientId,
-        AuthFlow: 'REFRESH_TOKEN_AUTH',
-        AuthParameters: { REFRESH_TOKEN: refreshToken },
-      });
+      answer = await client.initiateAuth(
+        'Refreshing the session',
+        'REFRESH_TOKEN_AUTH',
+        { REFRESH_TOKEN: refreshToken },
+        poolUsername(stored.tokens.idToken, username),
+      );
     } catch (error) {
-      store.releaseLease(username, instanceId);
+      lease.release(username);
       if (typeOf(error) !== 'NotAuthorizedException') {
         throw toServiceError(error, 'Refreshing the session');
       }
@@ -333,8 +301,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       throw expired;
     }
     try {
-      const result = (answer['AuthenticationResult'] ?? {}) as Record<string, unknown>;
-      const { IdToken, AccessToken, RefreshToken } = result;
+      const { IdToken, AccessToken, RefreshToken } = answer.AuthenticationResult ?? {};
       if (typeof IdToken !== 'string' || typeof AccessToken !== 'string') {
         throw new CognitoServiceError(
           'ERR_COGNITO',
@@ -343,19 +310,19 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       }
       // Never write back into storage a session that ended, or that another tab signed out.
       if (session.ended || sync() !== session) {
-        throw new NotSignedInError('The session ended while its tokens were being refreshed.');
+        throw new NotSignedInError(ENDED_REFRESH);
       }
-      const tokens = issuedTokens(
-        IdToken,
-        AccessToken,
-        typeof RefreshToken === 'string' ? RefreshToken : refreshToken,
-      );
+      const tokens = issuedTokens({
+        idToken: IdToken,
+        accessToken: AccessToken,
+        refreshToken: typeof RefreshToken === 'string' ? RefreshToken : refreshToken,
+      });
+      await store.writeUser(username, tokens);
       session.tokens = tokens;
-      store.writeUser(username, tokens);
       return IdToken;
     } finally {
       // After the tokens: a tab that finds the lease gone finds the new tokens too.
-      store.releaseLease(username, instanceId);
+      lease.release(username);
     }
   }
 
@@ -374,64 +341,24 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     return session.refreshing;
   }
 
-  function getIdToken(): Promise<string> {
+  async function getIdToken(): Promise<string> {
+    if (!store.loaded) await store.ready;
     const session = sync();
     return untilEnded(session, idTokenOf(session));
   }
 
   // ---- Credentials ---------------------------------------------------------------------------
 
-  /** GetId/GetCredentialsForIdentity for the session, with its stored (or guest) identity id. */
-  async function issue(session: Session, logins: Logins): Promise<IssuedCredentials> {
-    const guest = logins === undefined;
-    const known = session.identityId ?? store.identityId(session.username);
-    if (known !== undefined) {
-      try {
-        return await identityPool.getCredentials(known, logins);
-      } catch (error) {
-        if (!identityRejected(error)) {
-          throw explainIdentityFailure(error, config.identityPoolId, guest);
-        }
-        // The pool no longer knows this identity id: drop it and get a new one, once.
-        session.identityId = undefined;
-        if (current === session) store.dropIdentityId(session.username, known);
-      }
-    } else if (session.guestIdentityId !== undefined && !guest) {
-      const guestIdentityId = session.guestIdentityId;
-      try {
-        const linked = await identityPool.getCredentials(guestIdentityId, logins);
-        session.guestIdentityId = undefined;
-        if (current === session) store.dropIdentityId(undefined, guestIdentityId);
-        return linked;
-      } catch (error) {
-        if (!linkRefused(error)) throw explainIdentityFailure(error, config.identityPoolId, guest);
-        session.guestIdentityId = undefined; // the pool keeps guests apart: the user's own identity
-      }
-    }
-    const identityId = await identityPool.getId(logins);
-    if (session.ended)
-      throw new NotSignedInError('The session ended while credentials were fetched.');
-    return identityPool.getCredentials(identityId, logins).catch((error: unknown) => {
-      throw explainIdentityFailure(error, config.identityPoolId, guest);
-    });
-  }
-
   async function credentialsFor(session: Session): Promise<Credentials> {
     if (session.username === undefined && !config.allowGuest) throw new NotSignedInError();
     const logins: Logins =
       session.username === undefined ? undefined : { [providerName]: await idTokenOf(session) };
-    const issued = await issue(session, logins);
-    if (session.ended)
-      throw new NotSignedInError('The session ended while credentials were fetched.');
-    session.identityId = issued.identityId;
-    if (current === session && store.identityId(session.username) !== issued.identityId) {
-      store.setIdentityId(session.username, issued.identityId);
-    }
-    return issued.credentials;
+    return identityCredentials.issue(session, logins);
   }
 
   const credentials = memoize(
-    function cognitoCredentials(): Promise<Credentials> {
+    async function cognitoCredentials(): Promise<Credentials> {
+      if (!store.loaded) await store.ready;
       const session = sync();
       return untilEnded(session, credentialsFor(session));
     },
@@ -442,18 +369,12 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
 
   async function forgotPassword(username: string): Promise<CodeDelivery> {
     requireText(username, 'forgotPassword(username)');
-    const answer = await callUserPool('Asking for a password reset code', 'ForgotPassword', {
-      ClientId: config.clientId,
-      Username: username,
-    }).catch((error: unknown) => {
+    const delivery = await client.forgotPassword(username).catch((error: unknown) => {
       throw toAuthError(error);
     });
-    const delivery = (answer['CodeDeliveryDetails'] ?? {}) as Record<string, unknown>;
     return {
-      destination:
-        typeof delivery['Destination'] === 'string' ? delivery['Destination'] : undefined,
-      medium:
-        typeof delivery['DeliveryMedium'] === 'string' ? delivery['DeliveryMedium'] : undefined,
+      destination: typeof delivery.Destination === 'string' ? delivery.Destination : undefined,
+      medium: typeof delivery.DeliveryMedium === 'string' ? delivery.DeliveryMedium : undefined,
     };
   }
 
@@ -465,32 +386,31 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     for (const value of [username, code, newPassword]) {
       requireText(value, 'confirmForgotPassword(username, code, newPassword)');
     }
-    await callUserPool('Setting the new password', 'ConfirmForgotPassword', {
-      ClientId: config.clientId,
-      Username: username,
-      ConfirmationCode: code,
-      Password: newPassword,
-    }).catch((error: unknown) => {
+    await client.confirmForgotPassword(username, code, newPassword).catch((error: unknown) => {
       throw toAuthError(error);
     });
   }
 
   /** GlobalSignOut with the ended session's tokens (refreshed first if the access token expired). */
-  async function signOutEverywhere(tokens: Tokens | undefined): Promise<void> {
-    if (tokens === undefined) return;
+  async function signOutEverywhere(
+    username: string | undefined,
+    tokens: Tokens | undefined,
+  ): Promise<void> {
+    if (tokens === undefined || username === undefined) return;
     const what = 'Signing out on every device';
     try {
       let accessToken = tokens.accessToken;
       if (accessTokenExpired(tokens)) {
-        const answer = await callUserPool(what, 'InitiateAuth', {
-          ClientId: config.clientId,
-          AuthFlow: 'REFRESH_TOKEN_AUTH',
-          AuthParameters: { REFRESH_TOKEN: tokens.refreshToken },
-        });
-        const result = (answer['AuthenticationResult'] ?? {}) as Record<string, unknown>;
-        if (typeof result['AccessToken'] === 'string') accessToken = result['AccessToken'];
+        const answer = await client.initiateAuth(
+          what,
+          'REFRESH_TOKEN_AUTH',
+          { REFRESH_TOKEN: tokens.refreshToken },
+          poolUsername(tokens.idToken, username),
+        );
+        const refreshed = answer.AuthenticationResult?.AccessToken;
+        if (typeof refreshed === 'string') accessToken = refreshed;
       }
-      await callUserPool(what, 'GlobalSignOut', { AccessToken: accessToken });
+      await client.globalSignOut(accessToken);
     } catch (error) {
       // A refresh or access token Cognito already refuses: there is nothing left to revoke.
       if (typeOf(error) === 'NotAuthorizedException') return;
@@ -517,7 +437,9 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         'signOut() ran while this request waited for credentials: sign in again.',
       ),
     );
-    return signOutOptions?.global === true ? signOutEverywhere(session.tokens) : undefined;
+    return signOutOptions?.global === true
+      ? signOutEverywhere(session.username, session.tokens)
+      : undefined;
   }
 
   watchStorage(config.storage, () => {
@@ -528,7 +450,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   // Only the current user is kept in storage, so theirs is the only lease this tab can hold;
   // releasing is a no-op when another tab holds it.
   onPageHide(config.storage, () => {
-    if (current.username !== undefined) store.releaseLease(current.username, instanceId);
+    if (current.username !== undefined) lease.release(current.username);
   });
 
   return {

@@ -70,7 +70,9 @@ export type AuthErrorCode =
   | 'ERR_MISSING_ATTRIBUTES'
   | 'ERR_UNSUPPORTED_CHALLENGE'
   | 'ERR_CHALLENGE_EXPIRED'
-  | 'ERR_SIGN_IN_SUPERSEDED';
+  | 'ERR_SIGN_IN_SUPERSEDED'
+  | 'ERR_REFUSED_BY_TRIGGER'
+  | 'ERR_PASSWORD_RESET_REQUIRED';
 
 /**
  * The rule of the user pool's password policy a new password broke: too short, or without
@@ -87,7 +89,11 @@ export type PasswordRule = 'length' | 'lowercase' | 'uppercase' | 'numbers' | 's
  * - `ERR_INVALID_PASSWORD`: the new password breaks the policy ({@link AuthError.passwordRule});
  * - `ERR_MISSING_ATTRIBUTES`: `NEW_PASSWORD_REQUIRED` was answered without attributes the pool
  *   requires ({@link AuthError.missingAttributes});
- * - `ERR_UNSUPPORTED_CHALLENGE`: a challenge apig-signer does not answer;
+ * - `ERR_UNSUPPORTED_CHALLENGE`: a challenge apig-signer does not answer
+ *   ({@link AuthError.challengeName}); the message says which setting of the user pool asks for it;
+ * - `ERR_REFUSED_BY_TRIGGER`: a Lambda trigger of the user pool (such as PreAuthentication)
+ *   refused; the message quotes it;
+ * - `ERR_PASSWORD_RESET_REQUIRED`: an administrator requires a new password: `forgotPassword()`;
  * - `ERR_CHALLENGE_EXPIRED`: the challenge's session expired (Cognito keeps it 3 minutes) or was
  *   answered already: call `signIn()` again;
  * - `ERR_SIGN_IN_SUPERSEDED`: another `signIn()` or a `signOut()` came after this sign-in began;
@@ -124,11 +130,14 @@ export class AuthError extends ApigSignerError {
   readonly missingAttributes: readonly string[] | undefined;
   /** For `ERR_INVALID_PASSWORD`: the rule of the password policy that failed, when Cognito says. */
   readonly passwordRule: PasswordRule | undefined;
+  /** For `ERR_UNSUPPORTED_CHALLENGE`: the challenge Cognito asked for, such as `EMAIL_OTP`. */
+  readonly challengeName: string | undefined;
 
   /**
    * @param code - why sign-in was refused.
    * @param message - what happened and what to do.
-   * @param options - `cause` (Cognito's answer), `missingAttributes`, `passwordRule`.
+   * @param options - `cause` (Cognito's answer), `missingAttributes`, `passwordRule`,
+   * `challengeName`.
    */
   constructor(
     code: AuthErrorCode,
@@ -137,11 +146,13 @@ export class AuthError extends ApigSignerError {
       cause?: unknown;
       missingAttributes?: readonly string[] | undefined;
       passwordRule?: PasswordRule | undefined;
+      challengeName?: string | undefined;
     },
   ) {
     super(code, message, options);
     this.missingAttributes = options?.missingAttributes;
     this.passwordRule = options?.passwordRule;
+    this.challengeName = options?.challengeName;
   }
 }
 
@@ -181,5 +192,37 @@ export class CognitoServiceError extends CredentialsError {
   // eslint-disable-next-line @typescript-eslint/no-useless-constructor
   constructor(code: CognitoServiceErrorCode, message: string, options?: { cause?: unknown }) {
     super(code, message, options);
+  }
+}
+
+/**
+ * The `storage` given to `createCognitoAuth` refused a write (such as `QuotaExceededError`)
+ * while a sign-in or refresh was being kept. Nothing half-written is left: every item is put
+ * back as it was, so after a refresh the previous tokens stay (and still work), and after a
+ * sign-in the new user is not signed in on this device. `cause` holds the storage's error.
+ *
+ * @example
+ * ```ts
+ * import { StorageError } from 'apig-signer/cognito';
+ *
+ * try {
+ *   await auth.signIn(username, password);
+ * } catch (error) {
+ *   if (error instanceof StorageError) showMessage('This device has no room left for the session.');
+ * }
+ * ```
+ */
+export class StorageError extends CredentialsError {
+  /** The error's class name; survives minifiers. */
+  override name = 'StorageError' as const;
+  /** Always `ERR_STORAGE`. */
+  declare readonly code: 'ERR_STORAGE';
+
+  /**
+   * @param message - what happened and what to do.
+   * @param options - `cause`: the storage's error.
+   */
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_STORAGE', message, options);
   }
 }

@@ -1,4 +1,4 @@
-import { ApigSignerError } from '../index';
+import { ApigSignerError, ConfigurationError } from '../index';
 import { AuthError, CognitoServiceError } from './errors';
 import type { PasswordRule } from './errors';
 
@@ -13,7 +13,7 @@ export interface RetryPolicy {
 /**
  * A failed Cognito call as both pools report it: the error type (`__type`, such as
  * `NotAuthorizedException`), Cognito's message and the HTTP status (`0`: no answer).
- * `code` and `statusCode` are the names amazon-cognito-identity-js reads.
+ * `code` is the error type again, the name most JavaScript Cognito clients read.
  */
 export class CognitoFailure extends Error {
   override name: string;
@@ -107,12 +107,76 @@ export function missingAttributesError(names: readonly string[], cause?: unknown
   );
 }
 
-/** A sign-in (or password reset) failure as a typed error, free of anything the user typed. */
-export function toAuthError(error: unknown): ApigSignerError {
+/** Cognito's own words, quoted, for a message that then says what to change. */
+export const says = (error: CognitoFailure) =>
+  error.message === '' ? `Cognito refused (${error.code})` : `Cognito says "${error.message}"`;
+
+/**
+ * A refusal that means the app's settings (or the user pool's) are wrong, not the user's
+ * input: a typed error that keeps Cognito's words and names what to change; else `undefined`.
+ */
+export function configurationRefusal(
+  error: CognitoFailure,
+  flow?: string,
+): ConfigurationError | undefined {
+  const cause = { cause: error };
+  if (error.code === 'ResourceNotFoundException' && /client/i.test(error.message)) {
+    return new ConfigurationError(
+      'ERR_CONFIGURATION',
+      `${says(error)}: check \`clientId\` (an app client of the user pool) and \`region\`.`,
+      cause,
+    );
+  }
+  if (error.code === 'NotAuthorizedException' && /secret was not received/i.test(error.message)) {
+    return new ConfigurationError(
+      'ERR_CONFIGURATION',
+      `${says(error)}: this app client has a client secret: pass \`clientSecret\` (servers, the CLI), or use a client without one.`,
+      cause,
+    );
+  }
+  if (error.code === 'NotAuthorizedException' && /secret hash/i.test(error.message)) {
+    return new ConfigurationError(
+      'ERR_CONFIGURATION',
+      `${says(error)}: \`clientSecret\` is not this app client's secret.`,
+      cause,
+    );
+  }
+  if (
+    (error.code === 'InvalidParameterException' || error.code === 'NotAuthorizedException') &&
+    /flow.*not (?:enabled|supported)|not enabled for this client/i.test(error.message)
+  ) {
+    return new ConfigurationError(
+      'ERR_CONFIGURATION',
+      `${says(error)}: allow ${flow === undefined ? 'this flow' : `ALLOW_${flow}`} in the app client's authentication flows${flow === undefined ? '' : ', or set `authFlow` to one it allows'}.`,
+      cause,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * A sign-in (or password reset) failure as a typed error, free of anything the user typed.
+ * `flow` is the sign-in's `AuthFlow`, named when the app client does not allow it.
+ */
+export function toAuthError(error: unknown, flow?: string): ApigSignerError {
   if (error instanceof ApigSignerError) return error;
   if (!(error instanceof CognitoFailure)) return toServiceError(error);
   const cause = { cause: error };
+  const configuration = configurationRefusal(error, flow);
+  if (configuration !== undefined) return configuration;
   switch (error.code) {
+    case 'UserLambdaValidationException':
+      return new AuthError(
+        'ERR_REFUSED_BY_TRIGGER',
+        `${says(error)}: a Lambda trigger of the user pool refused.`,
+        cause,
+      );
+    case 'PasswordResetRequiredException':
+      return new AuthError(
+        'ERR_PASSWORD_RESET_REQUIRED',
+        `${says(error)}: call forgotPassword(), then confirmForgotPassword() with the code.`,
+        cause,
+      );
     case 'NotAuthorizedException':
       if (/attempts exceeded/i.test(error.message)) {
         return new AuthError(
@@ -185,7 +249,16 @@ export function toServiceError(error: unknown, what = 'Cognito'): ApigSignerErro
       { cause: error },
     );
   }
-  return new CognitoServiceError('ERR_COGNITO', `${what}: Cognito refused the request (${type}).`, {
+  if (error instanceof CognitoFailure) {
+    const configuration = configurationRefusal(error);
+    if (configuration !== undefined) return configuration;
+    return new CognitoServiceError('ERR_COGNITO', `${what}: ${says(error)} (${type}).`, {
+      cause: error,
+    });
+  }
+  // Not Cognito's answer: a fault of this side (see `cause`), never called a refusal.
+  const name = error instanceof Error ? error.name : typeof error;
+  return new CognitoServiceError('ERR_COGNITO', `${what} failed here (${name}; see \`cause\`).`, {
     cause: error,
   });
 }

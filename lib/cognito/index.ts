@@ -1,12 +1,9 @@
 /**
  * Cognito sign-in for the signer: a user pool session turned into identity-pool credentials
- * ({@link createCognitoAuth}). The only entry that needs the Cognito packages.
+ * ({@link createCognitoAuth}), on a user-pool client of its own: no Cognito package needed.
  *
  * @module apig-signer/cognito
  */
-// First: defines `global` for the Cognito packages in browsers (see nodeGlobal.ts).
-import './nodeGlobal';
-
 export { createCognitoAuth } from './createCognitoAuth';
 export type {
   CognitoAuth,
@@ -29,7 +26,13 @@ export type {
   FromAmplifyOptions,
 } from './fromAmplify';
 export { createMemoryStorage } from './storage';
-export type { CognitoStorage } from './storage';
-export { AuthError, CognitoServiceError, NotSignedInError, SessionExpiredError } from './errors';
+export type { AsyncCognitoStorage, CognitoStorage } from './storage';
+export {
+  AuthError,
+  CognitoServiceError,
+  NotSignedInError,
+  SessionExpiredError,
+  StorageError,
+} from './errors';
 export type { RetryPolicy } from './failures';
 export type { AuthErrorCode, CognitoServiceErrorCode, PasswordRule } from './errors';

@@ -1,8 +1,10 @@
 import { ConfigurationError } from '../index';
 import { assertKnownKeys } from '../options/knownKeys';
+import { assertSha256Option } from '../signing/sha256';
+import type { Sha256Constructor } from '../signing/sha256';
 import type { RetryPolicy } from './failures';
 import { defaultStorage, isCognitoStorage } from './storage';
-import type { CognitoStorage } from './storage';
+import type { AsyncCognitoStorage, CognitoStorage } from './storage';
 import type { CognitoAuthOptions } from './types';
 
 /** The options of `createCognitoAuth`, checked and with defaults filled in. */
@@ -10,9 +12,11 @@ export interface ResolvedOptions {
   region: string;
   userPoolId: string;
   clientId: string;
+  clientSecret: string | undefined;
+  sha256: Sha256Constructor | undefined;
   identityPoolId: string;
   authFlow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH';
-  storage: CognitoStorage;
+  storage: CognitoStorage | AsyncCognitoStorage;
   userPoolEndpoint: string;
   identityEndpoint: string;
   allowGuest: boolean;
@@ -36,6 +40,8 @@ const KNOWN_OPTIONS: Record<keyof CognitoAuthOptions, 0> = {
   credentialsRefreshWindowMs: 0,
   timeoutMs: 0,
   retry: 0,
+  clientSecret: 0,
+  sha256: 0,
 };
 
 const USER_POOL_ID = /^[\w-]+_[0-9a-zA-Z]+$/;
@@ -106,6 +112,15 @@ export function resolveOptions(options: CognitoAuthOptions): ResolvedOptions {
       '`storage` must have getItem, setItem and removeItem functions (the Web Storage interface).',
     );
   }
+  if (
+    options.clientSecret !== undefined &&
+    (typeof options.clientSecret !== 'string' || options.clientSecret === '')
+  ) {
+    refuse(
+      '`clientSecret` must be a non-empty string (or left out for a client without a secret).',
+    );
+  }
+  assertSha256Option(options.sha256, 'createCognitoAuth()');
   const retry = options.retry ?? {};
   if (typeof retry !== 'object' || (retry as unknown) === null)
     refuse('`retry` must be an object.');
@@ -113,6 +128,8 @@ export function resolveOptions(options: CognitoAuthOptions): ResolvedOptions {
     region,
     userPoolId,
     clientId,
+    clientSecret: options.clientSecret,
+    sha256: options.sha256,
     identityPoolId,
     authFlow,
     storage: options.storage ?? defaultStorage(),

@@ -18,6 +18,21 @@ export interface CognitoStorage {
 }
 
 /**
+ * An asynchronous storage, such as React Native's `AsyncStorage`: the same three methods,
+ * returning promises. `createCognitoAuth` reads the session from it once at start (until then
+ * `username` is `undefined`; `signIn`, `getIdToken` and `credentials` wait for it) and writes
+ * in order behind an in-memory copy, so it is meant for one instance per storage (one app).
+ */
+export interface AsyncCognitoStorage {
+  /** Reads a value, or `null`. */
+  getItem(key: string): Promise<string | null>;
+  /** Writes a value. */
+  setItem(key: string, value: string): Promise<void>;
+  /** Removes a value. */
+  removeItem(key: string): Promise<void>;
+}
+
+/**
  * An in-memory storage: what `createCognitoAuth` uses in Node, one per instance (never shared).
  * Pass one yourself to share a session between two instances, as a page reload or a second tab
  * does; instances sharing it see each other's changes (it has `subscribe`).
@@ -77,7 +92,7 @@ interface BrowserGlobals {
   localStorage?: unknown;
 }
 
-function behavesLikeStorage(value: unknown): value is CognitoStorage {
+function behavesLikeStorage(value: unknown): value is CognitoStorage | AsyncCognitoStorage {
   const candidate = value as Partial<Record<keyof CognitoStorage, unknown>> | null | undefined;
   return (
     typeof candidate === 'object' &&
@@ -97,7 +112,7 @@ function browserLocalStorage(): CognitoStorage | undefined {
     if (typeof globals.window !== 'object' || typeof globals.document !== 'object')
       return undefined;
     const local = globals.localStorage;
-    return behavesLikeStorage(local) ? local : undefined;
+    return behavesLikeStorage(local) ? (local as CognitoStorage) : undefined;
   } catch {
     // Some browsers throw on access to localStorage when storage is disabled.
     return undefined;
@@ -108,7 +123,7 @@ function browserLocalStorage(): CognitoStorage | undefined {
  * Whether `storage` is the page's `localStorage`. Tabs of the origin share it, but each tab (a
  * process of its own) reads a copy that another tab's writes reach a moment later.
  */
-export function isPageLocalStorage(storage: CognitoStorage): boolean {
+export function isPageLocalStorage(storage: CognitoStorage | AsyncCognitoStorage): boolean {
   return storage === browserLocalStorage();
 }
 
@@ -118,12 +133,15 @@ export function defaultStorage(): CognitoStorage {
 }
 
 /** Checks a storage given in the options. */
-export function isCognitoStorage(value: unknown): value is CognitoStorage {
+export function isCognitoStorage(value: unknown): value is CognitoStorage | AsyncCognitoStorage {
   return behavesLikeStorage(value);
 }
 
 /** Calls `listener` when the page is hidden for good or for the back/forward cache (`pagehide`), for the page's `localStorage` only. */
-export function onPageHide(storage: CognitoStorage, listener: () => void): void {
+export function onPageHide(
+  storage: CognitoStorage | AsyncCognitoStorage,
+  listener: () => void,
+): void {
   const globals = globalThis as { addEventListener?: (type: string, listener: () => void) => void };
   if (!isPageLocalStorage(storage) || typeof globals.addEventListener !== 'function') return;
   globals.addEventListener('pagehide', listener);
@@ -133,8 +151,11 @@ export function onPageHide(storage: CognitoStorage, listener: () => void): void 
  * Calls `listener` when another user of `storage` changes it: its `subscribe`, or for the
  * page's `localStorage` the `storage` event (fired in the other tabs of the origin).
  */
-export function watchStorage(storage: CognitoStorage, listener: () => void): void {
-  if (typeof storage.subscribe === 'function') {
+export function watchStorage(
+  storage: CognitoStorage | AsyncCognitoStorage,
+  listener: () => void,
+): void {
+  if ('subscribe' in storage && typeof storage.subscribe === 'function') {
     storage.subscribe(listener);
     return;
   }

@@ -1,6 +1,9 @@
 import { ApigSignerError } from '../index';
 import { CognitoFailure, classify, exhausted } from './failures';
 import type { RetryPolicy } from './failures';
+// Node only: package.json's `browser` field maps it to ./noProxy for browser bundles.
+import * as nodeProxy from './nodeProxy';
+import type { ProxiedResponse } from './nodeProxy';
 
 /** One way to call both Cognito services: the same timeout, retries and error shapes. */
 export interface Transport {
@@ -46,9 +49,9 @@ async function attempt(
     controller.abort();
   }, timeoutMs);
   try {
-    let response: Response;
+    let response: Response | ProxiedResponse;
     try {
-      response = await fetch(endpoint, {
+      const request = {
         method: 'POST',
         headers: {
           'Content-Type': 'application/x-amz-json-1.1',
@@ -57,7 +60,16 @@ async function attempt(
         },
         body: JSON.stringify(body),
         signal: controller.signal,
-      });
+      };
+      // In Node, HTTPS_PROXY/HTTP_PROXY/NO_PROXY as axios honours them for the signed calls.
+      const proxy =
+        typeof nodeProxy.proxyForUrl === 'function' && nodeProxy.canProxy()
+          ? nodeProxy.proxyForUrl(endpoint)
+          : undefined;
+      response =
+        proxy === undefined
+          ? await fetch(endpoint, request)
+          : await nodeProxy.fetchThroughProxy(endpoint, request, proxy);
     } catch (error) {
       if (controller.signal.aborted) {
         throw new CognitoFailure('RequestTimeout', `No answer within ${timeoutMs} ms.`, 0);
@@ -115,47 +127,4 @@ export function createTransport(options: TransportOptions): Transport {
       }
     },
   };
-}
-
-/**
- * The shape of amazon-cognito-identity-js's private `Client`, served by our transport, so the
- * SRP sign-in it runs gets our timeouts, retries and errors.
- */
-export interface UserPoolClient {
-  request(
-    operation: string,
-    params: unknown,
-    callback: (error: unknown, data?: unknown) => void,
-  ): void;
-  promisifyRequest(operation: string, params: unknown): Promise<unknown>;
-  requestWithRetry(
-    operation: string,
-    params: unknown,
-    callback: (error: unknown, data?: unknown) => void,
-  ): void;
-}
-
-export function userPoolClient(transport: Transport, endpoint: string): UserPoolClient {
-  const promisifyRequest = (operation: string, params: unknown) =>
-    transport.call(
-      'Signing in',
-      endpoint,
-      `AWSCognitoIdentityProviderService.${operation}`,
-      params as Record<string, unknown>,
-    );
-  const request = (
-    operation: string,
-    params: unknown,
-    callback: (error: unknown, data?: unknown) => void,
-  ) => {
-    promisifyRequest(operation, params).then(
-      (data) => {
-        callback(null, data);
-      },
-      (error: unknown) => {
-        callback(error);
-      },
-    );
-  };
-  return { request, promisifyRequest, requestWithRetry: request };
 }

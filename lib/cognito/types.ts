@@ -1,6 +1,6 @@
-import type { MemoizedCredentialsProvider } from '../index';
+import type { MemoizedCredentialsProvider, Sha256Constructor } from '../index';
 import type { RetryPolicy } from './failures';
-import type { CognitoStorage } from './storage';
+import type { AsyncCognitoStorage, CognitoStorage } from './storage';
 
 /** Options of {@link createCognitoAuth}. */
 export interface CognitoAuthOptions {
@@ -8,8 +8,15 @@ export interface CognitoAuthOptions {
   region: string;
   /** The user pool id, such as `eu-west-2_AbCdEf123`. */
   userPoolId: string;
-  /** The id of an app client of the user pool, without a client secret. */
+  /** The id of an app client of the user pool. */
   clientId: string;
+  /**
+   * The app client's secret, for an app client that has one: every call then carries its
+   * `SECRET_HASH`. Only where the secret stays secret (a server, the CLI): an app or a web page
+   * gives it to every user, so use an app client without a secret there.
+   * @defaultValue none: an app client without a secret (Cognito's refusal otherwise names it)
+   */
+  clientSecret?: string | undefined;
   /** The identity pool id, such as `eu-west-2:1234abcd-…`. */
   identityPoolId: string;
   /**
@@ -19,12 +26,21 @@ export interface CognitoAuthOptions {
    */
   authFlow?: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | undefined;
   /**
+   * A SHA-256 constructor for runtimes with neither node:crypto nor WebCrypto (React Native,
+   * pages on plain http), as `apigSigner`'s `sha256` option: `Sha256` from
+   * `@aws-crypto/sha256-js`. SRP sign-in and `SECRET_HASH` use it.
+   * @defaultValue node:crypto where present, else WebCrypto
+   */
+  sha256?: Sha256Constructor | undefined;
+  /**
    * Where tokens and the identity id are kept, so a reload restores the session. Storage is the
    * source of truth: instances (tabs) sharing it share the signed-in user.
+   * The layout is amazon-cognito-identity-js's: users it (or Amplify v6) signed in stay signed
+   * in. May be asynchronous ({@link AsyncCognitoStorage}, such as React Native's AsyncStorage).
    * @defaultValue `localStorage` in browsers (when it works); elsewhere, including Node, an
    * in-memory store of this instance
    */
-  storage?: CognitoStorage | undefined;
+  storage?: CognitoStorage | AsyncCognitoStorage | undefined;
   /**
    * Endpoint overrides (full URLs), for the emulator, VPC endpoints or FIPS.
    * @defaultValue `https://cognito-idp.{region}.amazonaws.com/` and

@@ -101,10 +101,10 @@ export function sha256Hex(
     .then((digest) => toHex(new Uint8Array(digest)));
 }
 
-/** HMAC-SHA256 of a UTF-8 string: with `given` when passed, else node:crypto or WebCrypto. */
+/** HMAC-SHA256 of a UTF-8 string or bytes: with `given` when passed, else node:crypto or WebCrypto. */
 export function hmacSha256(
   key: Uint8Array,
-  data: string,
+  data: string | Uint8Array,
   given?: Sha256Constructor,
 ): Uint8Array | Promise<Uint8Array> {
   if (given !== undefined) return givenDigest(given, data, key);
@@ -114,7 +114,9 @@ export function hmacSha256(
   const api = subtle();
   return api
     .importKey('raw', key.slice(), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign'])
-    .then((cryptoKey) => api.sign('HMAC', cryptoKey, encoder.encode(data)))
+    .then((cryptoKey) =>
+      api.sign('HMAC', cryptoKey, typeof data === 'string' ? encoder.encode(data) : data.slice()),
+    )
     .then((mac) => new Uint8Array(mac));
 }
 

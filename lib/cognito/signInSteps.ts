@@ -1,0 +1,275 @@
+import { ConfigurationError } from '../index';
+import type { Sha256Constructor } from '../signing/sha256';
+import { AuthError, CognitoServiceError } from './errors';
+import { missingAttributesError, toAuthError } from './failures';
+import { passwordClaim, startSrp } from './srp';
+import type { AuthAnswer, UserPoolClient } from './userPoolClient';
+import type { SignInResult } from './types';
+
+/** The three tokens of a sign-in, as Cognito issued them. */
+export interface IssuedTokens {
+  idToken: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+/** What one sign-in attempt needs from the session it may start. */
+export interface SignInAttempt {
+  /** Rejects with `ERR_SIGN_IN_SUPERSEDED` when a later sign-in or a sign-out came first. */
+  check(): void;
+  /** Starts the session of the signed-in user (checks first); may fail (storage). */
+  commit(username: string, tokens: IssuedTokens): void | Promise<void>;
+}
+
+/** What the steps of a sign-in share. */
+export interface SignInContext {
+  client: UserPoolClient;
+  /** The part of the user pool id after `_`: SRP's pool name. */
+  poolName: string;
+  sha256?: Sha256Constructor | undefined;
+  attempt: SignInAttempt;
+  /** The clock of the SRP `TIMESTAMP`. */
+  now?: () => Date;
+  /** The configured user pool id: checked when Cognito refuses the password proof. */
+  userPoolId?: string;
+}
+
+const present = (value: string | undefined) => typeof value === 'string' && value !== '';
+
+function requireAnswer(value: unknown, what: string): void {
+  if (typeof value !== 'string' || value === '') {
+    throw new ConfigurationError(
+      'ERR_CONFIGURATION',
+      `answer(): ${what} must be a non-empty string.`,
+    );
+  }
+}
+
+/** `JSON.parse` of a challenge parameter, or `fallback` when Cognito sent none or not JSON. */
+function parsed<T>(text: string | undefined, fallback: T, check: (value: unknown) => boolean): T {
+  try {
+    const value: unknown = JSON.parse(text ?? '');
+    return check(value) ? (value as T) : fallback;
+  } catch {
+    return fallback;
+  }
+}
+
+/**
+ * Where a challenge apig-signer does not answer is turned on, so the message says what to
+ * change. MFA methods and device tracking are user-pool settings, not app-client ones.
+ */
+function unsupportedHint(name: string): string {
+  if (/OTP|MFA/.test(name)) {
+    return 'MFA methods are a setting of the user pool, not of the app client: allow only SMS or authenticator-app (TOTP) MFA there';
+  }
+  if (name === 'CUSTOM_CHALLENGE') return "the user pool's custom-auth Lambda triggers ask for it";
+  if (name.startsWith('DEVICE_')) {
+    return "it comes from device tracking, a setting of the user pool: turn off 'remember devices'";
+  }
+  if (/^(SELECT_CHALLENGE|WEB_AUTHN|PASSWORD)$/.test(name)) {
+    return 'it belongs to choice-based sign-in (USER_AUTH): check the user pool sign-in options';
+  }
+  return "check the user pool's sign-in, MFA and Lambda trigger settings";
+}
+
+export function unsupportedChallenge(name: string): AuthError {
+  return new AuthError(
+    'ERR_UNSUPPORTED_CHALLENGE',
+    `Cognito asked for the ${name} challenge, which apig-signer does not answer: ${unsupportedHint(name)}.`,
+    { challengeName: name },
+  );
+}
+
+/**
+ * Signs in with a password: `USER_SRP_AUTH` (the SRP exchange, then `PASSWORD_VERIFIER`) or
+ * `USER_PASSWORD_AUTH`, then whatever Cognito asks next. Every failure, a throw inside a step
+ * included, rejects the returned promise with a typed error.
+ */
+export async function signInWithPassword(
+  context: SignInContext,
+  flow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH',
+  username: string,
+  password: string,
+): Promise<SignInResult> {
+  const { client } = context;
+  try {
+    if (flow === 'USER_PASSWORD_AUTH') {
+      const answer = await client.initiateAuth(
+        'Signing in',
+        flow,
+        { USERNAME: username, PASSWORD: password },
+        username,
+      );
+      return await nextStep(context, answer, username);
+    }
+    const start = startSrp();
+    const first = await client.initiateAuth(
+      'Signing in',
+      flow,
+      { USERNAME: username, SRP_A: start.srpA },
+      username,
+    );
+    context.attempt.check();
+    if (first.ChallengeName !== 'PASSWORD_VERIFIER')
+      return await nextStep(context, first, username);
+    const parameters = first.ChallengeParameters ?? {};
+    // From here on Cognito knows the user by USER_ID_FOR_SRP (their `sub` when they signed in
+    // with an alias); amazon-cognito-identity-js keys storage by it too.
+    const userId = parameters['USER_ID_FOR_SRP'] ?? username;
+    const claim = await passwordClaim({
+      poolName: context.poolName,
+      userId,
+      password,
+      srpB: parameters['SRP_B'] ?? '',
+      salt: parameters['SALT'] ?? '',
+      secretBlock: parameters['SECRET_BLOCK'] ?? '',
+      start,
+      now: (context.now ?? (() => new Date()))(),
+      sha256: context.sha256,
+    });
+    context.attempt.check();
+    const answer = await client.respondToAuthChallenge(
+      'PASSWORD_VERIFIER',
+      first.Session,
+      {
+        USERNAME: userId,
+        PASSWORD_CLAIM_SECRET_BLOCK: parameters['SECRET_BLOCK'] ?? '',
+        TIMESTAMP: claim.timestamp,
+        PASSWORD_CLAIM_SIGNATURE: claim.signature,
+      },
+      userId,
+    );
+    return await nextStep(context, answer, userId);
+  } catch (error) {
+    throw await wrongPoolOr(context, toAuthError(error, flow));
+  }
+}
+
+/**
+ * A refused password proof is what a wrong `userPoolId` gives too (the proof hashes the pool's
+ * name): once per refusal, ask whether that user pool exists, and say so when it does not.
+ */
+async function wrongPoolOr(context: SignInContext, error: Error): Promise<Error> {
+  const { userPoolId } = context;
+  if (!(error instanceof AuthError) || error.code !== 'ERR_WRONG_PASSWORD') return error;
+  if (userPoolId === undefined || (await context.client.userPoolExists(userPoolId)) !== false) {
+    return error;
+  }
+  return new ConfigurationError(
+    'ERR_CONFIGURATION',
+    `Cognito refused the password proof, and there is no user pool ${userPoolId}: check \`userPoolId\`.`,
+    { cause: error },
+  );
+}
+
+/** Answers a challenge, then the step after it; failures are typed errors. */
+async function answerChallenge(
+  context: SignInContext,
+  name: string,
+  session: string | undefined,
+  responses: Record<string, string>,
+  username: string,
+): Promise<SignInResult> {
+  try {
+    context.attempt.check();
+    const answer = await context.client.respondToAuthChallenge(
+      name,
+      session,
+      { USERNAME: username, ...responses },
+      username,
+    );
+    return await nextStep(context, answer, username);
+  } catch (error) {
+    throw toAuthError(error);
+  }
+}
+
+/** One answer of Cognito as a result: signed in (the attempt commits), or a challenge. */
+async function nextStep(
+  context: SignInContext,
+  answer: AuthAnswer,
+  username: string,
+): Promise<SignInResult> {
+  context.attempt.check();
+  const result = answer.AuthenticationResult;
+  if (result !== undefined && answer.ChallengeName === undefined) {
+    const { IdToken, AccessToken, RefreshToken } = result;
+    if (
+      typeof IdToken !== 'string' ||
+      typeof AccessToken !== 'string' ||
+      typeof RefreshToken !== 'string' ||
+      !present(IdToken) ||
+      !present(AccessToken) ||
+      !present(RefreshToken)
+    ) {
+      throw new CognitoServiceError(
+        'ERR_COGNITO',
+        'Signing in: Cognito answered without the ID, access and refresh tokens.',
+      );
+    }
+    // A device key in `NewDeviceMetadata` is not confirmed: an unconfirmed device is never
+    // remembered, so this sign-in registers nothing (amazon-cognito-identity-js confirmed a new
+    // device at each sign-in and lost its key).
+    await context.attempt.commit(username, {
+      idToken: IdToken,
+      accessToken: AccessToken,
+      refreshToken: RefreshToken,
+    });
+    return { username };
+  }
+  const name = answer.ChallengeName ?? '(none)';
+  const parameters = answer.ChallengeParameters ?? {};
+  const session = answer.Session;
+  const next = (responses: Record<string, string>) =>
+    answerChallenge(context, name, session, responses, username);
+  switch (name) {
+    case 'NEW_PASSWORD_REQUIRED': {
+      const isRecord = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+      const attributes = parsed<Record<string, string>>(parameters['userAttributes'], {}, isRecord);
+      // Cognito returns these, but refuses them back in the answer.
+      delete attributes['email_verified'];
+      delete attributes['phone_number_verified'];
+      const required = parsed<unknown[]>(parameters['requiredAttributes'], [], Array.isArray)
+        .filter((item): item is string => typeof item === 'string')
+        .map((item) => item.replace(/^userAttributes\./, ''));
+      return {
+        username,
+        challenge: {
+          name,
+          userAttributes: attributes,
+          requiredAttributes: required,
+          answer: async (newPassword, given = {}) => {
+            context.attempt.check();
+            requireAnswer(newPassword, 'newPassword');
+            const missing = required.filter(
+              (attribute) => !present(given[attribute]) && !present(attributes[attribute]),
+            );
+            if (missing.length > 0) throw missingAttributesError(missing);
+            const responses: Record<string, string> = { NEW_PASSWORD: newPassword };
+            for (const [key, value] of Object.entries(given)) {
+              responses[`userAttributes.${key}`] = value;
+            }
+            return next(responses);
+          },
+        },
+      };
+    }
+    case 'SMS_MFA':
+    case 'SOFTWARE_TOKEN_MFA':
+      return {
+        username,
+        challenge: {
+          name,
+          destination: parameters['CODE_DELIVERY_DESTINATION'],
+          answer: async (code) => {
+            context.attempt.check();
+            requireAnswer(code, 'code');
+            return next({ [`${name}_CODE`]: code });
+          },
+        },
+      };
+    default:
+      throw unsupportedChallenge(name);
+  }
+}
