@@ -3,24 +3,11 @@
 // dependencies and stay external. Fails when entry (a) is over budget, or when any bundle
 // pulls in something Node-only.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 import { build } from 'esbuild';
 
-/**
- * What package.json's `browser` field does for the published files
- * (dist/axios/serverRedirects → browserRedirects), done for the sources measured here: browsers
- * never get the Node, Bun and Deno redirect follower.
- */
-const browserField = {
-  name: 'browser-field-for-sources',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/serverRedirects$/ }, () => ({
-      path: fileURLToPath(new URL('../lib/axios/browserRedirects.ts', import.meta.url)),
-    }));
-  },
-};
+import { browserFieldForSources } from './lib/browserField.mjs';
 
 const BUDGET_A = 13 * 1024;
 const ENTRIES = [
@@ -60,7 +47,7 @@ export async function measure() {
         external: entry.external,
         metafile: true,
         logLevel: 'silent',
-        plugins: [browserField],
+        plugins: [browserFieldForSources],
       });
     } catch (error) {
       nodeImports.push(...(error.errors ?? [error]).map((e) => e.text ?? String(e)));

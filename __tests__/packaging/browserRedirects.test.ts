@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 
+import { build } from 'esbuild';
+
 import * as browser from '../../lib/axios/browserRedirects';
 import * as server from '../../lib/axios/serverRedirects';
 import type { Call } from '../../lib/axios/call';
+import { bundleForBrowser } from '../helpers/browserBundle';
 
 /**
  * Browsers follow redirects themselves, so browser bundles get `browserRedirects` in place of
@@ -51,4 +54,21 @@ it('in browsers leaves each call and the caller’s beforeRedirect as they are',
     headers,
   });
   expect(headers).toEqual({ Accept: '*/*' });
+});
+
+it('leaves the follower out of browser bundles, and keeps it in Node ones', async () => {
+  const entry = "export { apigSigner } from './lib/index.ts';";
+  const follower = 'answered with a redirect that apig-signer does not follow';
+  const forBrowser = await bundleForBrowser(entry);
+  expect(forBrowser.code).toContain('apigSigner');
+  expect(forBrowser.code).not.toContain(follower);
+  const forNode = await build({
+    stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts' },
+    bundle: true,
+    platform: 'node',
+    external: ['axios'],
+    write: false,
+    logLevel: 'silent',
+  });
+  expect(forNode.outputFiles[0]!.text).toContain(follower);
 });
