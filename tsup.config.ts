@@ -48,6 +48,24 @@ const nodeProxyAsFile: Plugin = {
   },
 };
 
+/**
+ * The main entry's redirect module, `lib/axios/serverRedirects` (the fetch redirect follower and
+ * the http adapter's redirect hook: Node, Bun and Deno), stays a file of its own, so
+ * package.json's `browser` field can map it to `browserRedirects` (the same exports, doing
+ * nothing: browsers follow redirects themselves) for browser bundles.
+ */
+const serverRedirectsAsFile: Plugin = {
+  name: 'server-redirects-as-file',
+  setup(build) {
+    const extension = outputFormats.get(build.initialOptions) === 'cjs' ? 'cjs' : 'mjs';
+    build.onResolve({ filter: /^\.\/serverRedirects$/ }, (args) =>
+      resolve(args.resolveDir) === resolve('lib/axios')
+        ? { path: `./axios/serverRedirects.${extension}`, external: true }
+        : undefined,
+    );
+  },
+};
+
 export default defineConfig({
   entry: {
     index: 'lib/index.ts',
@@ -55,6 +73,8 @@ export default defineConfig({
     'cognito/index': 'lib/cognito/index.ts',
     'cognito/nodeProxy': 'lib/cognito/nodeProxy.ts',
     'cognito/noProxy': 'lib/cognito/noProxy.ts',
+    'axios/serverRedirects': 'lib/axios/serverRedirects.ts',
+    'axios/browserRedirects': 'lib/axios/browserRedirects.ts',
   },
   format: ['esm', 'cjs'],
   outExtension: ({ format }) => ({ js: format === 'esm' ? '.mjs' : '.cjs' }),
@@ -63,7 +83,7 @@ export default defineConfig({
   target: 'es2022',
   platform: 'neutral',
   external: ['axios', /^node:/],
-  esbuildPlugins: [mainAsExternal, nodeProxyAsFile],
+  esbuildPlugins: [mainAsExternal, nodeProxyAsFile, serverRedirectsAsFile],
   esbuildOptions(options, { format }) {
     outputFormats.set(options, format);
   },

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 
 import { build } from 'esbuild';
 
+import { browserFieldForSources } from './lib/browserField.mjs';
 import { checkList } from './lib/checks.mjs';
 import { launchChromium, pageConfig } from './lib/chromium.mjs';
 
@@ -29,6 +30,7 @@ const bundle = async (entry) => {
     // No `define: { global }`: apig-signer/cognito needs no `global` and no `buffer` polyfill.
     write: false,
     logLevel: 'warning',
+    plugins: [browserFieldForSources],
   });
   return result.outputFiles[0].text;
 };

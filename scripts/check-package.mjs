@@ -74,7 +74,11 @@ const targets = (value) =>
   typeof value === 'string' ? [value] : Object.values(value).flatMap(targets);
 const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
 const required = ['LICENSE', 'README.md', 'CHANGELOG.md', 'package.json'].concat(
-  targets(manifest.exports).map((path) => path.replace(/^\.\//, '')),
+  [
+    ...targets(manifest.exports),
+    // Both sides of the `browser` field's file mappings: what Node loads and what browsers get.
+    ...Object.entries(manifest.browser ?? {}).flat(),
+  ].map((path) => path.replace(/^\.\//, '')),
 );
 for (const path of new Set(required)) {
   if (packed.has(path)) console.log(`ok   npm pack ships ${path}`);

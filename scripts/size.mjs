@@ -4,22 +4,9 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
-import { fileURLToPath } from 'node:url';
-
 import { build } from 'esbuild';
 
-/**
- * What package.json's `browser` field does for the published files (dist/cognito/nodeProxy →
- * noProxy), done for the sources measured here: browsers never get the Node proxy module.
- */
-const browserField = {
-  name: 'browser-field-for-sources',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/nodeProxy$/ }, () => ({
-      path: fileURLToPath(new URL('../lib/cognito/noProxy.ts', import.meta.url)),
-    }));
-  },
-};
+import { browserFieldForSources } from './lib/browserField.mjs';
 
 const BUDGET_A = 13 * 1024;
 /** The Cognito entry alone: its own user-pool client and SRP, no Cognito package, no polyfill. */
@@ -61,7 +48,7 @@ export async function measure() {
         external: entry.external,
         metafile: true,
         logLevel: 'silent',
-        plugins: [browserField],
+        plugins: [browserFieldForSources],
       });
     } catch (error) {
       nodeImports.push(...(error.errors ?? [error]).map((e) => e.text ?? String(e)));

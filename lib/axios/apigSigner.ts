@@ -14,7 +14,7 @@ import { resolveTarget } from './canonicalize';
 import { createDispatcher } from './dispatch';
 import { Mark, isDispatcher, keepDispatcherInFront, markOf, setMark } from './mark';
 import { validateOptions } from './options';
-import { hostKey, redirectHook } from './redirectGuard';
+import { hostKey, redirectHook } from './serverRedirects';
 import { unsignedNotice } from './unsignedNotice';
 
 /** Options of {@link apigSigner}. */

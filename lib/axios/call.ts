@@ -14,7 +14,7 @@ import type { QueryPairs } from '../signing/uri';
 import type { ApigSignerDebugEvent, SkipReason } from './apigSigner';
 import type { AppAdapter } from './appAdapter';
 import { resolveTarget } from './canonicalize';
-import type { RedirectHook } from './redirectGuard';
+import type { RedirectHook } from './serverRedirects';
 
 /** What the request and dispatch sides of one signer share. */
 export interface SignerState {

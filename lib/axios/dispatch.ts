@@ -1,13 +1,15 @@
 import type { AxiosAdapter, AxiosPromise, InternalAxiosRequestConfig } from 'axios';
 
+import { ApigSignerError } from '../errors';
 import { appAdapter } from './appAdapter';
 import { callOf } from './call';
+import { resolveTarget } from './canonicalize';
 import type { Call, Signer } from './call';
 import { withDeadline } from './deadline';
-import { followRedirects } from './followRedirects';
 import { markOf, registerDispatcher } from './mark';
 import { recoverOnce } from './recover';
-import { sendHop, settle } from './sendHop';
+import { foreignAnswers, sendHop, sentErrors, settle } from './sendHop';
+import { followRedirects, followsRedirects } from './serverRedirects';
 import { signHop } from './signHop';
 
 /**
@@ -15,7 +17,17 @@ import { signHop } from './signHop';
  * from AWS's clock-skew or expired-token answer, redirects followed where the platform would
  * leak, each hop signed, then sent through the app's adapter.
  */
-const run = withDeadline(recoverOnce(followRedirects(signHop(sendHop))));
+const run = withDeadline(
+  recoverOnce(
+    followRedirects(signHop(sendHop), {
+      follows: followsRedirects,
+      sentErrors,
+      foreignAnswers,
+      redirectError: (message) => new ApigSignerError('ERR_REDIRECT', message),
+      resolveTarget,
+    }),
+  ),
+);
 
 async function dispatch(call: Call): AxiosPromise {
   return settle(await run(call, call.first), call);

@@ -1,19 +1,31 @@
 import { AxiosError, AxiosHeaders } from 'axios';
 import type { AxiosResponse } from 'axios';
 
-import { ApigSignerError } from '../errors';
 import { SIGNER_HEADERS } from '../signing/headers';
-import type { Hop } from './call';
-import { resolveTarget } from './canonicalize';
+import type { Call, Hop } from './call';
+import type { RequestTarget } from './canonicalize';
 import { withoutPresignParams } from './redirectGuard';
-import { followsRedirects, sentErrors } from './sendHop';
 import type { Send } from './signHop';
 
 /**
- * Final answers that came from a hop after the chase left the signed origin: such an answer was
- * not given to our signature, so recovery never acts on it.
+ * What the follower shares with the rest of the dispatcher, handed over when the dispatcher is
+ * composed: this module is bundled into a file of its own (browsers get a stand-in, see
+ * `serverRedirects`), so it keeps no state and no error class of its own.
  */
-export const foreignAnswers = new WeakSet<AxiosResponse>();
+export interface FollowerLinks {
+  /** Whether the signer follows this call's redirects itself. */
+  follows: (call: Call) => boolean;
+  /** Errors that are the call's own outcome (see `sentErrors`). */
+  sentErrors: WeakSet<object>;
+  /**
+   * Final answers that came from a hop after the chase left the signed origin: such an answer
+   * was not given to our signature, so recovery never acts on it.
+   */
+  foreignAnswers: WeakSet<AxiosResponse>;
+  /** An `ApigSignerError` with code `ERR_REDIRECT`. */
+  redirectError: (message: string) => Error;
+  resolveTarget: (config: { url: string }) => RequestTarget;
+}
 
 /** follow-redirects' default, which axios's http adapter uses. */
 const DEFAULT_MAX_REDIRECTS = 21;
@@ -39,21 +51,6 @@ function locationOf(response: AxiosResponse): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-/** An error after a hop that left: the call's own outcome (see `sentErrors`). */
-function left<E extends object>(error: E): E {
-  sentErrors.add(error);
-  return error;
-}
-
-function refuse(from: URL, why: string): ApigSignerError {
-  return left(
-    new ApigSignerError(
-      'ERR_REDIRECT',
-      `${from.protocol}//${from.host} answered with a redirect that apig-signer does not follow: ${why}. The redirect's answer was not sent on; fix the redirect on the server, or send the request to its final URL.`,
-    ),
-  );
-}
-
 /**
  * Follows redirects of a signed request sent with axios's fetch adapter in Node, Bun and Deno,
  * where the platform would follow them itself and keep `X-Amz-Security-Token` and `X-Amz-Date`
@@ -73,10 +70,23 @@ function refuse(from: URL, why: string): ApigSignerError {
  * - at most `maxRedirects` hops (default 21; 0 hands back the 3xx), then
  *   `ERR_FR_TOO_MANY_REDIRECTS`.
  */
-export const followRedirects =
-  (next: Send<Hop>): Send<Hop> =>
-  async (call, first) => {
-    if (!followsRedirects(call)) return next(call, first);
+export const followRedirects = (
+  next: Send<Hop>,
+  { follows, sentErrors, foreignAnswers, redirectError, resolveTarget }: FollowerLinks,
+): Send<Hop> => {
+  /** An error after a hop that left: the call's own outcome (see `sentErrors`). */
+  const left = <E extends object>(error: E): E => {
+    sentErrors.add(error);
+    return error;
+  };
+  const refuse = (from: URL, why: string): Error =>
+    left(
+      redirectError(
+        `${from.protocol}//${from.host} answered with a redirect that apig-signer does not follow: ${why}. The redirect's answer was not sent on; fix the redirect on the server, or send the request to its final URL.`,
+      ),
+    );
+  return async (call, first) => {
+    if (!follows(call)) return next(call, first);
     const { config } = call;
     const fetchOptions = config.fetchOptions as { redirect?: unknown } | undefined;
     const maxRedirects =
@@ -137,3 +147,4 @@ export const followRedirects =
       };
     }
   };
+};

@@ -1,6 +1,6 @@
 import type { AxiosError, AxiosResponse } from 'axios';
 
-import { foreignAnswers } from './followRedirects';
+import { foreignAnswers } from './sendHop';
 
 /** What a 403 from AWS says went wrong, when it is something re-signing can fix. */
 export type Diagnosis =

@@ -3,7 +3,7 @@ import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios';
 
 import type { Call } from './call';
 import { sentStreams } from './call';
-import { redirectHook } from './redirectGuard';
+import { followsRedirects, redirectHook } from './serverRedirects';
 import type { Send, WireHop } from './signHop';
 
 /**
@@ -13,17 +13,10 @@ import type { Send, WireHop } from './signHop';
 export const sentErrors = new WeakSet<object>();
 
 /**
- * Node, Bun and Deno hand a manual redirect's 3xx (with `Location`) to the caller; browsers give
- * an opaque answer without it, so there the platform's own following is left alone. Read once:
- * the runtime does not change under a running program.
+ * Final answers that came from a hop after a redirect chase left the signed origin: such an
+ * answer was not given to our signature, so recovery never acts on it.
  */
-const runtime = globalThis as { process?: { versions?: { node?: string } }; Deno?: unknown };
-export const SERVER_RUNTIME =
-  runtime.process?.versions?.node !== undefined || runtime.Deno !== undefined;
-
-/** Whether the signer follows this call's redirects itself (see `followRedirects`). */
-export const followsRedirects = (call: Call): boolean =>
-  call.app.name === 'fetch' && SERVER_RUNTIME;
+export const foreignAnswers = new WeakSet<AxiosResponse>();
 
 /**
  * Sends one hop through the app's adapter, with every status accepted (the caller's
