@@ -30,7 +30,9 @@ const attempt = (commit: SignInAttempt['commit'] = () => undefined): SignInAttem
 
 describe('signInWithPassword: every challenge is a result or a typed error', () => {
   it('EMAIL_OTP (Cognito email MFA) is ERR_UNSUPPORTED_CHALLENGE naming it, and the process lives on', async () => {
-    world = await cognitoWorld({ users: [{ ...ALICE, mfa: 'EMAIL_OTP' }] });
+    world = await cognitoWorld({
+      users: [{ ...ALICE, mfa: 'EMAIL_OTP', attributes: { email: 'alice@example.com' } }],
+    });
     const unhandled = jest.fn();
     process.on('unhandledRejection', unhandled);
     process.on('uncaughtException', unhandled);

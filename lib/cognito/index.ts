@@ -15,6 +15,16 @@ export type {
   CodeDelivery,
   SignOutOptions,
 } from './createCognitoAuth';
+export { fromAmplify } from './fromAmplify';
+export type {
+  AmplifyAuthSession,
+  AmplifyCredentials,
+  AmplifyCredentialsProvider,
+  AmplifyFetchAuthSession,
+  AmplifyHub,
+  AmplifyHubCapsule,
+  FromAmplifyOptions,
+} from './fromAmplify';
 export { createMemoryStorage } from './storage';
 export type { AsyncCognitoStorage, CognitoStorage } from './storage';
 export {

@@ -39,8 +39,17 @@ export { startCognitoEmulator } from './cognito';
 export type {
   CognitoEmulator,
   CognitoEmulatorOptions,
+  DeliveredCode,
+  EmulatedAuthTriggers,
+  EmulatedCodePurpose,
+  EmulatedDevice,
+  EmulatedDeviceConfiguration,
+  EmulatedMfaType,
   EmulatedPasswordPolicy,
+  EmulatedTrigger,
+  EmulatedTriggerEvent,
   EmulatedUser,
+  EmulatedUserView,
   EmulatorCall,
   EmulatorFault,
 } from './cognito';

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { ServiceError } from './serviceError';
 import type { EmulatorState } from './state';
 import type { TokenService } from './tokens';
-import type { Operation } from './userPool';
+import type { Operation } from './context';
 
 const text = (value: unknown): string => (typeof value === 'string' ? value : '');
 

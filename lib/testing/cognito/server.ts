@@ -5,7 +5,7 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { FaultQueue } from './faults';
 import { ServiceError } from './serviceError';
 import type { EmulatorCall } from './types';
-import type { Operation } from './userPool';
+import type { Operation } from './context';
 
 /** The two services behind one endpoint, told apart by the `X-Amz-Target` prefix. */
 export interface Services {
@@ -137,7 +137,7 @@ export function createEmulatorServer(
       return;
     }
     try {
-      respond(200, handler(body));
+      respond(200, await handler(body));
     } catch (error) {
       if (!(error instanceof ServiceError)) throw error;
       respond(error.status, { __type: error.type, message: error.message }, error.type);

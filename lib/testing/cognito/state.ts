@@ -3,17 +3,45 @@ import { randomBytes, randomUUID } from 'node:crypto';
 
 import type { SigV4Gateway } from '../gateway';
 import { verifierFor } from '../srp';
+import type { PendingCode } from './outbox';
 import { ServiceError } from './serviceError';
-import type { CognitoEmulatorOptions, EmulatedPasswordPolicy, EmulatedUser } from './types';
+import type {
+  CognitoEmulatorOptions,
+  EmulatedAuthTriggers,
+  EmulatedDeviceConfiguration,
+  EmulatedMfaType,
+  EmulatedPasswordPolicy,
+  EmulatedUser,
+} from './types';
 
-/** A user as the pool keeps it: an SRP verifier, lockout and reset state. */
+/** A user as the pool keeps it: an SRP verifier, lockout, codes, MFA and TOTP state. */
 export interface UserRecord extends EmulatedUser {
   sub: string;
   salt: string;
   verifier: bigint;
   failedAttempts: number;
-  /** The code `ForgotPassword` sent, until `ConfirmForgotPassword` spends it. */
-  resetCode?: { code: string; expiresAt: number } | undefined;
+  /** Codes sent and not yet spent, by purpose (and attribute). */
+  codes: Map<string, PendingCode>;
+  /** The TOTP secret (base32): associated, and verified once VerifySoftwareToken accepted a code. */
+  softwareToken?: { secret: string; verified: boolean } | undefined;
+  totpDeviceName?: string | undefined;
+  /** MFA methods enabled for the user, and the preferred one. */
+  mfaEnabled: Set<EmulatedMfaType>;
+  mfaPreferred?: EmulatedMfaType | undefined;
+  /** Attributes verified (`email`, `phone_number`). */
+  verified: Set<string>;
+}
+
+/** A device the pool tracks for a user (NewDeviceMetadata, then ConfirmDevice). */
+export interface DeviceRecord {
+  username: string;
+  deviceKey: string;
+  groupKey: string;
+  name?: string | undefined;
+  /** Set by ConfirmDevice: the device's SRP verifier and salt (hex). */
+  verifier?: bigint | undefined;
+  salt?: string | undefined;
+  remembered: boolean;
 }
 
 export interface IssuedCredentials {
@@ -30,8 +58,11 @@ export interface EmulatorState {
   /** The part of the pool id after `_`: SRP hashes it. */
   readonly poolName: string;
   readonly clientId: string;
-  /** The app client's secret, if it has one: calls must then carry its SECRET_HASH. */
+  /** The app client's secret: then every call must carry `SECRET_HASH`. */
   readonly clientSecret: string | undefined;
+  readonly mfaConfiguration: 'OFF' | 'OPTIONAL' | 'ON';
+  readonly deviceConfiguration: EmulatedDeviceConfiguration | undefined;
+  readonly triggers: EmulatedAuthTriggers;
   readonly identityPoolId: string;
   readonly providerName: string;
   readonly issuer: string;
@@ -48,6 +79,7 @@ export interface EmulatorState {
   /** The server's clock, in milliseconds: the machine's plus `clockOffsetMs`. */
   now(): number;
   readonly users: Map<string, UserRecord>;
+  readonly devices: Map<string, DeviceRecord>;
   readonly gateways: SigV4Gateway[];
   readonly issued: IssuedCredentials[];
 }
@@ -81,6 +113,9 @@ export function createState(options: CognitoEmulatorOptions): EmulatorState {
     poolName: userPoolId.split('_')[1] ?? userPoolId,
     clientId: options.clientId ?? 'emulatorappclient0000000000',
     clientSecret: options.clientSecret,
+    mfaConfiguration: options.mfaConfiguration ?? 'OPTIONAL',
+    deviceConfiguration: options.deviceConfiguration,
+    triggers: options.triggers ?? {},
     identityPoolId: options.identityPoolId ?? `${region}:00000000-0000-4000-8000-000000000001`,
     providerName,
     issuer: `https://${providerName}`,
@@ -114,6 +149,7 @@ export function createState(options: CognitoEmulatorOptions): EmulatorState {
     },
     now: () => Date.now() + offset,
     users: new Map(),
+    devices: new Map(),
     gateways: [...(options.gateways ?? [])],
     issued: [],
   };
@@ -122,17 +158,40 @@ export function createState(options: CognitoEmulatorOptions): EmulatorState {
 }
 
 /** Adds or replaces a user; a replaced user keeps its `sub` (and so its identity). */
-export function addUser(state: EmulatorState, user: EmulatedUser): void {
+export function addUser(state: EmulatorState, user: EmulatedUser): UserRecord {
   const salt = randomBytes(16).toString('hex');
   const previous = state.users.get(user.username);
-  state.users.set(user.username, {
+  const mfaEnabled = new Set<EmulatedMfaType>(user.mfa === undefined ? [] : [user.mfa]);
+  if (user.totpSecret !== undefined) mfaEnabled.add('SOFTWARE_TOKEN_MFA');
+  const record: UserRecord = {
     ...user,
     sub: previous?.sub ?? randomUUID(),
     salt,
     verifier: verifierFor(state.poolName, user.username, user.password, salt),
     failedAttempts: 0,
-    resetCode: undefined,
-  });
+    codes: new Map(),
+    softwareToken:
+      user.totpSecret === undefined ? undefined : { secret: user.totpSecret, verified: true },
+    mfaEnabled,
+    mfaPreferred: user.mfa,
+    verified: new Set(
+      user.confirmed === false
+        ? []
+        : ['email', 'phone_number'].filter((a) => user.attributes?.[a] !== undefined),
+    ),
+  };
+  state.users.set(user.username, record);
+  return record;
+}
+
+/** Sets a new password (new verifier and salt), keeping everything else about the user. */
+export function setPassword(user: UserRecord, state: EmulatorState, password: string): void {
+  user.password = password;
+  user.salt = randomBytes(16).toString('hex');
+  user.verifier = verifierFor(state.poolName, user.username, password, user.salt);
+  user.failedAttempts = 0;
+  user.newPasswordRequired = false;
+  user.codes.delete('ForgotPassword');
 }
 
 export function userNamed(state: EmulatorState, username: unknown): UserRecord {

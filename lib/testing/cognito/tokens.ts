@@ -9,10 +9,23 @@ import type { EmulatorState, UserRecord } from './state';
  * refresh tokens kept server side so they can be revoked.
  */
 export interface TokenService {
-  /** The `AuthenticationResult` of a sign-in (with a refresh token) or of a refresh (without). */
-  issue(user: UserRecord, withRefreshToken: boolean): Record<string, unknown>;
-  /** The user a refresh token belongs to; refuses unknown, revoked and expired ones. */
-  redeemRefreshToken(token: unknown): string;
+  /**
+   * The `AuthenticationResult` of a sign-in (with a refresh token) or of a refresh (without;
+   * `from` is then what the refresh token was issued with). Every token carries the `origin_jti`
+   * of its sign-in, and `device_key` (access token) when a device is remembered.
+   */
+  issue(
+    user: UserRecord,
+    withRefreshToken: boolean,
+    from?: Partial<TokenOrigin>,
+  ): Record<string, unknown>;
+  /** Who a refresh token belongs to; refuses unknown, revoked and expired ones. */
+  redeemRefreshToken(token: unknown): TokenOrigin & { username: string };
+  /**
+   * RevokeToken: revokes a refresh token and every access token issued from it (same
+   * `origin_jti`). An unknown token is not an error (RFC 7009 §2.2); a JWT is refused.
+   */
+  revokeRefreshToken(token: unknown): void;
   /** Revokes every refresh token of a user. */
   revokeRefreshTokens(username: string): void;
   /** GlobalSignOut: revokes every refresh token and access token issued to a user so far. */
@@ -23,6 +36,12 @@ export interface TokenService {
   verifyAccessToken(token: unknown): Record<string, unknown>;
 }
 
+/** What tokens refreshed from one sign-in share: its `origin_jti` and remembered device. */
+export interface TokenOrigin {
+  origin: string;
+  deviceKey?: string | undefined;
+}
+
 const base64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
 
 export function createTokenService(state: EmulatorState): TokenService {
@@ -31,10 +50,12 @@ export function createTokenService(state: EmulatorState): TokenService {
   const kid = randomUUID();
   const refreshTokens = new Map<
     string,
-    { username: string; expiresAt: number; revoked: boolean }
+    TokenOrigin & { username: string; expiresAt: number; revoked: boolean }
   >();
   /** Access tokens by `jti`, so GlobalSignOut can revoke those already issued. */
   const accessTokens = new Map<string, { username: string; revoked: boolean }>();
+  /** `origin_jti`s revoked by RevokeToken: their access tokens are refused. */
+  const revokedOrigins = new Set<string>();
 
   function jwt(claims: Record<string, unknown>): string {
     const head = base64url(JSON.stringify({ kid, alg: 'RS256' }));
@@ -96,10 +117,19 @@ export function createTokenService(state: EmulatorState): TokenService {
   }
 
   return {
-    issue(user, withRefreshToken) {
+    issue(user, withRefreshToken, from) {
       const iat = Math.floor(state.now() / 1000);
       const lifetime = state.tokenLifetimeSeconds;
-      const common = { sub: user.sub, iss: state.issuer, auth_time: iat, iat, exp: iat + lifetime };
+      const origin = from?.origin ?? randomUUID();
+      const deviceKey = from?.deviceKey;
+      const common = {
+        sub: user.sub,
+        iss: state.issuer,
+        origin_jti: origin,
+        auth_time: iat,
+        iat,
+        exp: iat + lifetime,
+      };
       const accessJti = randomUUID();
       accessTokens.set(accessJti, { username: user.username, revoked: false });
       const result: Record<string, unknown> = {
@@ -118,6 +148,7 @@ export function createTokenService(state: EmulatorState): TokenService {
           scope: 'aws.cognito.signin.user.admin',
           username: user.username,
           jti: accessJti,
+          ...(deviceKey === undefined ? {} : { device_key: deviceKey }),
         }),
         ExpiresIn: lifetime,
         TokenType: 'Bearer',
@@ -126,6 +157,8 @@ export function createTokenService(state: EmulatorState): TokenService {
         const refreshToken = randomBytes(48).toString('base64url');
         refreshTokens.set(refreshToken, {
           username: user.username,
+          origin,
+          deviceKey,
           expiresAt: state.now() + state.refreshTokenLifetimeSeconds * 1000,
           revoked: false,
         });
@@ -142,7 +175,17 @@ export function createTokenService(state: EmulatorState): TokenService {
         throw new ServiceError('NotAuthorizedException', 'Refresh Token has been revoked');
       if (record.expiresAt <= state.now())
         throw new ServiceError('NotAuthorizedException', 'Refresh Token has expired');
-      return record.username;
+      return { username: record.username, origin: record.origin, deviceKey: record.deviceKey };
+    },
+
+    revokeRefreshToken(token) {
+      if (typeof token === 'string' && token.split('.').length === 3) {
+        throw new ServiceError('UnsupportedTokenTypeException', 'Unsupported token type');
+      }
+      const record = typeof token === 'string' ? refreshTokens.get(token) : undefined;
+      if (record === undefined) return;
+      record.revoked = true;
+      revokedOrigins.add(record.origin);
     },
 
     revokeRefreshTokens,
@@ -157,7 +200,10 @@ export function createTokenService(state: EmulatorState): TokenService {
 
     verifyAccessToken(token) {
       const claims = verified(token, 'access');
-      if (accessTokens.get(String(claims['jti']))?.revoked !== false) {
+      if (
+        accessTokens.get(String(claims['jti']))?.revoked !== false ||
+        revokedOrigins.has(String(claims['origin_jti']))
+      ) {
         throw new ServiceError('NotAuthorizedException', 'Access Token has been revoked');
       }
       return claims;

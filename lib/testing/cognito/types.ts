@@ -26,13 +26,129 @@ export interface EmulatedUser {
   newPasswordRequired?: boolean | undefined;
   /** Attributes the `NEW_PASSWORD_REQUIRED` challenge asks for, such as `['name']`. */
   requiredAttributes?: string[] | undefined;
-  /** An MFA challenge after the password (`EMAIL_OTP`: Cognito's email MFA). */
-  mfa?: 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP' | undefined;
   /**
-   * The code that answers the MFA challenge.
+   * An MFA challenge after the password (the user's enabled and preferred method). `SMS_MFA`
+   * and `SOFTWARE_TOKEN_MFA` are answered with `mfaCode` (unless `totpSecret` is set: then
+   * with the TOTP code); `EMAIL_OTP` with the code sent (see {@link CognitoEmulator.lastCode}).
+   */
+  mfa?: EmulatedMfaType | undefined;
+  /**
+   * The code that answers an `SMS_MFA` or `SOFTWARE_TOKEN_MFA` challenge set by `mfa`.
    * @defaultValue `'123456'`
    */
   mfaCode?: string | undefined;
+  /**
+   * A TOTP secret (base32) the user has already set up: `SOFTWARE_TOKEN_MFA` is then enabled
+   * and answered with the RFC 6238 code of this secret ({@link CognitoEmulator.totpCode}).
+   */
+  totpSecret?: string | undefined;
+}
+
+/** The MFA methods of a user pool. */
+export type EmulatedMfaType = 'SMS_MFA' | 'SOFTWARE_TOKEN_MFA' | 'EMAIL_OTP';
+
+/** What a code was sent for: the operation or challenge that sent it. */
+export type EmulatedCodePurpose =
+  'SignUp' | 'ForgotPassword' | 'VerifyUserAttribute' | 'EMAIL_OTP' | 'SMS_OTP' | 'SMS_MFA';
+
+/** A code the emulator "sent" (it sends nothing; tests read it here). */
+export interface DeliveredCode {
+  /** The user it was sent to. */
+  username: string;
+  /** What it is for. */
+  purpose: EmulatedCodePurpose;
+  /** The code. */
+  code: string;
+  /** The attribute it went to (`email`, `phone_number`), when the user has one. */
+  attributeName?: string | undefined;
+  /** The unmasked address or number, when the user has one. */
+  destination?: string | undefined;
+  /** `EMAIL` or `SMS`, when delivered. */
+  medium?: 'EMAIL' | 'SMS' | undefined;
+}
+
+/**
+ * A custom-auth Lambda trigger as a function: it gets the event Cognito would send the Lambda
+ * (`{ userName, request, response }`) and returns it with `response` filled (or mutates it and
+ * returns nothing), so a real handler can be plugged in.
+ */
+export type EmulatedTrigger = (
+  event: EmulatedTriggerEvent,
+) => EmulatedTriggerEvent | undefined | Promise<EmulatedTriggerEvent | undefined>;
+
+/** The event given to a custom-auth trigger (the fields Cognito's Lambda events have). */
+export interface EmulatedTriggerEvent {
+  /** The trigger: `DefineAuthChallenge_Authentication`, `CreateAuthChallenge_Authentication`, `VerifyAuthChallengeResponse_Authentication`. */
+  triggerSource: string;
+  /** The user pool id. */
+  userPoolId: string;
+  /** The user signing in. */
+  userName: string;
+  /** The app client the sign-in came from. */
+  callerContext: {
+    /** The app client id. */
+    clientId: string;
+  };
+  /** What Cognito tells the trigger: `userAttributes`, `session`, `challengeAnswer`, … */
+  request: Record<string, unknown>;
+  /** What the trigger answers: `challengeName`, `issueTokens`, `answerCorrect`, … */
+  response: Record<string, unknown>;
+}
+
+/** The custom-auth triggers (`CUSTOM_AUTH` flow). */
+export interface EmulatedAuthTriggers {
+  /** Decides the next challenge, or to issue tokens or fail, from the session so far. */
+  defineAuthChallenge?: EmulatedTrigger | undefined;
+  /** Makes a `CUSTOM_CHALLENGE`: public and private parameters. */
+  createAuthChallenge?: EmulatedTrigger | undefined;
+  /** Judges the answer to a `CUSTOM_CHALLENGE`: `response.answerCorrect`. */
+  verifyAuthChallengeResponse?: EmulatedTrigger | undefined;
+}
+
+/** Device tracking, as the user pool's `DeviceConfiguration`. */
+export interface EmulatedDeviceConfiguration {
+  /**
+   * Whether a device is remembered only when the app says so (UpdateDeviceStatus): "user
+   * opt-in". When `false`, every confirmed device is remembered ("always").
+   * @defaultValue `false`
+   */
+  deviceOnlyRememberedOnUserPrompt?: boolean | undefined;
+}
+
+/** What the emulator knows about a user, for assertions. */
+export interface EmulatedUserView {
+  /** The user name. */
+  username: string;
+  /** The user's `sub`. */
+  sub: string;
+  /** Whether sign-up is confirmed. */
+  confirmed: boolean;
+  /** Whether the user is enabled. */
+  enabled: boolean;
+  /** The attributes (without `sub` and the `*_verified` flags). */
+  attributes: Record<string, string>;
+  /** Attributes whose value is verified. */
+  verifiedAttributes: string[];
+  /** The MFA methods enabled. */
+  mfaEnabled: EmulatedMfaType[];
+  /** The preferred MFA method, if any. */
+  mfaPreferred?: EmulatedMfaType | undefined;
+  /** The TOTP secret, once associated. */
+  totpSecret?: string | undefined;
+}
+
+/** A device the user pool tracks. */
+export interface EmulatedDevice {
+  /** The device key (`{region}_{uuid}`). */
+  deviceKey: string;
+  /** The device group key. */
+  deviceGroupKey: string;
+  /** The name ConfirmDevice gave it. */
+  name?: string | undefined;
+  /** ConfirmDevice has been called (the device has an SRP verifier). */
+  confirmed: boolean;
+  /** It skips MFA at sign-in. */
+  remembered: boolean;
 }
 
 /** The user pool's password policy: what a new password (challenge or reset) must have. */
@@ -75,12 +191,26 @@ export interface CognitoEmulatorOptions {
    */
   clientId?: string | undefined;
   /**
-   * A client secret for the app client: `InitiateAuth`, `RespondToAuthChallenge` and the
-   * password-reset calls must then carry `SECRET_HASH` (base64 HMAC-SHA256 of user name ‖
-   * client id), refused as Cognito refuses when it is missing or wrong.
+   * The app client's secret. When set, user-pool calls must carry `SECRET_HASH`
+   * (base64 HMAC-SHA256 of username + client id, keyed by the secret); without it Cognito's
+   * `NotAuthorizedException` answers.
    * @defaultValue none (an app client without a secret)
    */
   clientSecret?: string | undefined;
+  /**
+   * The pool's MFA setting: `'ON'` makes a user with no MFA method set one up at sign-in
+   * (`MFA_SETUP`); `'OFF'` never asks.
+   * @defaultValue `'OPTIONAL'`
+   */
+  mfaConfiguration?: 'OFF' | 'OPTIONAL' | 'ON' | undefined;
+  /**
+   * Device tracking: sign-ins then return `NewDeviceMetadata`, and a remembered device answers
+   * `DEVICE_SRP_AUTH` / `DEVICE_PASSWORD_VERIFIER` instead of MFA.
+   * @defaultValue none (devices not tracked)
+   */
+  deviceConfiguration?: EmulatedDeviceConfiguration | undefined;
+  /** Custom-auth Lambda triggers, as functions (`CUSTOM_AUTH` flow). */
+  triggers?: EmulatedAuthTriggers | undefined;
   /**
    * The identity pool id.
    * @defaultValue `'{region}:00000000-0000-4000-8000-000000000001'`
@@ -214,10 +344,22 @@ export interface CognitoEmulator {
   /** Disables (`false`) or enables (`true`) a user, as `AdminDisableUser`/`AdminEnableUser`. */
   setUserEnabled(username: string, enabled: boolean): void;
   /**
-   * The last confirmation code `ForgotPassword` "sent" to a user (the emulator sends nothing),
-   * or `undefined`.
+   * The code a user was last sent for `purpose` and has not spent yet, or `undefined` (the
+   * emulator sends nothing). `purpose` defaults to `'ForgotPassword'`; `attribute` picks the
+   * attribute of a `VerifyUserAttribute` code (`email`, `phone_number`).
    */
-  lastCode(username: string): string | undefined;
+  lastCode(username: string, purpose?: EmulatedCodePurpose, attribute?: string): string | undefined;
+  /** Every code sent, oldest first. */
+  readonly sentCodes: readonly DeliveredCode[];
+  /**
+   * The RFC 6238 TOTP code (6 digits, 30-second steps, HMAC-SHA-1) of a base32 secret at a time
+   * (the emulator's clock by default): what an authenticator app shows.
+   */
+  totpCode(secret: string, atMs?: number): string;
+  /** What the pool knows about a user, or `undefined`. */
+  user(username: string): EmulatedUserView | undefined;
+  /** The devices tracked for a user. */
+  devicesOf(username: string): EmulatedDevice[];
   /** The identity id the identity pool holds for a user (by user name), or `undefined`. */
   identityIdOf(username: string): string | undefined;
   /** Makes a gateway accept every credential issued so far and from now on. */
