@@ -1,5 +1,8 @@
 import { ConfigurationError, memoize } from '../index';
 import type { Credentials } from '../index';
+import { createAccountClient } from './accountClient';
+import { accountFlow } from './accountFlow';
+import { createAuthEvents } from './authEvents';
 import { AuthError, CognitoServiceError, NotSignedInError, SessionExpiredError } from './errors';
 import { toAuthError, toServiceError, typeOf } from './failures';
 import {
@@ -17,6 +20,8 @@ import type { StoredUser, Tokens } from './sessionStore';
 import { signInWithPassword } from './signInSteps';
 import type { SignInAttempt } from './signInSteps';
 import { isPageLocalStorage, onPageHide, watchStorage } from './storage';
+import { signUpFlow } from './signUpFlow';
+import { totpFlow } from './totpFlow';
 import { createTransport } from './transport';
 import { createUserPoolClient } from './userPoolClient';
 import type { AuthAnswer } from './userPoolClient';
@@ -28,6 +33,15 @@ import type {
   SignOutOptions,
 } from './types';
 
+export type {
+  AuthEvent,
+  CognitoAccount,
+  MfaPreference,
+  SignUpOptions,
+  SignUpResult,
+  TotpSetup,
+  UpdateAttributesResult,
+} from './accountTypes';
 export type {
   CodeDelivery,
   CognitoAuth,
@@ -153,6 +167,14 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     clientSecret: config.clientSecret,
     sha256: config.sha256,
   });
+  const accounts = createAccountClient({
+    transport,
+    endpoint: config.userPoolEndpoint,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    sha256: config.sha256,
+  });
+  const events = createAuthEvents();
   const poolName = config.userPoolId.slice(config.userPoolId.indexOf('_') + 1);
   const instanceId = Math.random().toString(36).slice(2);
   const lease = createRefreshLease({
@@ -168,6 +190,37 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   let current = openSession(store.readUser());
   /** Bumped by every signIn() and signOut(): an attempt with an older ticket no longer counts. */
   let signInTicket = 0;
+  /**
+   * What this instance is writing to storage right now: when an asynchronous storage (or its
+   * `subscribe`) reports that write before it resolves, it is this tab's own, not another's.
+   */
+  let writing: StoredUser | undefined;
+
+  /** `storage.writeUser`, noted in {@link writing} while under way. */
+  function writeUser(username: string, tokens: Tokens): void | Promise<void> {
+    writing = { username, tokens };
+    const done = () => {
+      writing = undefined;
+    };
+    let written: void | Promise<void>;
+    try {
+      written = store.writeUser(username, tokens);
+    } catch (error) {
+      done();
+      throw error;
+    }
+    if (written === undefined) {
+      done();
+      return undefined;
+    }
+    return written.finally(done);
+  }
+
+  /** Whether storage holds what this instance is writing (so it is no news from another tab). */
+  const ownWrite = (stored: StoredUser | undefined) =>
+    writing !== undefined &&
+    stored?.username === writing.username &&
+    sameTokens(stored.tokens, writing.tokens);
 
   /** Ends the current session for `next`; whatever waited on the old one fails with `reason`. */
   function replace(next: Session, reason: Error): void {
@@ -191,8 +244,15 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
             : 'Another user signed in (in another tab or instance sharing the storage).',
         ),
       );
+      if (!ownWrite(stored)) {
+        events.emit('signedOut', session.username, true);
+        events.emit('signedIn', stored?.username, true);
+      }
     } else if (stored !== undefined && session.tokens !== undefined) {
-      if (!sameTokens(stored.tokens, session.tokens)) session.tokens = stored.tokens;
+      if (!sameTokens(stored.tokens, session.tokens)) {
+        session.tokens = stored.tokens;
+        if (!ownWrite(stored)) events.emit('tokenRefreshed', session.username, true);
+      }
     }
     return current;
   }
@@ -233,8 +293,12 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         openSession({ username, tokens }, guestIdentityId),
         new NotSignedInError('Another sign-in started a new session while this request waited.'),
       );
+      if (previous.username !== undefined && previous.username !== username) {
+        events.emit('signedOut', previous.username);
+      }
+      events.emit('signedIn', username);
     };
-    const written = store.writeUser(username, tokens);
+    const written = writeUser(username, tokens);
     if (written === undefined) {
       open();
       return undefined;
@@ -330,6 +394,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       if (current === session) {
         store.clearUsers(username);
         replace(openSession(undefined), expired);
+        events.emit('sessionExpired', username);
       }
       throw expired;
     }
@@ -350,8 +415,9 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         accessToken: AccessToken,
         refreshToken: typeof RefreshToken === 'string' ? RefreshToken : refreshToken,
       });
-      await store.writeUser(username, tokens);
+      await writeUser(username, tokens);
       session.tokens = tokens;
+      events.emit('tokenRefreshed', username);
       return IdToken;
     } finally {
       // After the tokens: a tab that finds the lease gone finds the new tokens too.
@@ -503,19 +569,58 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         'signOut(options): options must be an object.',
       );
     }
+    const session = endSession(
+      'signedOut',
+      'signOut() ran while this request waited for credentials: sign in again.',
+    );
+    if (signOutOptions?.global === true) {
+      return signOutEverywhere(session.username, session.tokens);
+    }
+    revoke(session.tokens);
+    return undefined;
+  }
+
+  /** Ends the current session (storage first), announcing `event`; returns the ended session. */
+  function endSession(event: 'signedOut' | 'userDeleted', reason: string): Session {
     signInTicket += 1; // pending sign-ins and challenges no longer count
     const session = sync();
     store.clearUsers(session.username);
-    replace(
-      openSession(undefined),
-      new NotSignedInError(
-        'signOut() ran while this request waited for credentials: sign in again.',
-      ),
-    );
-    return signOutOptions?.global === true
-      ? signOutEverywhere(session.username, session.tokens)
-      : undefined;
+    replace(openSession(undefined), new NotSignedInError(reason));
+    events.emit(event, session.username);
+    return session;
   }
+
+  /**
+   * RevokeToken for a local sign-out, in the background: this device is signed out already, so
+   * a failure (Cognito unreachable, revocation off for the app client, a token already revoked)
+   * changes nothing here and is dropped. Bounded by the transport's timeout and retries.
+   */
+  function revoke(tokens: Tokens | undefined): void {
+    if (tokens === undefined) return;
+    accounts.revokeToken(tokens.refreshToken).catch(() => undefined);
+  }
+
+  // ---- Account -------------------------------------------------------------------------------
+
+  const signedIn = {
+    async accessToken() {
+      await getIdToken(); // NotSignedInError when nobody is; a refresh when due
+      const session = current;
+      const token = session.tokens?.accessToken;
+      if (token === undefined || session.ended) throw new NotSignedInError();
+      return {
+        token,
+        deleted() {
+          if (sync() !== session) return;
+          endSession(
+            'userDeleted',
+            'The user was deleted while this request waited for credentials.',
+          );
+        },
+      };
+    },
+    username: () => sync().username,
+  };
 
   watchStorage(config.storage, () => {
     sync();
@@ -538,5 +643,9 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     forgotPassword,
     confirmForgotPassword,
     signOut: signOut as CognitoAuth['signOut'],
+    ...signUpFlow(accounts),
+    ...accountFlow(accounts, signedIn),
+    ...totpFlow(accounts, signedIn),
+    subscribe: events.subscribe,
   };
 }

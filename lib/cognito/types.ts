@@ -1,3 +1,4 @@
+import type { CognitoAccount } from './accountTypes';
 import type { MemoizedCredentialsProvider, Sha256Constructor } from '../index';
 import type { RetryPolicy } from './failures';
 import type { AsyncCognitoStorage, CognitoStorage } from './storage';
@@ -143,7 +144,7 @@ export interface SignOutOptions {
 }
 
 /** Sign-in, session and credentials for one app; see {@link createCognitoAuth}. */
-export interface CognitoAuth {
+export interface CognitoAuth extends CognitoAccount {
   /**
    * Signs a user in to the user pool. Resolves when signed in, or with a challenge to answer.
    * The current session stays as it is until this sign-in succeeds; if another `signIn()` or a
