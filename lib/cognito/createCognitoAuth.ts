@@ -191,36 +191,31 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   /** Bumped by every signIn() and signOut(): an attempt with an older ticket no longer counts. */
   let signInTicket = 0;
   /**
-   * What this instance is writing to storage right now: when an asynchronous storage (or its
-   * `subscribe`) reports that write before it resolves, it is this tab's own, not another's.
+   * What this instance last wrote to storage. Storage reports every write, this instance's own
+   * included (a `subscribe`, an asynchronous storage): tokens equal to these are no news from
+   * another tab. Tokens are unique to each issue, so another tab never writes the same ones.
    */
-  let writing: StoredUser | undefined;
+  let lastWritten: StoredUser | undefined;
 
-  /** `storage.writeUser`, noted in {@link writing} while under way. */
+  /** `store.writeUser`, noted in {@link lastWritten} (forgotten if the write fails). */
   function writeUser(username: string, tokens: Tokens): void | Promise<void> {
-    writing = { username, tokens };
-    const done = () => {
-      writing = undefined;
-    };
-    let written: void | Promise<void>;
-    try {
-      written = store.writeUser(username, tokens);
-    } catch (error) {
-      done();
+    lastWritten = { username, tokens };
+    const failed = (error: unknown): never => {
+      lastWritten = undefined;
       throw error;
+    };
+    try {
+      return store.writeUser(username, tokens)?.catch(failed);
+    } catch (error) {
+      return failed(error);
     }
-    if (written === undefined) {
-      done();
-      return undefined;
-    }
-    return written.finally(done);
   }
 
-  /** Whether storage holds what this instance is writing (so it is no news from another tab). */
+  /** Whether storage holds what this instance wrote (so it is no news from another tab). */
   const ownWrite = (stored: StoredUser | undefined) =>
-    writing !== undefined &&
-    stored?.username === writing.username &&
-    sameTokens(stored.tokens, writing.tokens);
+    lastWritten !== undefined &&
+    stored?.username === lastWritten.username &&
+    sameTokens(stored.tokens, lastWritten.tokens);
 
   /** Ends the current session for `next`; whatever waited on the old one fails with `reason`. */
   function replace(next: Session, reason: Error): void {

@@ -6,8 +6,15 @@
  */
 export { createCognitoAuth } from './createCognitoAuth';
 export type {
+  AuthEvent,
+  CognitoAccount,
   CognitoAuth,
   CognitoAuthOptions,
+  MfaPreference,
+  SignUpOptions,
+  SignUpResult,
+  TotpSetup,
+  UpdateAttributesResult,
   CognitoChallenge,
   MfaChallenge,
   NewPasswordChallenge,
