@@ -28,19 +28,20 @@ const mainAsExternal: Plugin = {
 };
 
 /**
- * The cognito entry's first import, `./nodeGlobal`, stays a module of its own: bundled in, it
- * would run after the imports of the Cognito packages, which need what it defines.
+ * The cognito entry's Node-only module, `./nodeProxy` (proxies from the environment), stays a
+ * file of its own, so package.json's `browser` field can map it to nothing for browser bundles.
  */
 const outputFormats = new WeakMap<object, string>();
-const nodeGlobalAsFile: Plugin = {
-  name: 'cognito-node-global-as-file',
+const nodeProxyAsFile: Plugin = {
+  name: 'cognito-node-proxy-as-file',
   setup(build) {
     // esbuild emits ESM for both outputs (tsup converts to CommonJS afterwards): the format
     // comes from tsup's `esbuildOptions` hook below.
     const extension = outputFormats.get(build.initialOptions) === 'cjs' ? 'cjs' : 'mjs';
-    build.onResolve({ filter: /^\.\/nodeGlobal$/ }, (args) =>
-      resolve(args.resolveDir) === resolve('lib/cognito')
-        ? { path: `./nodeGlobal.${extension}`, external: true }
+    build.onResolve({ filter: /^\.\/nodeProxy$/ }, (args) =>
+      resolve(args.resolveDir) === resolve('lib/cognito') &&
+      resolve(args.importer) !== resolve('lib/cognito/nodeProxy.ts')
+        ? { path: `./nodeProxy.${extension}`, external: true }
         : undefined,
     );
   },
@@ -51,7 +52,7 @@ export default defineConfig({
     index: 'lib/index.ts',
     'testing/index': 'lib/testing/index.ts',
     'cognito/index': 'lib/cognito/index.ts',
-    'cognito/nodeGlobal': 'lib/cognito/nodeGlobal.ts',
+    'cognito/nodeProxy': 'lib/cognito/nodeProxy.ts',
   },
   format: ['esm', 'cjs'],
   outExtension: ({ format }) => ({ js: format === 'esm' ? '.mjs' : '.cjs' }),
@@ -59,8 +60,8 @@ export default defineConfig({
   tsconfig: 'tsconfig.build.json',
   target: 'es2022',
   platform: 'neutral',
-  external: ['axios', 'amazon-cognito-identity-js', /^node:/],
-  esbuildPlugins: [mainAsExternal, nodeGlobalAsFile],
+  external: ['axios', /^node:/],
+  esbuildPlugins: [mainAsExternal, nodeProxyAsFile],
   esbuildOptions(options, { format }) {
     outputFormats.set(options, format);
   },

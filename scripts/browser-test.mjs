@@ -26,7 +26,7 @@ const bundle = async (entry) => {
     format: 'esm',
     platform: 'browser',
     target: 'es2022',
-    // No `define: { global }`: apig-signer/cognito defines `global` itself (lib/cognito/nodeGlobal.ts).
+    // No `define: { global }`: apig-signer/cognito needs no `global` and no `buffer` polyfill.
     write: false,
     logLevel: 'warning',
   });

@@ -40,7 +40,6 @@ writeFileSync(
       dependencies: {
         'apig-signer': `file:./${packed.filename}`,
         axios: installedVersion('axios'),
-        'amazon-cognito-identity-js': installedVersion('amazon-cognito-identity-js'),
         '@aws-sdk/credential-provider-cognito-identity': installedVersion(
           '@aws-sdk/credential-provider-cognito-identity',
         ),

@@ -1,3 +1,6 @@
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 import { ConfigurationError } from '../../lib';
 import { AuthError, CognitoServiceError } from '../../lib/cognito';
 import { ALICE, cognitoWorld, fakeDateOnly } from '../helpers/cognito';
@@ -87,5 +90,75 @@ describe("typed errors keep Cognito's words and say what to change", () => {
       message: expect.stringMatching(/"Invalid login token\. Token expired.*clock/),
     });
     expect((error as Error).message).not.toMatch(/authentication providers/);
+  });
+
+  describe('a wrong user pool id is not a wrong password', () => {
+    /**
+     * Cognito in front of the emulator: its JSON calls go to the emulator, and the public key
+     * set answers as Cognito's does: 200 for the pool, 404 for a pool that does not exist.
+     */
+    async function withKeySet(w: CognitoWorld) {
+      const server = createServer((incoming, outgoing) => {
+        if (incoming.method === 'GET') {
+          const known = incoming.url === `/${w.cognito.userPoolId}/.well-known/jwks.json`;
+          outgoing.writeHead(known ? 200 : 404, { 'Content-Type': 'application/json' });
+          outgoing.end(known ? '{"keys":[]}' : '{"message":"User pool does not exist."}');
+          return;
+        }
+        const target = new URL(w.cognito.url);
+        const forward = request(
+          {
+            hostname: target.hostname,
+            port: target.port,
+            method: 'POST',
+            path: '/',
+            headers: incoming.headers,
+          },
+          (answer) => {
+            outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(outgoing);
+          },
+        );
+        incoming.pipe(forward);
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+      return { url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+    }
+
+    it('SRP with a user pool id that does not exist: a ConfigurationError naming `userPoolId`', async () => {
+      world = await cognitoWorld();
+      const front = await withKeySet(world);
+      try {
+        const auth = world.newAuth({
+          userPoolId: 'us-east-1_NoSuchPool',
+          endpoints: { userPool: front.url, identity: world.cognito.url },
+        });
+        const error: unknown = await auth
+          .signIn(ALICE.username, ALICE.password)
+          .catch((e: unknown) => e);
+        expect(error).toBeInstanceOf(ConfigurationError);
+        expect(error).toMatchObject({
+          message: expect.stringMatching(/no user pool us-east-1_NoSuchPool: check `userPoolId`/),
+        });
+        // The right pool, a wrong password: still ERR_WRONG_PASSWORD.
+        const right = world.newAuth({
+          endpoints: { userPool: front.url, identity: world.cognito.url },
+        });
+        await expect(right.signIn(ALICE.username, 'not the password')).rejects.toMatchObject({
+          code: 'ERR_WRONG_PASSWORD',
+        });
+      } finally {
+        await front.close();
+      }
+    });
+
+    it('when the pool cannot be looked up, a refused proof stays ERR_WRONG_PASSWORD', async () => {
+      world = await cognitoWorld({}, { userPoolId: 'us-east-1_NoSuchPool' });
+      // The emulator itself has no key set to ask: nothing can be told, nothing is claimed.
+      await expect(world.auth.signIn(ALICE.username, ALICE.password)).rejects.toMatchObject({
+        code: 'ERR_WRONG_PASSWORD',
+      });
+    });
   });
 });

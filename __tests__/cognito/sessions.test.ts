@@ -114,13 +114,15 @@ describe('createCognitoAuth: a session generation per sign-in (issue 13.1)', () 
     world = await cognitoWorld({ users: [{ ...ALICE }, { ...BOB }] });
     await world.auth.signIn(ALICE.username, ALICE.password);
     jest.setSystemTime(start + 58 * MINUTE);
-    world.cognito.fail({ operation: 'InitiateAuth', delayMs: 2500 });
+    // Alice's refresh is held long enough for Bob to sign in and start his own, which is
+    // held longer still, so hers finishes while his is under way.
+    world.cognito.fail({ operation: 'InitiateAuth', delayMs: 600 });
     const alices = caught(world.auth.getIdToken());
     await new Promise((resolve) => setTimeout(resolve, 50));
     world.auth.signOut();
     await world.auth.signIn(BOB.username, BOB.password);
     jest.setSystemTime(start + 116 * MINUTE);
-    world.cognito.fail({ operation: 'InitiateAuth', delayMs: 4000 });
+    world.cognito.fail({ operation: 'InitiateAuth', delayMs: 1200 });
     const first = world.auth.getIdToken();
     await until(() => world.cognito.count('InitiateAuth', 'REFRESH_TOKEN_AUTH') === 1, 10_000);
     const second = world.auth.getIdToken(); // after Alice's refresh has finished
@@ -251,8 +253,16 @@ describe('createCognitoAuth: storage holds only the current user (issue 13.3)', 
     const storage = inspectableStorage();
     world = await cognitoWorld({}, { storage });
     world.cognito.fail({ operation: 'RespondToAuthChallenge', delayMs: 200 });
+    // Sign out once the password proof is on its way (held 200 ms by the emulator).
+    const sent: string[] = [];
+    const original = globalThis.fetch;
+    const spy = jest.spyOn(globalThis, 'fetch').mockImplementation((input, init) => {
+      sent.push(new Headers(init?.headers).get('X-Amz-Target') ?? '');
+      return original(input, init);
+    });
     const pending = caught(world.auth.signIn(ALICE.username, ALICE.password));
-    await until(() => world.cognito.count('InitiateAuth') === 1);
+    await until(() => sent.some((target) => target.endsWith('.RespondToAuthChallenge')));
+    spy.mockRestore();
     world.auth.signOut();
     expect(await pending).toMatchObject({ code: 'ERR_SIGN_IN_SUPERSEDED' });
     expect(world.cognito.count('RespondToAuthChallenge')).toBe(1); // it did succeed at Cognito

@@ -20,6 +20,7 @@ function clientAnswering(answer: () => AuthAnswer): UserPoolClient {
     forgotPassword: refuse,
     confirmForgotPassword: refuse,
     globalSignOut: refuse,
+    userPoolExists: () => Promise.resolve(true),
   };
 }
 

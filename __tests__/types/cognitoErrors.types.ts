@@ -1,5 +1,5 @@
 // Type-level tests of the Cognito error codes, compiled by `npm run typecheck`.
-import { AuthError, CognitoServiceError, NotSignedInError } from '../../lib/cognito';
+import { AuthError, CognitoServiceError, NotSignedInError, StorageError } from '../../lib/cognito';
 import type { AuthErrorCode, CognitoServiceErrorCode, PasswordRule } from '../../lib/cognito';
 
 declare const error: unknown;
@@ -14,10 +14,15 @@ export function describeAuthError(): string {
     case 'ERR_USER_DISABLED':
     case 'ERR_TOO_MANY_ATTEMPTS':
     case 'ERR_CODE_MISMATCH':
-    case 'ERR_UNSUPPORTED_CHALLENGE':
     case 'ERR_CHALLENGE_EXPIRED':
     case 'ERR_SIGN_IN_SUPERSEDED':
+    case 'ERR_REFUSED_BY_TRIGGER':
+    case 'ERR_PASSWORD_RESET_REQUIRED':
       return error.message;
+    case 'ERR_UNSUPPORTED_CHALLENGE': {
+      const name: string | undefined = error.challengeName;
+      return name ?? '';
+    }
     case 'ERR_INVALID_PASSWORD': {
       const rule: PasswordRule | undefined = error.passwordRule;
       return rule ?? '';
@@ -39,5 +44,6 @@ export function serviceCode(): CognitoServiceErrorCode | undefined {
 }
 
 export const notSignedIn: 'ERR_NOT_SIGNED_IN' = new NotSignedInError().code;
+export const storageFailed: 'ERR_STORAGE' = new StorageError('full').code;
 // @ts-expect-error: AuthError codes are their own
 export const wrong: AuthErrorCode = 'ERR_NO_REGION';

@@ -5,18 +5,16 @@ import { accountFlow } from './accountFlow';
 import { createAuthEvents } from './authEvents';
 import { AuthError, CognitoServiceError, NotSignedInError, SessionExpiredError } from './errors';
 import { toAuthError, toServiceError, typeOf } from './failures';
-import {
-  explainIdentityFailure,
-  identityPoolClient,
-  identityRejected,
-  linkRefused,
-} from './identityPool';
-import type { IssuedCredentials, Logins } from './identityPool';
+import { createIdentityCredentials } from './identityCredentials';
+import { identityPoolClient } from './identityPool';
+import type { Logins } from './identityPool';
 import { foreignTokens } from './jwt';
 import { resolveOptions } from './options';
 import { createRefreshLease, LEASE_POLL_MS, LEASE_SETTLE_MS } from './refreshLease';
+import { openSession, sameTokens } from './session';
+import type { Session } from './session';
 import { accessTokenExpired, createSessionStore, idTokenFresh, issuedTokens } from './sessionStore';
-import type { StoredUser, Tokens } from './sessionStore';
+import type { Tokens } from './sessionStore';
 import { signInWithPassword } from './signInSteps';
 import type { SignInAttempt } from './signInSteps';
 import { isPageLocalStorage, onPageHide, watchStorage } from './storage';
@@ -53,50 +51,12 @@ export type {
   SignOutOptions,
 } from './types';
 
-/**
- * One generation of the session: a signed-in user (or nobody / a guest) from sign-in (or
- * restore) to sign-out. Tokens, the identity id, refreshes and credential fetches belong to the
- * session that started them; whatever finishes after its session ended is dropped.
- */
-interface Session {
-  readonly username: string | undefined;
-  tokens: Tokens | undefined;
-  identityId: string | undefined;
-  /** A guest identity id this user may take over, noted when the guest signed in. */
-  guestIdentityId: string | undefined;
-  /** The refresh under way, shared by every caller of this session. */
-  refreshing: Promise<string> | undefined;
-  ended: boolean;
-  /** Rejects when the session ends, so that work waiting on it stops at once. */
-  readonly stopped: Promise<never>;
-  readonly stop: (reason: Error) => void;
-}
-
-function openSession(stored: StoredUser | undefined, guestIdentityId?: string): Session {
-  let stop: (reason: Error) => void = () => undefined;
-  const stopped = new Promise<never>((_, reject) => {
-    stop = reject;
-  });
-  stopped.catch(() => undefined); // observed by whoever races it; never an unhandled rejection
-  return {
-    username: stored?.username,
-    tokens: stored?.tokens,
-    identityId: undefined,
-    guestIdentityId,
-    refreshing: undefined,
-    ended: false,
-    stopped,
-    stop,
-  };
-}
-
-const sameTokens = (a: Tokens, b: Tokens) =>
-  a.idToken === b.idToken && a.accessToken === b.accessToken && a.refreshToken === b.refreshToken;
-
 const sleep = (ms: number) =>
   new Promise<void>((resolve) => {
     setTimeout(resolve, ms);
   });
+
+const ENDED_REFRESH = 'The session ended while its tokens were being refreshed.';
 
 function requireText(value: unknown, what: string): void {
   if (typeof value !== 'string' || value === '') {
@@ -160,12 +120,19 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     config.identityPoolId,
   );
   const providerName = `cognito-idp.${config.region}.amazonaws.com/${config.userPoolId}`;
+  const identityCredentials = createIdentityCredentials({
+    identityPool,
+    store,
+    identityPoolId: config.identityPoolId,
+    isCurrent: (session) => session === current,
+  });
   const client = createUserPoolClient({
     transport,
     endpoint: config.userPoolEndpoint,
     clientId: config.clientId,
     clientSecret: config.clientSecret,
     sha256: config.sha256,
+    timeoutMs: config.timeoutMs,
   });
   const accounts = createAccountClient({
     transport,
@@ -336,7 +303,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       },
     };
     return signInWithPassword(
-      { client, poolName, sha256: config.sha256, attempt },
+      { client, poolName, sha256: config.sha256, attempt, userPoolId: config.userPoolId },
       config.authFlow,
       username,
       password,
@@ -351,7 +318,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       await sleep(LEASE_POLL_MS);
       const stored = sync() === session ? store.readUser() : undefined;
       if (session.ended || stored === undefined) {
-        throw new NotSignedInError('The session ended while its tokens were due for a refresh.');
+        throw new NotSignedInError(ENDED_REFRESH);
       }
       if (idTokenFresh(stored.tokens, config.tokenRefreshMarginMs)) {
         session.tokens = stored.tokens;
@@ -361,7 +328,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     const stored = sync() === session ? store.readUser() : undefined;
     if (session.ended || stored === undefined) {
       lease.release(username);
-      throw new NotSignedInError('The session ended while its tokens were due for a refresh.');
+      throw new NotSignedInError(ENDED_REFRESH);
     }
     if (idTokenFresh(stored.tokens, config.tokenRefreshMarginMs)) {
       lease.release(username);
@@ -403,7 +370,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       }
       // Never write back into storage a session that ended, or that another tab signed out.
       if (session.ended || sync() !== session) {
-        throw new NotSignedInError('The session ended while its tokens were being refreshed.');
+        throw new NotSignedInError(ENDED_REFRESH);
       }
       const tokens = issuedTokens({
         idToken: IdToken,
@@ -443,53 +410,11 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
 
   // ---- Credentials ---------------------------------------------------------------------------
 
-  /** GetId/GetCredentialsForIdentity for the session, with its stored (or guest) identity id. */
-  async function issue(session: Session, logins: Logins): Promise<IssuedCredentials> {
-    const guest = logins === undefined;
-    const known = session.identityId ?? store.identityId(session.username);
-    if (known !== undefined) {
-      try {
-        return await identityPool.getCredentials(known, logins);
-      } catch (error) {
-        if (!identityRejected(error)) {
-          throw explainIdentityFailure(error, config.identityPoolId, guest);
-        }
-        // The pool no longer knows this identity id: drop it and get a new one, once.
-        session.identityId = undefined;
-        if (current === session) store.dropIdentityId(session.username, known);
-      }
-    } else if (session.guestIdentityId !== undefined && !guest) {
-      const guestIdentityId = session.guestIdentityId;
-      try {
-        const linked = await identityPool.getCredentials(guestIdentityId, logins);
-        session.guestIdentityId = undefined;
-        if (current === session) store.dropIdentityId(undefined, guestIdentityId);
-        return linked;
-      } catch (error) {
-        if (!linkRefused(error)) throw explainIdentityFailure(error, config.identityPoolId, guest);
-        session.guestIdentityId = undefined; // the pool keeps guests apart: the user's own identity
-      }
-    }
-    const identityId = await identityPool.getId(logins);
-    if (session.ended)
-      throw new NotSignedInError('The session ended while credentials were fetched.');
-    return identityPool.getCredentials(identityId, logins).catch((error: unknown) => {
-      throw explainIdentityFailure(error, config.identityPoolId, guest);
-    });
-  }
-
   async function credentialsFor(session: Session): Promise<Credentials> {
     if (session.username === undefined && !config.allowGuest) throw new NotSignedInError();
     const logins: Logins =
       session.username === undefined ? undefined : { [providerName]: await idTokenOf(session) };
-    const issued = await issue(session, logins);
-    if (session.ended)
-      throw new NotSignedInError('The session ended while credentials were fetched.');
-    session.identityId = issued.identityId;
-    if (current === session && store.identityId(session.username) !== issued.identityId) {
-      store.setIdentityId(session.username, issued.identityId);
-    }
-    return issued.credentials;
+    return identityCredentials.issue(session, logins);
   }
 
   const credentials = memoize(

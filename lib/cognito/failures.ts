@@ -108,7 +108,7 @@ export function missingAttributesError(names: readonly string[], cause?: unknown
 }
 
 /** Cognito's own words, quoted, for a message that then says what to change. */
-const says = (error: CognitoFailure) =>
+export const says = (error: CognitoFailure) =>
   error.message === '' ? `Cognito refused (${error.code})` : `Cognito says "${error.message}"`;
 
 /**
@@ -130,14 +130,14 @@ export function configurationRefusal(
   if (error.code === 'NotAuthorizedException' && /secret was not received/i.test(error.message)) {
     return new ConfigurationError(
       'ERR_CONFIGURATION',
-      `${says(error)}: this app client has a client secret. Pass it as \`clientSecret\` (only where it stays secret: a server or the CLI), or use an app client without a secret.`,
+      `${says(error)}: this app client has a client secret: pass \`clientSecret\` (servers, the CLI), or use a client without one.`,
       cause,
     );
   }
   if (error.code === 'NotAuthorizedException' && /secret hash/i.test(error.message)) {
     return new ConfigurationError(
       'ERR_CONFIGURATION',
-      `${says(error)}: \`clientSecret\` is not this app client's secret; copy it again from the app client's settings.`,
+      `${says(error)}: \`clientSecret\` is not this app client's secret.`,
       cause,
     );
   }
@@ -168,13 +168,13 @@ export function toAuthError(error: unknown, flow?: string): ApigSignerError {
     case 'UserLambdaValidationException':
       return new AuthError(
         'ERR_REFUSED_BY_TRIGGER',
-        `${says(error)}: a Lambda trigger of the user pool refused; its message says why.`,
+        `${says(error)}: a Lambda trigger of the user pool refused.`,
         cause,
       );
     case 'PasswordResetRequiredException':
       return new AuthError(
         'ERR_PASSWORD_RESET_REQUIRED',
-        `${says(error)}: the user must reset the password: call forgotPassword(username), then confirmForgotPassword() with the code.`,
+        `${says(error)}: call forgotPassword(), then confirmForgotPassword() with the code.`,
         cause,
       );
     case 'NotAuthorizedException':

@@ -1,6 +1,6 @@
 import type { Credentials } from '../index';
 import { CognitoServiceError } from './errors';
-import { CognitoFailure, toServiceError, typeOf } from './failures';
+import { CognitoFailure, says, toServiceError, typeOf } from './failures';
 import type { Transport } from './transport';
 
 /** `Logins` of `GetId`/`GetCredentialsForIdentity`: provider name → ID token; none for a guest. */
@@ -30,11 +30,11 @@ function explain(error: unknown, identityPoolId: string, guest: boolean): Error 
       ? `there is no identity pool ${identityPoolId} in this region: check \`identityPoolId\` and \`region\``
       : 'the identity pool does not know this identity id (it was deleted or belongs to another pool)';
   } else if (type === 'NotAuthorizedException' && /token expired/i.test(error.message)) {
-    advice = `Cognito says "${error.message}": the ID token had expired when it reached the identity pool; check this device's clock (tokens are refreshed by Cognito's time, learnt at sign-in)`;
+    advice = `${says(error)}: the ID token had expired; check this device's clock`;
   } else if (type === 'NotAuthorizedException' && guest) {
     advice = 'the identity pool does not allow guests: turn on unauthenticated access, or sign in';
   } else if (type === 'NotAuthorizedException') {
-    advice = `${error.message === '' ? 'the identity pool refused the login' : `Cognito says "${error.message}"`}: check that the user pool and app client are among the identity pool's authentication providers`;
+    advice = `${says(error)}: check that the user pool and app client are among the identity pool's authentication providers`;
   } else if (type === 'InvalidIdentityPoolConfigurationException') {
     advice = "the identity pool's roles are missing or cannot be assumed: check its IAM roles";
   } else {

@@ -80,7 +80,7 @@ const nameOf = (error: unknown): string => {
 function storageError(error: unknown): StorageError {
   const name = nameOf(error);
   return new StorageError(
-    `The tokens could not be written to \`storage\` (${name}; see \`cause\`): nothing was kept (storage holds what it held before; Cognito had accepted). Free storage space, or pass a storage that can hold them.`,
+    `\`storage\` refused the tokens (${name}; see \`cause\`), though Cognito accepted: nothing was kept. Free storage space.`,
     { cause: error },
   );
 }

@@ -30,6 +30,8 @@ export interface SignInContext {
   attempt: SignInAttempt;
   /** The clock of the SRP `TIMESTAMP`. */
   now?: () => Date;
+  /** The configured user pool id: checked when Cognito refuses the password proof. */
+  userPoolId?: string;
 }
 
 const present = (value: string | undefined) => typeof value === 'string' && value !== '';
@@ -59,16 +61,14 @@ function parsed<T>(text: string | undefined, fallback: T, check: (value: unknown
  */
 function unsupportedHint(name: string): string {
   if (/OTP|MFA/.test(name)) {
-    return "MFA methods are a setting of the user pool, not of the app client: allow only SMS or authenticator-app (TOTP) MFA in the user pool's sign-in settings";
+    return 'MFA methods are a setting of the user pool, not of the app client: allow only SMS or authenticator-app (TOTP) MFA there';
   }
-  if (name === 'CUSTOM_CHALLENGE') {
-    return "the user pool's custom-auth Lambda triggers (Define/Create/Verify auth challenge) asked for it: sign in with a flow they do not intercept";
-  }
+  if (name === 'CUSTOM_CHALLENGE') return "the user pool's custom-auth Lambda triggers ask for it";
   if (name.startsWith('DEVICE_')) {
-    return "it comes from device tracking, a setting of the user pool: turn off 'remember devices' there";
+    return "it comes from device tracking, a setting of the user pool: turn off 'remember devices'";
   }
-  if (name === 'SELECT_CHALLENGE' || name === 'WEB_AUTHN' || name === 'PASSWORD') {
-    return "it belongs to choice-based sign-in (USER_AUTH), which apig-signer does not start: check the app client's authentication flows and the user pool's sign-in options";
+  if (/^(SELECT_CHALLENGE|WEB_AUTHN|PASSWORD)$/.test(name)) {
+    return 'it belongs to choice-based sign-in (USER_AUTH): check the user pool sign-in options';
   }
   return "check the user pool's sign-in, MFA and Lambda trigger settings";
 }
@@ -142,8 +142,25 @@ export async function signInWithPassword(
     );
     return await nextStep(context, answer, userId);
   } catch (error) {
-    throw toAuthError(error, flow);
+    throw await wrongPoolOr(context, toAuthError(error, flow));
   }
+}
+
+/**
+ * A refused password proof is what a wrong `userPoolId` gives too (the proof hashes the pool's
+ * name): once per refusal, ask whether that user pool exists, and say so when it does not.
+ */
+async function wrongPoolOr(context: SignInContext, error: Error): Promise<Error> {
+  const { userPoolId } = context;
+  if (!(error instanceof AuthError) || error.code !== 'ERR_WRONG_PASSWORD') return error;
+  if (userPoolId === undefined || (await context.client.userPoolExists(userPoolId)) !== false) {
+    return error;
+  }
+  return new ConfigurationError(
+    'ERR_CONFIGURATION',
+    `Cognito refused the password proof, and there is no user pool ${userPoolId}: check \`userPoolId\`.`,
+    { cause: error },
+  );
 }
 
 /** Answers a challenge, then the step after it; failures are typed errors. */

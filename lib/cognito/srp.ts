@@ -96,7 +96,7 @@ export function randomBytes(length: number): Uint8Array {
   if (typeof crypto?.getRandomValues !== 'function') {
     throw new CognitoServiceError(
       'ERR_COGNITO',
-      "Signing in: this runtime has no secure random numbers (crypto.getRandomValues), which SRP needs: in React Native import 'react-native-get-random-values' first, or use authFlow: 'USER_PASSWORD_AUTH'.",
+      "Signing in: SRP needs crypto.getRandomValues, which this runtime lacks: import 'react-native-get-random-values' first (React Native).",
     );
   }
   return crypto.getRandomValues(new Uint8Array(length));
@@ -116,13 +116,11 @@ export function startSrp(random: (length: number) => Uint8Array = randomBytes): 
   }
 }
 
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const two = (n: number) => String(n).padStart(2, '0');
-
 /** `TIMESTAMP` as Cognito wants it: `ddd MMM D HH:mm:ss UTC YYYY` (the day not padded). */
 export function srpTimestamp(date: Date): string {
-  return `${DAYS[date.getUTCDay()] ?? ''} ${MONTHS[date.getUTCMonth()] ?? ''} ${date.getUTCDate()} ${two(date.getUTCHours())}:${two(date.getUTCMinutes())}:${two(date.getUTCSeconds())} UTC ${date.getUTCFullYear()}`;
+  // toUTCString is "Www, DD Mmm YYYY HH:mm:ss GMT" (ECMA-262 §21.4.4.43): English names, UTC.
+  const [day = '', , month = '', , time = ''] = date.toUTCString().split(' ');
+  return `${day.slice(0, 3)} ${month} ${date.getUTCDate()} ${time} UTC ${date.getUTCFullYear()}`;
 }
 
 /** What the `PASSWORD_VERIFIER` challenge gives and the user knows. */
@@ -185,6 +183,6 @@ export async function passwordClaim(input: PasswordVerifierInput): Promise<Passw
 function badServerValue(name: string): CognitoServiceError {
   return new CognitoServiceError(
     'ERR_COGNITO',
-    `Signing in: the user pool sent an unusable ${name} in the PASSWORD_VERIFIER challenge; nothing was answered. Check that \`endpoints.userPool\` is Cognito.`,
+    `Signing in: the user pool sent an unusable ${name}; nothing was answered. Is \`endpoints.userPool\` Cognito?`,
   );
 }

@@ -1,6 +1,9 @@
 import { ApigSignerError } from '../index';
 import { CognitoFailure, classify, exhausted } from './failures';
 import type { RetryPolicy } from './failures';
+// Node only: package.json's `browser` field maps this module to nothing for browser bundles.
+import * as nodeProxy from './nodeProxy';
+import type { ProxiedResponse } from './nodeProxy';
 
 /** One way to call both Cognito services: the same timeout, retries and error shapes. */
 export interface Transport {
@@ -46,9 +49,9 @@ async function attempt(
     controller.abort();
   }, timeoutMs);
   try {
-    let response: Response;
+    let response: Response | ProxiedResponse;
     try {
-      response = await fetch(endpoint, {
+      const request = {
         method: 'POST',
         headers: {
           'Content-Type': 'application/x-amz-json-1.1',
@@ -57,7 +60,16 @@ async function attempt(
         },
         body: JSON.stringify(body),
         signal: controller.signal,
-      });
+      };
+      // In Node, HTTPS_PROXY/HTTP_PROXY/NO_PROXY as axios honours them for the signed calls.
+      const proxy =
+        typeof nodeProxy.proxyForUrl === 'function' && nodeProxy.canProxy()
+          ? nodeProxy.proxyForUrl(endpoint)
+          : undefined;
+      response =
+        proxy === undefined
+          ? await fetch(endpoint, request)
+          : await nodeProxy.fetchThroughProxy(endpoint, request, proxy);
     } catch (error) {
       if (controller.signal.aborted) {
         throw new CognitoFailure('RequestTimeout', `No answer within ${timeoutMs} ms.`, 0);

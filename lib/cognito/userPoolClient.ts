@@ -49,10 +49,18 @@ export interface UserPoolClient {
   confirmForgotPassword(username: string, code: string, password: string): Promise<void>;
   /** `GlobalSignOut`: revokes every refresh token of the access token's user. */
   globalSignOut(accessToken: string): Promise<void>;
+  /**
+   * Whether the user pool exists, by its public key set (`GET /{userPoolId}/.well-known/jwks.json`,
+   * which answers 404 for a pool that does not): `false` only on that clear answer, `undefined`
+   * when it cannot be told (no answer, another status).
+   */
+  userPoolExists(userPoolId: string): Promise<boolean | undefined>;
 }
 
 export interface UserPoolClientOptions {
   transport: Transport;
+  /** How long the user-pool check may take, in milliseconds. */
+  timeoutMs?: number;
   endpoint: string;
   clientId: string;
   clientSecret?: string | undefined;
@@ -125,6 +133,21 @@ export function createUserPoolClient(options: UserPoolClientOptions): UserPoolCl
 
     async globalSignOut(accessToken) {
       await call('Signing out on every device', 'GlobalSignOut', { AccessToken: accessToken });
+    },
+
+    async userPoolExists(userPoolId) {
+      try {
+        const base = endpoint.endsWith('/') ? endpoint : `${endpoint}/`;
+        const url = new URL(`${encodeURIComponent(userPoolId)}/.well-known/jwks.json`, base);
+        const response = await fetch(url, {
+          signal: AbortSignal.timeout(options.timeoutMs ?? 8000),
+        });
+        await response.body?.cancel();
+        if (response.status === 404) return false;
+        return response.ok ? true : undefined;
+      } catch {
+        return undefined;
+      }
     },
   };
 }
