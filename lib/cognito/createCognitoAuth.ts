@@ -14,7 +14,7 @@ import { createRefreshLease, LEASE_POLL_MS, LEASE_SETTLE_MS } from './refreshLea
 import { openSession, sameTokens } from './session';
 import type { Session } from './session';
 import { accessTokenExpired, createSessionStore, idTokenFresh, issuedTokens } from './sessionStore';
-import type { Tokens } from './sessionStore';
+import type { StoredUser, Tokens } from './sessionStore';
 import { signInWithPassword } from './signInSteps';
 import type { SignInAttempt } from './signInSteps';
 import { isPageLocalStorage, onPageHide, watchStorage } from './storage';
