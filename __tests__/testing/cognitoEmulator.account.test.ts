@@ -393,6 +393,23 @@ describe('startCognitoEmulator: an app client with a secret', () => {
         }),
       ),
     ).resolves.toMatchObject({ UserConfirmed: false });
+    const refresh = (hash: string) =>
+      client.send(
+        new InitiateAuthCommand({
+          ClientId: emulator.clientId,
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          AuthParameters: {
+            REFRESH_TOKEN: out.AuthenticationResult?.RefreshToken ?? '',
+            SECRET_HASH: hash,
+          },
+        }),
+      );
+    await expect(refresh(secretHash(secret, 'someone', emulator.clientId))).rejects.toThrow(
+      /Unable to verify secret hash/,
+    );
+    await expect(
+      refresh(secretHash(secret, emulator.user('dan')?.sub ?? '', emulator.clientId)),
+    ).resolves.toBeDefined();
     await expect(
       client.send(
         new GetTokensFromRefreshTokenCommand({

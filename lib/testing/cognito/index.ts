@@ -46,9 +46,9 @@ export type {
  *   ID token (signature, audience, expiry), links a guest identity to the user who signs in on
  *   it, and issues temporary credentials that linked `startSigV4Gateway()` gateways accept.
  *
- * It speaks the services' JSON protocol, so `amazon-cognito-identity-js`, Amplify v6 and the AWS
- * SDK clients talk to it unmodified when pointed at {@link CognitoEmulator.url}, and any other
- * operation is answered `UnknownOperationException`. It records every call and can inject
+ * It speaks the services' JSON protocol, so `amazon-cognito-identity-js` and the AWS SDK clients
+ * (and Amplify v6 Auth's sign-up, sign-in, TOTP, refresh and sign-out) talk to it unmodified when pointed at
+ * {@link CognitoEmulator.url}, and any other operation is answered `UnknownOperationException`. It records every call and can inject
  * faults (throttling, 5xx, `NotAuthorizedException`, delays, stalls, reset connections, bodies
  * that are not JSON). `clockOffsetMs` runs its clock ahead of (or behind) the machine's.
  *

@@ -76,7 +76,7 @@ export function createOutbox(state: EmulatorState): Outbox {
     sent,
 
     send(user, purpose, attribute) {
-      const code = String(randomInt(0, 100_000_000)).slice(-6).padStart(6, '0');
+      const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
       const key = keyOf(purpose, attribute);
       user.codes.set(key, { code, expiresAt: state.now() + LIFETIME_MS[purpose] });
       const attributes = user.attributes ?? {};

@@ -28,6 +28,7 @@ export function passwordResetOperations(ctx: PoolContext): OperationTable {
         checkPasswordPolicy(state, password),
       );
       setPassword(user, state, password as string);
+      user.passwordResetRequired = false;
       return {};
     },
   };

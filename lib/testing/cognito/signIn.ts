@@ -8,9 +8,9 @@ import { lookup, text } from './context';
 import { customAuth } from './customAuth';
 import { deviceSignIn } from './devices';
 import { mfaChallenges } from './mfa';
+import { beforeSignIn, checkFlowEnabled } from './preAuthentication';
 import { ServiceError } from './serviceError';
 import { checkPasswordPolicy, setPassword, userNamed } from './state';
-import type { UserRecord } from './state';
 import type { AnswerHandler, FlowHandler, Parameters, SignInSteps } from './signInSteps';
 import { userAuth } from './userAuth';
 
@@ -204,31 +204,36 @@ export function signInOperations(ctx: PoolContext): OperationTable {
     ...choice.answers,
   };
 
-  /**
-   * The user a flow names, for SECRET_HASH. A refresh names none: Cognito checks the hash
-   * against the refresh token's user (name or `sub`), so the token says who.
-   */
-  const usernameFor = (parameters: Parameters) => {
-    if (parameters['USERNAME'] !== undefined || parameters['REFRESH_TOKEN'] === undefined)
-      return parameters['USERNAME'];
+  /** The user a flow names, for SECRET_HASH; a refresh names none, its token's owner counts. */
+  function usernameOf(parameters: Parameters): string | undefined {
+    if (parameters['USERNAME'] !== undefined) return parameters['USERNAME'];
     try {
       return tokens.redeemRefreshToken(parameters['REFRESH_TOKEN']).username;
     } catch {
-      return undefined; // the flow itself refuses the token, after the client checks
+      return undefined;
     }
-  };
+  }
 
   return {
     ...devices.operations,
-    InitiateAuth(body) {
+    async InitiateAuth(body) {
       const parameters = (body['AuthParameters'] ?? {}) as Parameters;
-      checkClient(ctx, body, usernameFor(parameters), parameters['SECRET_HASH']);
-      const flow = lookup(authFlows, text(body['AuthFlow']));
+      checkClient(ctx, body, usernameOf(parameters), parameters['SECRET_HASH']);
+      const name = text(body['AuthFlow']);
+      const flow = lookup(authFlows, name);
       if (flow === undefined) {
         throw new ServiceError(
           'InvalidParameterException',
           `AuthFlow ${String(body['AuthFlow'])} is not supported.`,
         );
+      }
+      checkFlowEnabled(ctx, name);
+      const user =
+        typeof parameters['USERNAME'] === 'string'
+          ? state.users.get(parameters['USERNAME'])
+          : undefined;
+      if (user !== undefined && !name.startsWith('REFRESH_TOKEN')) {
+        await beforeSignIn(ctx, user, body);
       }
       return flow(parameters, body);
     },
@@ -252,5 +257,3 @@ export function signInOperations(ctx: PoolContext): OperationTable {
     },
   };
 }
-
-export type { UserRecord };

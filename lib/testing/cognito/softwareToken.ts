@@ -61,8 +61,9 @@ export function softwareTokenOperations(ctx: PoolContext): OperationTable {
     SetUserMFAPreference(body) {
       const user = userOfAccessToken(ctx, body['AccessToken']);
       for (const [field, type] of Object.entries(SETTINGS)) {
-        const settings = body[field] as { Enabled?: boolean; PreferredMfa?: boolean } | undefined;
-        if (settings === undefined) continue;
+        // amazon-cognito-identity-js sends `null` for the settings it leaves alone.
+        const settings = body[field] as { Enabled?: boolean; PreferredMfa?: boolean } | null;
+        if (typeof settings !== 'object' || settings === null) continue;
         if (settings.Enabled === true) {
           if (type === 'SOFTWARE_TOKEN_MFA' && user.softwareToken?.verified !== true) {
             throw new ServiceError(

@@ -63,6 +63,8 @@ export interface EmulatorState {
   readonly mfaConfiguration: 'OFF' | 'OPTIONAL' | 'ON';
   readonly deviceConfiguration: EmulatedDeviceConfiguration | undefined;
   readonly triggers: EmulatedAuthTriggers;
+  /** The app client's `ExplicitAuthFlows`; `undefined` allows every flow. */
+  readonly explicitAuthFlows: readonly string[] | undefined;
   readonly identityPoolId: string;
   readonly providerName: string;
   readonly issuer: string;
@@ -116,6 +118,7 @@ export function createState(options: CognitoEmulatorOptions): EmulatorState {
     mfaConfiguration: options.mfaConfiguration ?? 'OPTIONAL',
     deviceConfiguration: options.deviceConfiguration,
     triggers: options.triggers ?? {},
+    explicitAuthFlows: options.explicitAuthFlows,
     identityPoolId: options.identityPoolId ?? `${region}:00000000-0000-4000-8000-000000000001`,
     providerName,
     issuer: `https://${providerName}`,

@@ -24,6 +24,12 @@ export interface EmulatedUser {
    * @defaultValue `false`
    */
   newPasswordRequired?: boolean | undefined;
+  /**
+   * Whether an administrator required a password reset: sign-in is refused with
+   * `PasswordResetRequiredException` until ConfirmForgotPassword sets a new one.
+   * @defaultValue `false`
+   */
+  passwordResetRequired?: boolean | undefined;
   /** Attributes the `NEW_PASSWORD_REQUIRED` challenge asks for, such as `['name']`. */
   requiredAttributes?: string[] | undefined;
   /**
@@ -78,7 +84,7 @@ export type EmulatedTrigger = (
 
 /** The event given to a custom-auth trigger (the fields Cognito's Lambda events have). */
 export interface EmulatedTriggerEvent {
-  /** The trigger: `DefineAuthChallenge_Authentication`, `CreateAuthChallenge_Authentication`, `VerifyAuthChallengeResponse_Authentication`. */
+  /** The trigger: `PreAuthentication_Authentication`, `DefineAuthChallenge_Authentication`, `CreateAuthChallenge_Authentication`, `VerifyAuthChallengeResponse_Authentication`. */
   triggerSource: string;
   /** The user pool id. */
   userPoolId: string;
@@ -95,8 +101,13 @@ export interface EmulatedTriggerEvent {
   response: Record<string, unknown>;
 }
 
-/** The custom-auth triggers (`CUSTOM_AUTH` flow). */
+/** The sign-in Lambda triggers, as functions. */
 export interface EmulatedAuthTriggers {
+  /**
+   * Runs before every sign-in of a known user (not refreshes); a throw refuses it with
+   * `UserLambdaValidationException` ("PreAuthentication failed with error …").
+   */
+  preAuthentication?: EmulatedTrigger | undefined;
   /** Decides the next challenge, or to issue tokens or fail, from the session so far. */
   defineAuthChallenge?: EmulatedTrigger | undefined;
   /** Makes a `CUSTOM_CHALLENGE`: public and private parameters. */
@@ -209,7 +220,14 @@ export interface CognitoEmulatorOptions {
    * @defaultValue none (devices not tracked)
    */
   deviceConfiguration?: EmulatedDeviceConfiguration | undefined;
-  /** Custom-auth Lambda triggers, as functions (`CUSTOM_AUTH` flow). */
+  /**
+   * The app client's allowed flows (`ExplicitAuthFlows`: `ALLOW_USER_SRP_AUTH`,
+   * `ALLOW_USER_PASSWORD_AUTH`, `ALLOW_REFRESH_TOKEN_AUTH`, `ALLOW_CUSTOM_AUTH`,
+   * `ALLOW_USER_AUTH`); another flow gets "… flow not enabled for this client".
+   * @defaultValue every flow allowed
+   */
+  explicitAuthFlows?: string[] | undefined;
+  /** Sign-in Lambda triggers as functions: `preAuthentication` and the custom-auth ones. */
   triggers?: EmulatedAuthTriggers | undefined;
   /**
    * The identity pool id.
