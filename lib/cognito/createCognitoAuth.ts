@@ -15,7 +15,7 @@ import { openSession, sameTokens } from './session';
 import type { Session } from './session';
 import { accessTokenExpired, createSessionStore, idTokenFresh, issuedTokens } from './sessionStore';
 import type { StoredUser, Tokens } from './sessionStore';
-import { signInWithPassword } from './signInSteps';
+import { startSignIn } from './signInFlows';
 import type { SignInAttempt } from './signInSteps';
 import { isPageLocalStorage, onPageHide, watchStorage } from './storage';
 import { signUpFlow } from './signUpFlow';
@@ -23,6 +23,7 @@ import { totpFlow } from './totpFlow';
 import { createTransport } from './transport';
 import { createUserPoolClient } from './userPoolClient';
 import type { AuthAnswer } from './userPoolClient';
+import type { SignInOptions } from './challengeTypes';
 import type {
   CodeDelivery,
   CognitoAuth,
@@ -40,6 +41,14 @@ export type {
   TotpSetup,
   UpdateAttributesResult,
 } from './accountTypes';
+export type {
+  CustomChallenge,
+  MfaSetupChallenge,
+  OtpChallenge,
+  SelectChallenge,
+  SelectMfaTypeChallenge,
+  SignInOptions,
+} from './challengeTypes';
 export type {
   CodeDelivery,
   CognitoAuth,
@@ -271,9 +280,12 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     });
   }
 
-  async function signIn(username: string, password: string): Promise<SignInResult> {
+  async function signIn(
+    username: string,
+    password?: string,
+    signInOptions?: SignInOptions,
+  ): Promise<SignInResult> {
     requireText(username, 'signIn(username, password)');
-    requireText(password, 'signIn(username, password)');
     signInTicket += 1;
     const ticket = signInTicket;
     const attempt: SignInAttempt = {
@@ -302,11 +314,12 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         return startSession(name, issuedTokens(issued), attempt);
       },
     };
-    return signInWithPassword(
-      { client, poolName, sha256: config.sha256, attempt, userPoolId: config.userPoolId },
+    return startSignIn(
+      { client, poolName, sha256: config.sha256, attempt, userPoolId: config.userPoolId, accounts },
       config.authFlow,
       username,
       password,
+      signInOptions,
     );
   }
 

@@ -6,6 +6,12 @@
  */
 export { createCognitoAuth } from './createCognitoAuth';
 export type {
+  CustomChallenge,
+  MfaSetupChallenge,
+  OtpChallenge,
+  SelectChallenge,
+  SelectMfaTypeChallenge,
+  SignInOptions,
   AuthEvent,
   CognitoAccount,
   CognitoAuth,

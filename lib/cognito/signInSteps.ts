@@ -2,6 +2,8 @@ import { ConfigurationError } from '../index';
 import type { Sha256Constructor } from '../signing/sha256';
 import { AuthError, CognitoServiceError } from './errors';
 import { missingAttributesError, toAuthError } from './failures';
+import type { AccountClient } from './accountClient';
+import { moreChallenges } from './challengeSteps';
 import { passwordClaim, startSrp } from './srp';
 import type { AuthAnswer, UserPoolClient } from './userPoolClient';
 import type { SignInResult } from './types';
@@ -32,6 +34,8 @@ export interface SignInContext {
   now?: () => Date;
   /** The configured user pool id: checked when Cognito refuses the password proof. */
   userPoolId?: string;
+  /** The account operations `MFA_SETUP` needs (AssociateSoftwareToken by `Session`). */
+  accounts?: AccountClient | undefined;
 }
 
 const present = (value: string | undefined) => typeof value === 'string' && value !== '';
@@ -61,14 +65,13 @@ function parsed<T>(text: string | undefined, fallback: T, check: (value: unknown
  */
 function unsupportedHint(name: string): string {
   if (/OTP|MFA/.test(name)) {
-    return 'MFA methods are a setting of the user pool, not of the app client: allow only SMS or authenticator-app (TOTP) MFA there';
+    return 'MFA methods are a setting of the user pool, not of the app client: allow SMS, email or authenticator-app (TOTP) MFA there';
   }
-  if (name === 'CUSTOM_CHALLENGE') return "the user pool's custom-auth Lambda triggers ask for it";
   if (name.startsWith('DEVICE_')) {
     return "it comes from device tracking, a setting of the user pool: turn off 'remember devices'";
   }
-  if (/^(SELECT_CHALLENGE|WEB_AUTHN|PASSWORD)$/.test(name)) {
-    return 'it belongs to choice-based sign-in (USER_AUTH): check the user pool sign-in options';
+  if (/^(WEB_AUTHN|PASSWORD)$/.test(name)) {
+    return "it belongs to choice-based sign-in (USER_AUTH): ask for another first factor with `preferredChallenge`, or check the user pool's sign-in options";
   }
   return "check the user pool's sign-in, MFA and Lambda trigger settings";
 }
@@ -88,9 +91,11 @@ export function unsupportedChallenge(name: string): AuthError {
  */
 export async function signInWithPassword(
   context: SignInContext,
-  flow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH',
+  flow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'CUSTOM_AUTH' | 'USER_AUTH',
   username: string,
   password: string,
+  /** More `AuthParameters` of the SRP start: custom auth's `CHALLENGE_NAME: 'SRP_A'`, … */
+  extra: Record<string, string> = {},
 ): Promise<SignInResult> {
   const { client } = context;
   try {
@@ -107,7 +112,7 @@ export async function signInWithPassword(
     const first = await client.initiateAuth(
       'Signing in',
       flow,
-      { USERNAME: username, SRP_A: start.srpA },
+      { ...extra, USERNAME: username, SRP_A: start.srpA },
       username,
     );
     context.attempt.check();
@@ -186,7 +191,7 @@ async function answerChallenge(
 }
 
 /** One answer of Cognito as a result: signed in (the attempt commits), or a challenge. */
-async function nextStep(
+export async function nextStep(
   context: SignInContext,
   answer: AuthAnswer,
   username: string,
@@ -269,7 +274,12 @@ async function nextStep(
           },
         },
       };
-    default:
-      throw unsupportedChallenge(name);
+    default: {
+      const more = moreChallenges(context, answer, username, (responses, later = session) =>
+        answerChallenge(context, name, later, responses, username),
+      );
+      if (more === undefined) throw unsupportedChallenge(name);
+      return more;
+    }
   }
 }
