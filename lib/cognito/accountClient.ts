@@ -75,95 +75,76 @@ export interface AccountClientOptions {
 
 export function createAccountClient(options: AccountClientOptions): AccountClient {
   const { transport, endpoint, clientId, clientSecret, sha256 } = options;
-  const call = (what: string, operation: string, body: Record<string, unknown>) =>
-    transport.call(what, endpoint, `AWSCognitoIdentityProviderService.${operation}`, body);
-  /** The body of a call that names a user: client id, user name, `SecretHash` when needed. */
-  const forUser = async (username: string, body: Record<string, unknown>) => {
-    const hash = await secretHash(clientSecret, username, clientId, sha256);
-    return {
-      ClientId: clientId,
-      Username: username,
-      ...body,
-      ...(hash === undefined ? {} : { SecretHash: hash }),
+  /** One operation (its name is what errors say failed); the body is Cognito's request. */
+  const op =
+    (operation: string) =>
+    (body: Record<string, unknown>): Promise<Record<string, unknown>> =>
+      transport.call(operation, endpoint, `AWSCognitoIdentityProviderService.${operation}`, body);
+  /** An operation that names a user: client id, user name, `SecretHash` when there is one. */
+  const byName = (operation: string) => {
+    const send = op(operation);
+    return async (username: string, body: Record<string, unknown>) => {
+      const hash = await secretHash(clientSecret, username, clientId, sha256);
+      return send({
+        ...body,
+        ClientId: clientId,
+        Username: username,
+        ...(hash === undefined ? {} : { SecretHash: hash }),
+      });
     };
   };
+  /** An operation of the signed-in user, by access token. */
+  const byToken = (operation: string) => {
+    const send = op(operation);
+    return (AccessToken: string, body: Record<string, unknown> = {}) =>
+      send({ ...body, AccessToken });
+  };
   const none = () => undefined;
+  const signUp = byName('SignUp');
+  const confirmSignUp = byName('ConfirmSignUp');
+  const resend = byName('ResendConfirmationCode');
+  const changePassword = byToken('ChangePassword');
+  const getUser = byToken('GetUser');
+  const update = byToken('UpdateUserAttributes');
+  const sendCode = byToken('GetUserAttributeVerificationCode');
+  const verify = byToken('VerifyUserAttribute');
+  const deleteUser = byToken('DeleteUser');
+  const preference = byToken('SetUserMFAPreference');
+  const associate = op('AssociateSoftwareToken');
+  const verifyTotp = op('VerifySoftwareToken');
+  const revoke = op('RevokeToken');
 
   return {
-    async signUp(username, password, attributes, clientMetadata) {
-      return call(
-        'Signing up',
-        'SignUp',
-        await forUser(username, {
-          Password: password,
-          UserAttributes: attributes,
-          ...(clientMetadata === undefined ? {} : { ClientMetadata: clientMetadata }),
-        }),
-      );
-    },
-    async confirmSignUp(username, code) {
-      await call(
-        'Confirming the sign-up',
-        'ConfirmSignUp',
-        await forUser(username, { ConfirmationCode: code }),
-      ).then(none);
-    },
-    async resendConfirmationCode(username) {
-      return call(
-        'Sending the sign-up code again',
-        'ResendConfirmationCode',
-        await forUser(username, {}),
-      );
-    },
-    async changePassword(accessToken, previous, proposed) {
-      await call('Changing the password', 'ChangePassword', {
-        AccessToken: accessToken,
-        PreviousPassword: previous,
-        ProposedPassword: proposed,
-      });
-    },
-    getUser: (accessToken) =>
-      call("Reading the user's attributes", 'GetUser', { AccessToken: accessToken }),
-    updateUserAttributes: (accessToken, attributes) =>
-      call("Updating the user's attributes", 'UpdateUserAttributes', {
-        AccessToken: accessToken,
+    signUp: (username, password, attributes, metadata) =>
+      signUp(username, {
+        Password: password,
         UserAttributes: attributes,
+        ...(metadata === undefined ? {} : { ClientMetadata: metadata }),
       }),
-    getUserAttributeVerificationCode: (accessToken, name) =>
-      call('Sending an attribute verification code', 'GetUserAttributeVerificationCode', {
-        AccessToken: accessToken,
-        AttributeName: name,
-      }),
-    async verifyUserAttribute(accessToken, name, code) {
-      await call('Verifying an attribute', 'VerifyUserAttribute', {
-        AccessToken: accessToken,
-        AttributeName: name,
-        Code: code,
-      });
-    },
-    async deleteUser(accessToken) {
-      await call('Deleting the user', 'DeleteUser', { AccessToken: accessToken });
-    },
-    associateSoftwareToken: (by) =>
-      call('Setting up an authenticator app', 'AssociateSoftwareToken', by),
+    confirmSignUp: (username, code) =>
+      confirmSignUp(username, { ConfirmationCode: code }).then(none),
+    resendConfirmationCode: (username) => resend(username, {}),
+    changePassword: (token, previous, proposed) =>
+      changePassword(token, { PreviousPassword: previous, ProposedPassword: proposed }).then(none),
+    getUser: (token) => getUser(token),
+    updateUserAttributes: (token, attributes) => update(token, { UserAttributes: attributes }),
+    getUserAttributeVerificationCode: (token, name) => sendCode(token, { AttributeName: name }),
+    verifyUserAttribute: (token, name, code) =>
+      verify(token, { AttributeName: name, Code: code }).then(none),
+    deleteUser: (token) => deleteUser(token).then(none),
+    associateSoftwareToken: (by) => associate(by),
     verifySoftwareToken: (by, code, deviceName) =>
-      call('Verifying the authenticator app', 'VerifySoftwareToken', {
+      verifyTotp({
         ...by,
         UserCode: code,
         ...(deviceName === undefined ? {} : { FriendlyDeviceName: deviceName }),
       }),
-    async setUserMfaPreference(accessToken, settings) {
-      await call('Setting the MFA preference', 'SetUserMFAPreference', {
-        AccessToken: accessToken,
-        ...settings,
-      });
-    },
-    async revokeToken(refreshToken) {
-      await call('Revoking the refresh token', 'RevokeToken', {
+    setUserMfaPreference: (token, settings) => preference(token, settings).then(none),
+    revokeToken: (refreshToken) =>
+      revoke({
         Token: refreshToken,
         ClientId: clientId,
         ...(clientSecret === undefined ? {} : { ClientSecret: clientSecret }),
-      });
-    },
+      }).then(none),
   };
 }

@@ -20,26 +20,22 @@ export function toAccountError(error: unknown): ApigSignerError {
     case 'AliasExistsException':
       return new AuthError(
         'ERR_USERNAME_EXISTS',
-        'Another user already has this user name (or this email or phone number): choose another, or sign in.',
+        'This user name (or email or phone number) is taken.',
         cause,
       );
-    case 'EnableSoftwareTokenMFAException':
-      return new AuthError(
-        'ERR_CODE_MISMATCH',
-        'The authenticator code is wrong: enter the current code from the app.',
-        cause,
-      );
+    case 'EnableSoftwareTokenMFAException': // a wrong code at TOTP set-up
+      return toAuthError(new CognitoFailure('CodeMismatchException', '', 400, cause));
     case 'NotAuthorizedException':
       if (/access token|token has been revoked|token.*expired/i.test(error.message)) {
         return new SessionExpiredError(
-          "Cognito no longer accepts the session's access token (revoked or expired): sign in again.",
+          'The session has expired or was revoked: sign in again.',
           cause,
         );
       }
       if (/unauthorized attribute/i.test(error.message)) {
         return new ConfigurationError(
           'ERR_CONFIGURATION',
-          `Cognito says "${error.message}": allow the attribute in the app client's attribute write permissions, or do not send it.`,
+          `Cognito says "${error.message}": check the app client's attribute write permissions.`,
           cause,
         );
       }

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../index';
+import { bad } from './signUpFlow';
 import type { AuthEvent } from './accountTypes';
 
 /** One place auth events go out: `subscribe` for the app, `emit` for the session code. */
@@ -12,10 +12,7 @@ export function createAuthEvents(): AuthEvents {
   return {
     subscribe(listener) {
       if (typeof listener !== 'function') {
-        throw new ConfigurationError(
-          'ERR_CONFIGURATION',
-          'subscribe(listener): listener must be a function.',
-        );
+        throw bad('subscribe(listener): listener must be a function.');
       }
       // A wrapper per subscription, so the same function subscribed twice is called twice and
       // each unsubscribe removes only its own.

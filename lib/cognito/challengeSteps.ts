@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../index';
+import { bad, requireText } from './signUpFlow';
 import { toAccountError } from './accountErrors';
 import type { SignInContext } from './signInSteps';
 import { totpSetup } from './totpFlow';
@@ -7,15 +7,6 @@ import type { AuthAnswer } from './userPoolClient';
 
 /** Answers the challenge (with the sign-in's `Session`, or a later one `MFA_SETUP` was given). */
 type Respond = (responses: Record<string, string>, session?: string) => Promise<SignInResult>;
-
-function requireAnswer(value: unknown, what: string): asserts value is string {
-  if (typeof value !== 'string' || value === '') {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      `answer(): ${what} must be a non-empty string.`,
-    );
-  }
-}
 
 /** A JSON list of strings from a challenge parameter (`["SMS_MFA","EMAIL_OTP"]`), or `[]`. */
 function list(text: string | undefined): string[] {
@@ -55,7 +46,7 @@ export function moreChallenges(
           name,
           destination: parameters['CODE_DELIVERY_DESTINATION'],
           answer: checked(async (code: string) => {
-            requireAnswer(code, 'code');
+            requireText(code, 'answer(code)');
             return respond({ [`${name}_CODE`]: code });
           }),
         },
@@ -68,12 +59,9 @@ export function moreChallenges(
           name,
           options,
           answer: checked(async (type: string) => {
-            requireAnswer(type, 'type');
+            requireText(type, 'answer(type)');
             if (options.length > 0 && !options.includes(type)) {
-              throw new ConfigurationError(
-                'ERR_CONFIGURATION',
-                `answer(type): choose one of ${options.join(', ')}.`,
-              );
+              throw bad(`answer(type): choose one of ${options.join(', ')}.`);
             }
             return respond({ ANSWER: type });
           }),
@@ -92,10 +80,7 @@ export function moreChallenges(
           async setUpTotp() {
             context.attempt.check();
             if (accounts === undefined || session === undefined) {
-              throw new ConfigurationError(
-                'ERR_CONFIGURATION',
-                'MFA_SETUP needs the sign-in session: call signIn() again.',
-              );
+              throw bad('answer(code): call setUpTotp() first.');
             }
             const token = await accounts
               .associateSoftwareToken({ Session: session })
@@ -108,12 +93,9 @@ export function moreChallenges(
             return setup;
           },
           answer: checked(async (code: string, options: { deviceName?: string } = {}) => {
-            requireAnswer(code, 'code');
+            requireText(code, 'answer(code)');
             if (accounts === undefined || session === undefined || !associated) {
-              throw new ConfigurationError(
-                'ERR_CONFIGURATION',
-                'answer(code): call setUpTotp() first, and show its secret to the user.',
-              );
+              throw bad('answer(code): call setUpTotp() first.');
             }
             const verified = await accounts
               .verifySoftwareToken({ Session: session }, code, options.deviceName)
@@ -133,7 +115,7 @@ export function moreChallenges(
           name,
           parameters: { ...parameters },
           answer: checked(async (text: string) => {
-            requireAnswer(text, 'answer');
+            requireText(text, 'answer(answer)');
             return respond({ ANSWER: text });
           }),
         },
@@ -146,16 +128,13 @@ export function moreChallenges(
           name,
           available: [...available],
           answer: checked(async (factor: string, password?: string) => {
-            requireAnswer(factor, 'factor');
+            requireText(factor, 'answer(factor)');
             if (factor === 'PASSWORD') {
-              requireAnswer(password, 'password');
+              requireText(password, 'answer(password)');
               return respond({ ANSWER: factor, PASSWORD: password });
             }
             if (factor !== 'EMAIL_OTP' && factor !== 'SMS_OTP') {
-              throw new ConfigurationError(
-                'ERR_CONFIGURATION',
-                "answer(factor): choose 'PASSWORD', 'EMAIL_OTP' or 'SMS_OTP' (for SRP, sign in with preferredChallenge 'PASSWORD_SRP').",
-              );
+              throw bad("answer(factor): choose 'PASSWORD', 'EMAIL_OTP' or 'SMS_OTP'.");
             }
             return respond({ ANSWER: factor });
           }),

@@ -18,7 +18,7 @@ import type { StoredUser, Tokens } from './sessionStore';
 import { startSignIn } from './signInFlows';
 import type { SignInAttempt } from './signInSteps';
 import { isPageLocalStorage, onPageHide, watchStorage } from './storage';
-import { signUpFlow } from './signUpFlow';
+import { codeDelivery, requireText, signUpFlow } from './signUpFlow';
 import { totpFlow } from './totpFlow';
 import { createTransport } from './transport';
 import { createUserPoolClient } from './userPoolClient';
@@ -66,12 +66,6 @@ const sleep = (ms: number) =>
   });
 
 const ENDED_REFRESH = 'The session ended while its tokens were being refreshed.';
-
-function requireText(value: unknown, what: string): void {
-  if (typeof value !== 'string' || value === '') {
-    throw new ConfigurationError('ERR_CONFIGURATION', `${what}: must be non-empty strings.`);
-  }
-}
 
 /**
  * Creates the Cognito side of the flow: (1) sign a user in to a user pool, (2) exchange the ID
@@ -173,18 +167,13 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
    */
   let lastWritten: StoredUser | undefined;
 
-  /** `store.writeUser`, noted in {@link lastWritten} (forgotten if the write fails). */
+  /**
+   * `store.writeUser`, noted in {@link lastWritten}. A failed write leaves storage as it was
+   * (all or nothing), so the note never matches what storage holds and needs no undoing.
+   */
   function writeUser(username: string, tokens: Tokens): void | Promise<void> {
     lastWritten = { username, tokens };
-    const failed = (error: unknown): never => {
-      lastWritten = undefined;
-      throw error;
-    };
-    try {
-      return store.writeUser(username, tokens)?.catch(failed);
-    } catch (error) {
-      return failed(error);
-    }
+    return store.writeUser(username, tokens);
   }
 
   /** Whether storage holds what this instance wrote (so it is no news from another tab). */
@@ -446,10 +435,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     const delivery = await client.forgotPassword(username).catch((error: unknown) => {
       throw toAuthError(error);
     });
-    return {
-      destination: typeof delivery.Destination === 'string' ? delivery.Destination : undefined,
-      medium: typeof delivery.DeliveryMedium === 'string' ? delivery.DeliveryMedium : undefined,
-    };
+    return codeDelivery(delivery);
   }
 
   async function confirmForgotPassword(

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../index';
+import { bad } from './signUpFlow';
 import type { SignInOptions } from './challengeTypes';
 import { toAuthError } from './failures';
 import { nextStep, signInWithPassword } from './signInSteps';
@@ -9,7 +9,7 @@ const FACTORS = new Set<unknown>(['PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP', 'SMS_
 
 function requirePassword(password: string | undefined, why: string): asserts password is string {
   if (typeof password !== 'string' || password === '') {
-    throw new ConfigurationError('ERR_CONFIGURATION', `signIn(username, password): ${why}.`);
+    throw bad(`signIn(username, password): ${why}.`);
   }
 }
 
@@ -27,7 +27,7 @@ export async function startSignIn(
   options: SignInOptions = {},
 ): Promise<SignInResult> {
   if (typeof options !== 'object' || options === null) {
-    throw new ConfigurationError('ERR_CONFIGURATION', 'signIn(): options must be an object.');
+    throw bad('signIn(): options must be an object.');
   }
   const { authFlow, preferredChallenge: preferred } = options;
   if (authFlow === undefined) {
@@ -43,16 +43,10 @@ export async function startSignIn(
     return initiate(context, 'CUSTOM_AUTH', username, {});
   }
   if (authFlow !== 'USER_AUTH') {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      "signIn(): authFlow must be 'CUSTOM_AUTH' or 'USER_AUTH' (the password flows are the `authFlow` option of createCognitoAuth).",
-    );
+    throw bad("signIn(): authFlow must be 'CUSTOM_AUTH' or 'USER_AUTH'.");
   }
   if (preferred !== undefined && !FACTORS.has(preferred)) {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      "signIn(): preferredChallenge must be 'PASSWORD', 'PASSWORD_SRP', 'EMAIL_OTP' or 'SMS_OTP'.",
-    );
+    throw bad('signIn(): unknown preferredChallenge.');
   }
   if (preferred === 'PASSWORD_SRP') {
     requirePassword(password, 'PASSWORD_SRP needs the password');

@@ -71,7 +71,7 @@ function unsupportedHint(name: string): string {
     return "it comes from device tracking, a setting of the user pool: turn off 'remember devices'";
   }
   if (/^(WEB_AUTHN|PASSWORD)$/.test(name)) {
-    return "it belongs to choice-based sign-in (USER_AUTH): ask for another first factor with `preferredChallenge`, or check the user pool's sign-in options";
+    return 'it belongs to choice-based sign-in (USER_AUTH): ask for another `preferredChallenge`';
   }
   return "check the user pool's sign-in, MFA and Lambda trigger settings";
 }

@@ -11,27 +11,24 @@ export function codeDelivery(details: CodeDeliveryDetails | undefined): CodeDeli
   return { destination: text(details?.Destination), medium: text(details?.DeliveryMedium) };
 }
 
+/** A `ConfigurationError` (bad input, refused before any network I/O). */
+export const bad = (message: string) => new ConfigurationError('ERR_CONFIGURATION', message);
+
 /** A non-empty string, or a ConfigurationError naming the call, before any network I/O. */
-export function requireText(value: unknown, call: string): void {
+export function requireText(value: unknown, call: string): asserts value is string {
   if (typeof value !== 'string' || value === '') {
-    throw new ConfigurationError('ERR_CONFIGURATION', `${call}: must be non-empty strings.`);
+    throw bad(`${call}: must be non-empty strings.`);
   }
 }
 
 /** `{ name: value }` as Cognito's `[{ Name, Value }]`; every value must be a string. */
 export function attributeList(attributes: unknown, call: string): AttributeList {
   if (typeof attributes !== 'object' || attributes === null || Array.isArray(attributes)) {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      `${call}: attributes must be an object of strings.`,
-    );
+    throw bad(`${call}: attributes must be an object of strings.`);
   }
   return Object.entries(attributes).map(([Name, Value]) => {
     if (typeof Value !== 'string') {
-      throw new ConfigurationError(
-        'ERR_CONFIGURATION',
-        `${call}: attribute ${Name} must be a string.`,
-      );
+      throw bad(`${call}: attribute ${Name} must be a string.`);
     }
     return { Name, Value };
   });
@@ -48,14 +45,8 @@ export function signUpFlow(client: AccountClient) {
       requireText(username, 'signUp(username, password)');
       requireText(password, 'signUp(username, password)');
       const attributes = attributeList(options.attributes ?? {}, 'signUp()');
-      const metadata: Record<string, string> | undefined =
-        options.clientMetadata === undefined
-          ? undefined
-          : Object.fromEntries(
-              attributeList(options.clientMetadata, 'signUp() clientMetadata').map(
-                (entry): [string, string] => [entry.Name ?? '', entry.Value ?? ''],
-              ),
-            );
+      const metadata = options.clientMetadata;
+      if (metadata !== undefined) attributeList(metadata, 'signUp() clientMetadata');
       const answer = await client
         .signUp(username, password, attributes, metadata)
         .catch((error: unknown) => {

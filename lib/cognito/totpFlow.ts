@@ -1,10 +1,10 @@
-import { ConfigurationError } from '../index';
 import type { AccountClient, MfaSettings } from './accountClient';
 import type { MfaPreference, TotpSetup } from './accountTypes';
 import { signedInCall } from './accountFlow';
 import type { SignedInUser } from './accountFlow';
-import { AuthError } from './errors';
-import { requireText } from './signUpFlow';
+import { toAccountError } from './accountErrors';
+import { CognitoFailure } from './failures';
+import { bad, requireText } from './signUpFlow';
 
 /**
  * The `otpauth://` URI authenticator apps read from a QR code (Google Authenticator's Key Uri
@@ -18,10 +18,7 @@ export function totpUri(secret: string, account: string, issuer: string): string
 /** A {@link TotpSetup} from `AssociateSoftwareToken`'s secret. */
 export function totpSetup(secret: string | undefined, account: string): TotpSetup {
   if (typeof secret !== 'string' || secret === '') {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      'Cognito answered AssociateSoftwareToken without a secret: check that the user pool allows authenticator apps (TOTP MFA).',
-    );
+    throw bad('Cognito sent no TOTP secret: allow authenticator apps in the user pool.');
   }
   return {
     secret,
@@ -37,10 +34,7 @@ const PREFERENCES = new Set<unknown>(['preferred', 'enabled', 'disabled']);
 function settings(preference: MfaPreference | undefined, name: string): MfaSettings | undefined {
   if (preference === undefined) return undefined;
   if (!PREFERENCES.has(preference)) {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      `setMfaPreference(): ${name} must be 'preferred', 'enabled' or 'disabled'.`,
-    );
+    throw bad(`setMfaPreference(): ${name} must be 'preferred', 'enabled' or 'disabled'.`);
   }
   return { Enabled: preference !== 'disabled', PreferredMfa: preference === 'preferred' };
 }
@@ -65,12 +59,9 @@ export function totpFlow(
       const answer = await withToken((token) =>
         client.verifySoftwareToken({ AccessToken: token }, code, options.deviceName),
       );
-      if (answer.Status !== undefined && answer.Status !== 'SUCCESS') {
-        throw new AuthError(
-          'ERR_CODE_MISMATCH',
-          'The authenticator code is wrong: enter the current code from the app.',
-        );
-      }
+      // Cognito refuses a wrong code (EnableSoftwareTokenMFAException); an ERROR status too.
+      if (answer.Status === 'ERROR')
+        throw toAccountError(new CognitoFailure('CodeMismatchException', '', 400));
     },
 
     async setMfaPreference(preferences: {
@@ -79,10 +70,7 @@ export function totpFlow(
       email?: MfaPreference | undefined;
     }): Promise<void> {
       if (typeof preferences !== 'object' || preferences === null) {
-        throw new ConfigurationError(
-          'ERR_CONFIGURATION',
-          'setMfaPreference(preferences): preferences must be an object.',
-        );
+        throw bad('setMfaPreference(): preferences must be an object.');
       }
       const totp = settings(preferences.totp, 'totp');
       const sms = settings(preferences.sms, 'sms');
