@@ -18,13 +18,19 @@ export interface SignUpResult {
   codeDelivery?: CodeDelivery | undefined;
 }
 
+/** An attribute whose new value waits for its code, and where the code went. */
+export interface AwaitingVerification extends CodeDelivery {
+  /** The attribute, such as `email`. */
+  attribute: string;
+}
+
 /** What {@link CognitoAccount.updateUserAttributes} returns. */
 export interface UpdateAttributesResult {
   /**
    * Attributes whose new value waits for a code (`email`, `phone_number`): until
    * `verifyUserAttribute(name, code)`, Cognito keeps them unverified.
    */
-  awaitingVerification: Array<{ attribute: string } & CodeDelivery>;
+  awaitingVerification: AwaitingVerification[];
 }
 
 /** What {@link CognitoAccount.setUpTotp} returns: the secret for an authenticator app. */

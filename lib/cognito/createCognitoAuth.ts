@@ -34,6 +34,7 @@ import type {
 
 export type {
   AuthEvent,
+  AwaitingVerification,
   CognitoAccount,
   MfaPreference,
   SignUpOptions,

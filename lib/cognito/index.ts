@@ -13,6 +13,7 @@ export type {
   SelectMfaTypeChallenge,
   SignInOptions,
   AuthEvent,
+  AwaitingVerification,
   CognitoAccount,
   CognitoAuth,
   CognitoAuthOptions,
