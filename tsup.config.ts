@@ -29,7 +29,8 @@ const mainAsExternal: Plugin = {
 
 /**
  * The cognito entry's Node-only module, `./nodeProxy` (proxies from the environment), stays a
- * file of its own, so package.json's `browser` field can map it to nothing for browser bundles.
+ * file of its own, so package.json's `browser` field can map it to `./noProxy` (the same
+ * exports, doing nothing) for browser bundles.
  */
 const outputFormats = new WeakMap<object, string>();
 const nodeProxyAsFile: Plugin = {
@@ -53,6 +54,7 @@ export default defineConfig({
     'testing/index': 'lib/testing/index.ts',
     'cognito/index': 'lib/cognito/index.ts',
     'cognito/nodeProxy': 'lib/cognito/nodeProxy.ts',
+    'cognito/noProxy': 'lib/cognito/noProxy.ts',
   },
   format: ['esm', 'cjs'],
   outExtension: ({ format }) => ({ js: format === 'esm' ? '.mjs' : '.cjs' }),

@@ -4,7 +4,22 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
+import { fileURLToPath } from 'node:url';
+
 import { build } from 'esbuild';
+
+/**
+ * What package.json's `browser` field does for the published files (dist/cognito/nodeProxy →
+ * noProxy), done for the sources measured here: browsers never get the Node proxy module.
+ */
+const browserField = {
+  name: 'browser-field-for-sources',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/nodeProxy$/ }, () => ({
+      path: fileURLToPath(new URL('../lib/cognito/noProxy.ts', import.meta.url)),
+    }));
+  },
+};
 
 const BUDGET_A = 12 * 1024;
 /** The Cognito entry alone: its own user-pool client and SRP, no Cognito package, no polyfill. */
@@ -46,6 +61,7 @@ export async function measure() {
         external: entry.external,
         metafile: true,
         logLevel: 'silent',
+        plugins: [browserField],
       });
     } catch (error) {
       nodeImports.push(...(error.errors ?? [error]).map((e) => e.text ?? String(e)));

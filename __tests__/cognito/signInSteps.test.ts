@@ -128,4 +128,42 @@ describe('signInWithPassword: every challenge is a result or a typed error', () 
       ),
     ).rejects.toMatchObject({ code: 'ERR_SIGN_IN_SUPERSEDED' });
   });
+
+  it('a sign-in superseded during the SRP exchange sends no password proof', async () => {
+    let superseded = false;
+    const respond = jest.fn(() => Promise.reject(new Error('not expected')));
+    const client: UserPoolClient = {
+      ...clientAnswering(() => ({})),
+      initiateAuth: () => {
+        superseded = true; // a signOut() or a later signIn() while InitiateAuth was answered
+        return Promise.resolve({
+          ChallengeName: 'PASSWORD_VERIFIER',
+          ChallengeParameters: {
+            USER_ID_FOR_SRP: 'alice',
+            SRP_B: 'abc123',
+            SALT: '0f',
+            SECRET_BLOCK: 'AAAA',
+          },
+        });
+      },
+      respondToAuthChallenge: respond,
+    };
+    const result = signInWithPassword(
+      {
+        client,
+        poolName: 'P',
+        attempt: {
+          check: () => {
+            if (superseded) throw new AuthError('ERR_SIGN_IN_SUPERSEDED', 'later');
+          },
+          commit: () => undefined,
+        },
+      },
+      'USER_SRP_AUTH',
+      'alice',
+      'pw',
+    );
+    await expect(result).rejects.toMatchObject({ code: 'ERR_SIGN_IN_SUPERSEDED' });
+    expect(respond).not.toHaveBeenCalled();
+  });
 });

@@ -7,7 +7,7 @@ import * as fc from 'fast-check';
 
 import { N, k, modPow, padHex, passwordClaim, srpTimestamp, startSrp } from '../../lib/cognito/srp';
 import type { SrpStart } from '../../lib/cognito/srp';
-import { createMemoryStorage } from '../../lib/cognito';
+import { createCognitoAuth, createMemoryStorage } from '../../lib/cognito';
 import { startCognitoEmulator } from '../../lib/testing';
 
 /** One PASSWORD_VERIFIER challenge as a server sends it, and the client's random `a`. */
@@ -228,6 +228,43 @@ describe('SRP against the emulator (its independent server side)', () => {
       expect(await signIn('pässwörd ✓ 密码')).toBe('signed in');
       expect(await signIn('passwörd ✓ 密码')).toBe('NotAuthorizedException');
       expect(cognito.count('RespondToAuthChallenge', 'PASSWORD_VERIFIER')).toBe(2);
+    } finally {
+      await cognito.close();
+    }
+  });
+
+  it('createCognitoAuth signs in with the `sha256` option (React Native): that hash is the one used', async () => {
+    const cognito = await startCognitoEmulator({
+      users: [{ username: 'zoë', password: 'pässwörd ✓ 密码' }],
+    });
+    try {
+      const options = {
+        region: cognito.region,
+        userPoolId: cognito.userPoolId,
+        clientId: cognito.clientId,
+        identityPoolId: cognito.identityPoolId,
+        endpoints: { userPool: cognito.url, identity: cognito.url },
+      };
+      const used = jest.fn();
+      class CountingSha256 extends Sha256 {
+        override update(data: Parameters<Sha256['update']>[0]): void {
+          used();
+          super.update(data);
+        }
+      }
+      const auth = createCognitoAuth({ ...options, sha256: CountingSha256 });
+      await expect(auth.signIn('zoë', 'pässwörd ✓ 密码')).resolves.toEqual({ username: 'zoë' });
+      expect(used).toHaveBeenCalled();
+      // A hash that is not SHA-256 gives a proof the emulator refuses.
+      class NotSha256 extends Sha256 {
+        override digest(): Promise<Uint8Array> {
+          return super.digest().then((digest) => digest.map((byte) => byte ^ 1));
+        }
+      }
+      const broken = createCognitoAuth({ ...options, sha256: NotSha256 });
+      await expect(broken.signIn('zoë', 'pässwörd ✓ 密码')).rejects.toMatchObject({
+        code: 'ERR_WRONG_PASSWORD',
+      });
     } finally {
       await cognito.close();
     }

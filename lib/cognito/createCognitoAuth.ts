@@ -8,7 +8,7 @@ import { toAuthError, toServiceError, typeOf } from './failures';
 import { createIdentityCredentials } from './identityCredentials';
 import { identityPoolClient } from './identityPool';
 import type { Logins } from './identityPool';
-import { foreignTokens } from './jwt';
+import { foreignTokens, poolUsername } from './jwt';
 import { resolveOptions } from './options';
 import { createRefreshLease, LEASE_POLL_MS, LEASE_SETTLE_MS } from './refreshLease';
 import { openSession, sameTokens } from './session';
@@ -345,7 +345,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         'Refreshing the session',
         'REFRESH_TOKEN_AUTH',
         { REFRESH_TOKEN: refreshToken },
-        username,
+        poolUsername(stored.tokens.idToken, username),
       );
     } catch (error) {
       lease.release(username);
@@ -466,7 +466,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
           what,
           'REFRESH_TOKEN_AUTH',
           { REFRESH_TOKEN: tokens.refreshToken },
-          username,
+          poolUsername(tokens.idToken, username),
         );
         const refreshed = answer.AuthenticationResult?.AccessToken;
         if (typeof refreshed === 'string') accessToken = refreshed;

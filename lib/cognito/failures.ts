@@ -13,7 +13,7 @@ export interface RetryPolicy {
 /**
  * A failed Cognito call as both pools report it: the error type (`__type`, such as
  * `NotAuthorizedException`), Cognito's message and the HTTP status (`0`: no answer).
- * `code` and `statusCode` are the names amazon-cognito-identity-js reads.
+ * `code` is the error type again, the name most JavaScript Cognito clients read.
  */
 export class CognitoFailure extends Error {
   override name: string;

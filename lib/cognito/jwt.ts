@@ -13,6 +13,8 @@ export interface TokenClaims {
   /** The app client, in an access token. */
   client_id?: string;
   token_use?: string;
+  /** The user's name in the pool (not an alias such as the email signed in with). */
+  'cognito:username'?: string;
 }
 
 /** The payload of a JWT, or `undefined` when it is not one. Never throws. */
@@ -56,4 +58,13 @@ export function foreignTokens(
     return `they were issued to app client ${audience}, not ${clientId}`;
   }
   return undefined;
+}
+
+/**
+ * The name the pool knows the user by, from the ID token (`cognito:username`), else `fallback`:
+ * what a refresh's `SECRET_HASH` is computed with, even when the user signed in with an alias.
+ */
+export function poolUsername(idToken: string, fallback: string): string {
+  const name = claimsOf(idToken)?.['cognito:username'];
+  return typeof name === 'string' && name !== '' ? name : fallback;
 }

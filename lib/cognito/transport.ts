@@ -1,7 +1,7 @@
 import { ApigSignerError } from '../index';
 import { CognitoFailure, classify, exhausted } from './failures';
 import type { RetryPolicy } from './failures';
-// Node only: package.json's `browser` field maps this module to nothing for browser bundles.
+// Node only: package.json's `browser` field maps it to ./noProxy for browser bundles.
 import * as nodeProxy from './nodeProxy';
 import type { ProxiedResponse } from './nodeProxy';
 
