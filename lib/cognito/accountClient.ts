@@ -61,6 +61,16 @@ export interface AccountClient {
       EmailMfaSettings?: MfaSettings;
     },
   ): Promise<void>;
+  /** `ConfirmDevice`: a new device's SRP verifier. */
+  confirmDevice(
+    accessToken: string,
+    deviceKey: string,
+    verifier: { PasswordVerifier: string; Salt: string },
+  ): Promise<void>;
+  /** `UpdateDeviceStatus` to `remembered`. */
+  rememberDevice(accessToken: string, deviceKey: string): Promise<void>;
+  /** `ForgetDevice`. */
+  forgetDevice(accessToken: string, deviceKey: string): Promise<void>;
   /** `RevokeToken`: the refresh token and every access token issued from it. */
   revokeToken(refreshToken: string): Promise<void>;
 }
@@ -113,6 +123,9 @@ export function createAccountClient(options: AccountClientOptions): AccountClien
   const associate = op('AssociateSoftwareToken');
   const verifyTotp = op('VerifySoftwareToken');
   const revoke = op('RevokeToken');
+  const confirmDevice = byToken('ConfirmDevice');
+  const deviceStatus = byToken('UpdateDeviceStatus');
+  const forgetDevice = byToken('ForgetDevice');
 
   return {
     signUp: (username, password, attributes, metadata) =>
@@ -140,6 +153,11 @@ export function createAccountClient(options: AccountClientOptions): AccountClien
         ...(deviceName === undefined ? {} : { FriendlyDeviceName: deviceName }),
       }),
     setUserMfaPreference: (token, settings) => preference(token, settings).then(none),
+    confirmDevice: (token, DeviceKey, DeviceSecretVerifierConfig) =>
+      confirmDevice(token, { DeviceKey, DeviceSecretVerifierConfig }).then(none),
+    rememberDevice: (token, DeviceKey) =>
+      deviceStatus(token, { DeviceKey, DeviceRememberedStatus: 'remembered' }).then(none),
+    forgetDevice: (token, DeviceKey) => forgetDevice(token, { DeviceKey }).then(none),
     revokeToken: (refreshToken) =>
       revoke({
         Token: refreshToken,

@@ -123,6 +123,14 @@ export interface CognitoAccount {
     email?: MfaPreference | undefined;
   }): Promise<void>;
   /**
+   * Remembers this device (`UpdateDeviceStatus`), for pools that remember devices only when the
+   * user opts in; pools that always remember need no call. A remembered device skips MFA.
+   * @throws `ConfigurationError` when the pool did not register this device (device tracking off).
+   */
+  rememberDevice(): Promise<void>;
+  /** Forgets this device (`ForgetDevice`) and its key here: the next sign-in asks for MFA again. */
+  forgetDevice(): Promise<void>;
+  /**
    * Calls `listener` on every auth event, from this instance or from another tab sharing the
    * storage. A listener that throws does not stop the others.
    * @returns a function that unsubscribes.

@@ -3,6 +3,7 @@ import type { Credentials } from '../index';
 import { createAccountClient } from './accountClient';
 import { accountFlow } from './accountFlow';
 import { createAuthEvents } from './authEvents';
+import { createDevices, deviceFlow } from './devices';
 import { AuthError, CognitoServiceError, NotSignedInError, SessionExpiredError } from './errors';
 import { toAuthError, toServiceError, typeOf } from './failures';
 import { createIdentityCredentials } from './identityCredentials';
@@ -146,6 +147,13 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     sha256: config.sha256,
   });
   const events = createAuthEvents();
+  const devices = createDevices({
+    storage: config.storage,
+    clientId: config.clientId,
+    accounts,
+    client,
+    sha256: config.sha256,
+  });
   const poolName = config.userPoolId.slice(config.userPoolId.indexOf('_') + 1);
   const instanceId = Math.random().toString(36).slice(2);
   const lease = createRefreshLease({
@@ -305,7 +313,15 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       },
     };
     return startSignIn(
-      { client, poolName, sha256: config.sha256, attempt, userPoolId: config.userPoolId, accounts },
+      {
+        client,
+        poolName,
+        sha256: config.sha256,
+        attempt,
+        userPoolId: config.userPoolId,
+        accounts,
+        devices,
+      },
       config.authFlow,
       username,
       password,
@@ -566,6 +582,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     ...signUpFlow(accounts),
     ...accountFlow(accounts, signedIn),
     ...totpFlow(accounts, signedIn),
+    ...deviceFlow(accounts, devices, signedIn),
     subscribe: events.subscribe,
   };
 }

@@ -4,6 +4,7 @@ import { AuthError, CognitoServiceError } from './errors';
 import { missingAttributesError, toAuthError } from './failures';
 import type { AccountClient } from './accountClient';
 import { moreChallenges } from './challengeSteps';
+import type { Devices } from './devices';
 import { passwordClaim, startSrp } from './srp';
 import type { AuthAnswer, UserPoolClient } from './userPoolClient';
 import type { SignInResult } from './types';
@@ -36,6 +37,8 @@ export interface SignInContext {
   userPoolId?: string;
   /** The account operations `MFA_SETUP` needs (AssociateSoftwareToken by `Session`). */
   accounts?: AccountClient | undefined;
+  /** Remembered devices (sign-ins name theirs and answer `DEVICE_SRP_AUTH`). */
+  devices?: Devices | undefined;
 }
 
 const present = (value: string | undefined) => typeof value === 'string' && value !== '';
@@ -99,11 +102,14 @@ export async function signInWithPassword(
 ): Promise<SignInResult> {
   const { client } = context;
   try {
+    // A remembered device names itself, so Cognito asks for its proof instead of MFA.
+    const device = await context.devices?.read(username);
+    const deviceKey: Record<string, string> = device ? { DEVICE_KEY: device.deviceKey } : {};
     if (flow === 'USER_PASSWORD_AUTH') {
       const answer = await client.initiateAuth(
         'Signing in',
         flow,
-        { USERNAME: username, PASSWORD: password },
+        { ...deviceKey, USERNAME: username, PASSWORD: password },
         username,
       );
       return await nextStep(context, answer, username);
@@ -112,7 +118,7 @@ export async function signInWithPassword(
     const first = await client.initiateAuth(
       'Signing in',
       flow,
-      { ...extra, USERNAME: username, SRP_A: start.srpA },
+      { ...extra, ...deviceKey, USERNAME: username, SRP_A: start.srpA },
       username,
     );
     context.attempt.check();
@@ -138,6 +144,7 @@ export async function signInWithPassword(
       'PASSWORD_VERIFIER',
       first.Session,
       {
+        ...deviceKey,
         USERNAME: userId,
         PASSWORD_CLAIM_SECRET_BLOCK: parameters['SECRET_BLOCK'] ?? '',
         TIMESTAMP: claim.timestamp,
@@ -213,14 +220,18 @@ export async function nextStep(
         'Signing in: Cognito answered without the ID, access and refresh tokens.',
       );
     }
-    // A device key in `NewDeviceMetadata` is not confirmed: an unconfirmed device is never
-    // remembered, so this sign-in registers nothing (amazon-cognito-identity-js confirmed a new
-    // device at each sign-in and lost its key).
     await context.attempt.commit(username, {
       idToken: IdToken,
       accessToken: AccessToken,
       refreshToken: RefreshToken,
     });
+    // A device Cognito just met is confirmed once and kept; a later sign-in names it (above),
+    // so Cognito registers no second device. Best effort: when confirming fails the user is
+    // signed in all the same, as a device that is not remembered.
+    const metadata = result.NewDeviceMetadata;
+    if (metadata !== undefined && context.devices !== undefined) {
+      await context.devices.confirm(username, AccessToken, metadata).catch(() => undefined);
+    }
     return { username };
   }
   const name = answer.ChallengeName ?? '(none)';
@@ -229,6 +240,13 @@ export async function nextStep(
   const next = (responses: Record<string, string>) =>
     answerChallenge(context, name, session, responses, username);
   switch (name) {
+    case 'DEVICE_SRP_AUTH': {
+      const { devices } = context;
+      const device = await devices?.read(username);
+      if (devices === undefined || device === undefined) throw unsupportedChallenge(name);
+      const now = (context.now ?? (() => new Date()))();
+      return nextStep(context, await devices.prove(device, username, session, now), username);
+    }
     case 'NEW_PASSWORD_REQUIRED': {
       const isRecord = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
       const attributes = parsed<Record<string, string>>(parameters['userAttributes'], {}, isRecord);

@@ -14,6 +14,8 @@ export interface AuthAnswer {
     IdToken?: string;
     AccessToken?: string;
     RefreshToken?: string;
+    /** A device the pool tracks and does not know yet: confirm it to remember it. */
+    NewDeviceMetadata?: { DeviceKey?: string; DeviceGroupKey?: string };
   };
 }
 
