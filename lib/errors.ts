@@ -49,6 +49,8 @@
  * - `ERR_SIGN_IN_SUPERSEDED`: a later `signIn()` or a `signOut()` overtook this sign-in, which
  *   changed nothing.
  * - `ERR_COGNITO_TIMEOUT`: Cognito did not answer within `timeoutMs`, after retries.
+ * - `ERR_CODE_EXPIRED`: a confirmation or verification code has expired; ask for a new one.
+ * - `ERR_USERNAME_EXISTS`: `signUp()` for a user name (or an email or phone alias) taken.
  */
 export type ApigSignerErrorCode =
   | 'ERR_CONFIGURATION'
@@ -90,7 +92,9 @@ export type ApigSignerErrorCode =
   | 'ERR_COGNITO_TIMEOUT'
   | 'ERR_REFUSED_BY_TRIGGER'
   | 'ERR_PASSWORD_RESET_REQUIRED'
-  | 'ERR_STORAGE';
+  | 'ERR_STORAGE'
+  | 'ERR_CODE_EXPIRED'
+  | 'ERR_USERNAME_EXISTS';
 
 /**
  * Where an error records the classes it was made from: a registered symbol, so that every copy

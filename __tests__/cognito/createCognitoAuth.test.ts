@@ -226,12 +226,13 @@ describe('createCognitoAuth: sign-in', () => {
 
   it('a challenge it does not answer is a clear error', async () => {
     world = await cognitoWorld({ users: [{ ...ALICE, mfa: 'SMS_MFA' }] });
-    // Cognito's SELECT_MFA_TYPE, acted out by changing the emulator's answer on the wire.
+    // A challenge apig-signer does not answer (passkeys), acted out by changing the emulator's
+    // answer on the wire.
     const original = globalThis.fetch;
     const spy = jest.spyOn(globalThis, 'fetch').mockImplementation(async (input, init) => {
       const response = await original(input, init);
       const body = (await response.json()) as Record<string, unknown>;
-      if (body['ChallengeName'] === 'SMS_MFA') body['ChallengeName'] = 'SELECT_MFA_TYPE';
+      if (body['ChallengeName'] === 'SMS_MFA') body['ChallengeName'] = 'WEB_AUTHN';
       return new Response(JSON.stringify(body), {
         status: response.status,
         headers: response.headers,
@@ -240,7 +241,7 @@ describe('createCognitoAuth: sign-in', () => {
     try {
       await expect(world.auth.signIn(ALICE.username, ALICE.password)).rejects.toMatchObject({
         code: 'ERR_UNSUPPORTED_CHALLENGE',
-        message: expect.stringContaining('SELECT_MFA_TYPE'),
+        message: expect.stringContaining('WEB_AUTHN'),
       });
     } finally {
       spy.mockRestore();

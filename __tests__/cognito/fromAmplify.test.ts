@@ -117,27 +117,6 @@ describe('fromAmplify', () => {
     ]);
   });
 
-  it('concurrent requests refused together lead to one forced refresh, and no later one', async () => {
-    await signIn({ username: ALICE.username, password: ALICE.password });
-    const spy = jest.fn(fetchAuthSession);
-    strategy = fromAmplify({ fetchAuthSession: spy, Hub });
-    const api = signedApi(strategy);
-    await api.get('/notes');
-    expireAtGateway((await fetchAuthSession()).credentials!);
-    spy.mockClear();
-    const refreshes = cognito.count('GetTokensFromRefreshToken');
-
-    const answers = await Promise.all(Array.from({ length: 5 }, () => api.get('/notes')));
-
-    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
-    expect(cognito.count('GetTokensFromRefreshToken')).toBe(refreshes + 1);
-    expect(spy.mock.calls).toEqual([[{ forceRefresh: true }]]);
-    // The next fetch (here: after invalidate()) is a plain one: the refusal was answered.
-    strategy.invalidate();
-    await strategy();
-    expect(spy.mock.calls.at(-1)).toEqual([]);
-  });
-
   it('(why: the plain pattern gets the refused key back from Amplify and fails)', async () => {
     await signIn({ username: ALICE.username, password: ALICE.password });
     const plain = async () => (await fetchAuthSession()).credentials!;
@@ -209,32 +188,6 @@ describe('fromAmplify', () => {
     await signOut();
     release();
     expect(await outcome).toBeInstanceOf(NotSignedInError);
-  });
-
-  it('never hands out a key AWS refused, even when Amplify returns it to a plain fetch', async () => {
-    // A stand-in for Amplify's cache: plain calls return the cached key, forced ones a new one.
-    let cachedKey = 'ASIAFIRST';
-    let minted = 0;
-    const calls: unknown[] = [];
-    const fake = (options?: { forceRefresh?: boolean }) => {
-      calls.push(options);
-      if (options?.forceRefresh === true) {
-        minted += 1;
-        cachedKey = `ASIAMINTED${minted}`;
-      }
-      const credentials = { accessKeyId: cachedKey, secretAccessKey: 'secret' };
-      return Promise.resolve({ credentials });
-    };
-    const hub = { listen: () => () => undefined };
-    const provider = fromAmplify({ fetchAuthSession: fake, Hub: hub });
-
-    const first = await provider();
-    provider.invalidate(first); // AWS refused it
-    expect((await provider()).accessKeyId).toBe('ASIAMINTED1');
-    cachedKey = 'ASIAFIRST'; // Amplify hands the refused key back to a plain fetch
-    provider.invalidate();
-    expect((await provider()).accessKeyId).toBe('ASIAMINTED2');
-    expect(calls).toEqual([undefined, { forceRefresh: true }, undefined, { forceRefresh: true }]);
   });
 
   it('refuses options that are not Amplify’s functions, before any call', () => {

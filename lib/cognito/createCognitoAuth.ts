@@ -1,5 +1,9 @@
 import { ConfigurationError, memoize } from '../index';
 import type { Credentials } from '../index';
+import { createAccountClient } from './accountClient';
+import { accountFlow } from './accountFlow';
+import { createAuthEvents } from './authEvents';
+import { createDevices, deviceFlow } from './devices';
 import { AuthError, CognitoServiceError, NotSignedInError, SessionExpiredError } from './errors';
 import { toAuthError, toServiceError, typeOf } from './failures';
 import { createIdentityCredentials } from './identityCredentials';
@@ -11,13 +15,16 @@ import { createRefreshLease, LEASE_POLL_MS, LEASE_SETTLE_MS } from './refreshLea
 import { openSession, sameTokens } from './session';
 import type { Session } from './session';
 import { accessTokenExpired, createSessionStore, idTokenFresh, issuedTokens } from './sessionStore';
-import type { Tokens } from './sessionStore';
-import { signInWithPassword } from './signInSteps';
+import type { StoredUser, Tokens } from './sessionStore';
+import { startSignIn } from './signInFlows';
 import type { SignInAttempt } from './signInSteps';
 import { isPageLocalStorage, onPageHide, watchStorage } from './storage';
+import { codeDelivery, requireText, signUpFlow } from './signUpFlow';
+import { totpFlow } from './totpFlow';
 import { createTransport } from './transport';
 import { createUserPoolClient } from './userPoolClient';
 import type { AuthAnswer } from './userPoolClient';
+import type { SignInOptions } from './challengeTypes';
 import type {
   CodeDelivery,
   CognitoAuth,
@@ -26,6 +33,24 @@ import type {
   SignOutOptions,
 } from './types';
 
+export type {
+  AuthEvent,
+  AwaitingVerification,
+  CognitoAccount,
+  MfaPreference,
+  SignUpOptions,
+  SignUpResult,
+  TotpSetup,
+  UpdateAttributesResult,
+} from './accountTypes';
+export type {
+  CustomChallenge,
+  MfaSetupChallenge,
+  OtpChallenge,
+  SelectChallenge,
+  SelectMfaTypeChallenge,
+  SignInOptions,
+} from './challengeTypes';
 export type {
   CodeDelivery,
   CognitoAuth,
@@ -43,12 +68,6 @@ const sleep = (ms: number) =>
   });
 
 const ENDED_REFRESH = 'The session ended while its tokens were being refreshed.';
-
-function requireText(value: unknown, what: string): void {
-  if (typeof value !== 'string' || value === '') {
-    throw new ConfigurationError('ERR_CONFIGURATION', `${what}: must be non-empty strings.`);
-  }
-}
 
 /**
  * Creates the Cognito side of the flow: (1) sign a user in to a user pool, (2) exchange the ID
@@ -120,6 +139,21 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     sha256: config.sha256,
     timeoutMs: config.timeoutMs,
   });
+  const accounts = createAccountClient({
+    transport,
+    endpoint: config.userPoolEndpoint,
+    clientId: config.clientId,
+    clientSecret: config.clientSecret,
+    sha256: config.sha256,
+  });
+  const events = createAuthEvents();
+  const devices = createDevices({
+    storage: config.storage,
+    clientId: config.clientId,
+    accounts,
+    client,
+    sha256: config.sha256,
+  });
   const poolName = config.userPoolId.slice(config.userPoolId.indexOf('_') + 1);
   const instanceId = Math.random().toString(36).slice(2);
   const lease = createRefreshLease({
@@ -135,6 +169,27 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   let current = openSession(store.readUser());
   /** Bumped by every signIn() and signOut(): an attempt with an older ticket no longer counts. */
   let signInTicket = 0;
+  /**
+   * What this instance last wrote to storage. Storage reports every write, this instance's own
+   * included (a `subscribe`, an asynchronous storage): tokens equal to these are no news from
+   * another tab. Tokens are unique to each issue, so another tab never writes the same ones.
+   */
+  let lastWritten: StoredUser | undefined;
+
+  /**
+   * `store.writeUser`, noted in {@link lastWritten}. A failed write leaves storage as it was
+   * (all or nothing), so the note never matches what storage holds and needs no undoing.
+   */
+  function writeUser(username: string, tokens: Tokens): void | Promise<void> {
+    lastWritten = { username, tokens };
+    return store.writeUser(username, tokens);
+  }
+
+  /** Whether storage holds what this instance wrote (so it is no news from another tab). */
+  const ownWrite = (stored: StoredUser | undefined) =>
+    lastWritten !== undefined &&
+    stored?.username === lastWritten.username &&
+    sameTokens(stored.tokens, lastWritten.tokens);
 
   /** Ends the current session for `next`; whatever waited on the old one fails with `reason`. */
   function replace(next: Session, reason: Error): void {
@@ -158,8 +213,15 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
             : 'Another user signed in (in another tab or instance sharing the storage).',
         ),
       );
+      if (!ownWrite(stored)) {
+        events.emit('signedOut', session.username, true);
+        events.emit('signedIn', stored?.username, true);
+      }
     } else if (stored !== undefined && session.tokens !== undefined) {
-      if (!sameTokens(stored.tokens, session.tokens)) session.tokens = stored.tokens;
+      if (!sameTokens(stored.tokens, session.tokens)) {
+        session.tokens = stored.tokens;
+        if (!ownWrite(stored)) events.emit('tokenRefreshed', session.username, true);
+      }
     }
     return current;
   }
@@ -200,8 +262,12 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         openSession({ username, tokens }, guestIdentityId),
         new NotSignedInError('Another sign-in started a new session while this request waited.'),
       );
+      if (previous.username !== undefined && previous.username !== username) {
+        events.emit('signedOut', previous.username);
+      }
+      events.emit('signedIn', username);
     };
-    const written = store.writeUser(username, tokens);
+    const written = writeUser(username, tokens);
     if (written === undefined) {
       open();
       return undefined;
@@ -212,9 +278,12 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     });
   }
 
-  async function signIn(username: string, password: string): Promise<SignInResult> {
+  async function signIn(
+    username: string,
+    password?: string,
+    signInOptions?: SignInOptions,
+  ): Promise<SignInResult> {
     requireText(username, 'signIn(username, password)');
-    requireText(password, 'signIn(username, password)');
     signInTicket += 1;
     const ticket = signInTicket;
     const attempt: SignInAttempt = {
@@ -243,11 +312,20 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         return startSession(name, issuedTokens(issued), attempt);
       },
     };
-    return signInWithPassword(
-      { client, poolName, sha256: config.sha256, attempt, userPoolId: config.userPoolId },
+    return startSignIn(
+      {
+        client,
+        poolName,
+        sha256: config.sha256,
+        attempt,
+        userPoolId: config.userPoolId,
+        accounts,
+        devices,
+      },
       config.authFlow,
       username,
       password,
+      signInOptions,
     );
   }
 
@@ -297,6 +375,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       if (current === session) {
         store.clearUsers(username);
         replace(openSession(undefined), expired);
+        events.emit('sessionExpired', username);
       }
       throw expired;
     }
@@ -317,8 +396,9 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         accessToken: AccessToken,
         refreshToken: typeof RefreshToken === 'string' ? RefreshToken : refreshToken,
       });
-      await store.writeUser(username, tokens);
+      await writeUser(username, tokens);
       session.tokens = tokens;
+      events.emit('tokenRefreshed', username);
       return IdToken;
     } finally {
       // After the tokens: a tab that finds the lease gone finds the new tokens too.
@@ -372,10 +452,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     const delivery = await client.forgotPassword(username).catch((error: unknown) => {
       throw toAuthError(error);
     });
-    return {
-      destination: typeof delivery.Destination === 'string' ? delivery.Destination : undefined,
-      medium: typeof delivery.DeliveryMedium === 'string' ? delivery.DeliveryMedium : undefined,
-    };
+    return codeDelivery(delivery);
   }
 
   async function confirmForgotPassword(
@@ -428,19 +505,58 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         'signOut(options): options must be an object.',
       );
     }
+    const session = endSession(
+      'signedOut',
+      'signOut() ran while this request waited for credentials: sign in again.',
+    );
+    if (signOutOptions?.global === true) {
+      return signOutEverywhere(session.username, session.tokens);
+    }
+    revoke(session.tokens);
+    return undefined;
+  }
+
+  /** Ends the current session (storage first), announcing `event`; returns the ended session. */
+  function endSession(event: 'signedOut' | 'userDeleted', reason: string): Session {
     signInTicket += 1; // pending sign-ins and challenges no longer count
     const session = sync();
     store.clearUsers(session.username);
-    replace(
-      openSession(undefined),
-      new NotSignedInError(
-        'signOut() ran while this request waited for credentials: sign in again.',
-      ),
-    );
-    return signOutOptions?.global === true
-      ? signOutEverywhere(session.username, session.tokens)
-      : undefined;
+    replace(openSession(undefined), new NotSignedInError(reason));
+    events.emit(event, session.username);
+    return session;
   }
+
+  /**
+   * RevokeToken for a local sign-out, in the background: this device is signed out already, so
+   * a failure (Cognito unreachable, revocation off for the app client, a token already revoked)
+   * changes nothing here and is dropped. Bounded by the transport's timeout and retries.
+   */
+  function revoke(tokens: Tokens | undefined): void {
+    if (tokens === undefined) return;
+    accounts.revokeToken(tokens.refreshToken).catch(() => undefined);
+  }
+
+  // ---- Account -------------------------------------------------------------------------------
+
+  const signedIn = {
+    async accessToken() {
+      await getIdToken(); // NotSignedInError when nobody is; a refresh when due
+      const session = current;
+      const token = session.tokens?.accessToken;
+      if (token === undefined || session.ended) throw new NotSignedInError();
+      return {
+        token,
+        deleted() {
+          if (sync() !== session) return;
+          endSession(
+            'userDeleted',
+            'The user was deleted while this request waited for credentials.',
+          );
+        },
+      };
+    },
+    username: () => sync().username,
+  };
 
   watchStorage(config.storage, () => {
     sync();
@@ -463,5 +579,10 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     forgotPassword,
     confirmForgotPassword,
     signOut: signOut as CognitoAuth['signOut'],
+    ...signUpFlow(accounts),
+    ...accountFlow(accounts, signedIn),
+    ...totpFlow(accounts, signedIn),
+    ...deviceFlow(accounts, devices, signedIn),
+    subscribe: events.subscribe,
   };
 }

@@ -72,7 +72,9 @@ export type AuthErrorCode =
   | 'ERR_CHALLENGE_EXPIRED'
   | 'ERR_SIGN_IN_SUPERSEDED'
   | 'ERR_REFUSED_BY_TRIGGER'
-  | 'ERR_PASSWORD_RESET_REQUIRED';
+  | 'ERR_PASSWORD_RESET_REQUIRED'
+  | 'ERR_CODE_EXPIRED'
+  | 'ERR_USERNAME_EXISTS';
 
 /**
  * The rule of the user pool's password policy a new password broke: too short, or without
@@ -86,6 +88,9 @@ export type PasswordRule = 'length' | 'lowercase' | 'uppercase' | 'numbers' | 's
  * - `ERR_WRONG_PASSWORD`, `ERR_USER_NOT_FOUND`, `ERR_USER_NOT_CONFIRMED`, `ERR_USER_DISABLED`;
  * - `ERR_TOO_MANY_ATTEMPTS`: wait before trying again;
  * - `ERR_CODE_MISMATCH`: a wrong or expired MFA or confirmation code;
+ * - `ERR_CODE_EXPIRED`: a sign-up or attribute verification code that has expired: ask for
+ *   another (`resendSignUpCode`, `sendUserAttributeVerificationCode`);
+ * - `ERR_USERNAME_EXISTS`: `signUp()` with a user name (or alias) another user has;
  * - `ERR_INVALID_PASSWORD`: the new password breaks the policy ({@link AuthError.passwordRule});
  * - `ERR_MISSING_ATTRIBUTES`: `NEW_PASSWORD_REQUIRED` was answered without attributes the pool
  *   requires ({@link AuthError.missingAttributes});

@@ -2,9 +2,6 @@ import { ConfigurationError, memoize } from '../index';
 import type { Credentials, MemoizeOptions, MemoizedCredentialsProvider } from '../index';
 import { NotSignedInError } from './errors';
 
-/** Refused keys remembered at most (each refusal adds one; sign-in and sign-out clear them). */
-const MAX_REFUSED_KEYS = 16;
-
 /** The credentials in an Amplify v6 auth session (`AWSCredentials`). */
 export interface AmplifyCredentials {
   /** The access key id. */
@@ -31,10 +28,7 @@ export type AmplifyFetchAuthSession = (options?: {
 /** One message on Amplify's Hub, as far as this strategy reads it. */
 export interface AmplifyHubCapsule {
   /** The message: `event` is `signedIn`, `signedOut`, `tokenRefresh`, … on channel `auth`. */
-  payload: {
-    /** The event's name. */
-    event: string;
-  };
+  payload: { event: string };
 }
 
 /** Amplify v6's `Hub` from `aws-amplify/utils` (or anything with the same `listen`). */
@@ -80,8 +74,6 @@ export interface AmplifyCredentialsProvider extends MemoizedCredentialsProvider 
  *   used for the new user).
  *
  * What it never does:
- * - hand out again a key AWS refused (a plain fetch that gets one back from Amplify's cache asks
- *   once more, forced); any number of requests refused together lead to one forced refresh;
  * - force a refresh on any other occasion (Amplify's `tokenRefresh` changes the tokens, not the
  *   credentials already issued, which stay valid until their expiration);
  * - sign out, refresh tokens or store anything itself: Amplify stays the owner of the session.
@@ -90,7 +82,7 @@ export interface AmplifyCredentialsProvider extends MemoizedCredentialsProvider 
  * `timeoutMs`, `now`).
  * @returns the memoised strategy, for `attachApigSigner(api, { credentials })` (whose recovery
  * re-sends a refused request once); `stopListening()` ends its Hub subscription.
- * @throws `ConfigurationError` (`ERR_CONFIGURATION`) at once when `fetchAuthSession` is not a function or `Hub`
+ * @throws {@link ConfigurationError} at once when `fetchAuthSession` is not a function or `Hub`
  * has no `listen`; when called, {@link NotSignedInError} (`ERR_NOT_SIGNED_IN`) when Amplify has
  * no credentials, or a `CredentialsError` wrapping what Amplify threw.
  *
@@ -124,23 +116,14 @@ export function fromAmplify(options: FromAmplifyOptions): AmplifyCredentialsProv
 
   const fetchSession: AmplifyFetchAuthSession = fetchAuthSession;
 
-  /** The access key last handed out, and the keys AWS refused (never handed out again). */
+  /** The access key last handed out, and whether AWS refused it (then the next fetch forces). */
   let lastKeyId: string | undefined;
-  const refused = new Set<string>();
+  let forceNext = false;
 
   async function fromSession(): Promise<Credentials> {
-    // Amplify keeps credentials for 50 minutes whatever AWS says: once AWS refused the key in
-    // hand, only a forced refresh brings another. A natural refresh that gets a refused key
-    // back (it started before the refusal was known) asks once more, forced.
-    const force = lastKeyId !== undefined && refused.has(lastKeyId);
-    let session = await (force ? fetchSession({ forceRefresh: true }) : fetchSession());
-    if (
-      !force &&
-      session.credentials !== undefined &&
-      refused.has(session.credentials.accessKeyId)
-    ) {
-      session = await fetchSession({ forceRefresh: true });
-    }
+    const force = forceNext;
+    forceNext = false;
+    const session = await (force ? fetchSession({ forceRefresh: true }) : fetchSession());
     const credentials = session.credentials;
     if (credentials === undefined) {
       throw new NotSignedInError(
@@ -159,15 +142,12 @@ export function fromAmplify(options: FromAmplifyOptions): AmplifyCredentialsProv
   const provider = memoize(fromSession, memoizeOptions) as AmplifyCredentialsProvider;
   const dropCache = provider.invalidate.bind(provider);
   provider.invalidate = function invalidate(credentials?: Credentials) {
-    if (credentials !== undefined && credentials.accessKeyId === lastKeyId) {
-      if (refused.size >= MAX_REFUSED_KEYS) refused.clear();
-      refused.add(credentials.accessKeyId);
-    }
+    if (credentials !== undefined && credentials.accessKeyId === lastKeyId) forceNext = true;
     dropCache(credentials);
   };
   provider.stopListening = Hub.listen('auth', ({ payload }) => {
     if (payload.event === 'signedOut' || payload.event === 'signedIn') {
-      refused.clear();
+      forceNext = false;
       lastKeyId = undefined;
       dropCache();
     }

@@ -6,8 +6,22 @@
  */
 export { createCognitoAuth } from './createCognitoAuth';
 export type {
+  CustomChallenge,
+  MfaSetupChallenge,
+  OtpChallenge,
+  SelectChallenge,
+  SelectMfaTypeChallenge,
+  SignInOptions,
+  AuthEvent,
+  AwaitingVerification,
+  CognitoAccount,
   CognitoAuth,
   CognitoAuthOptions,
+  MfaPreference,
+  SignUpOptions,
+  SignUpResult,
+  TotpSetup,
+  UpdateAttributesResult,
   CognitoChallenge,
   MfaChallenge,
   NewPasswordChallenge,

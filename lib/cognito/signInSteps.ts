@@ -2,6 +2,9 @@ import { ConfigurationError } from '../index';
 import type { Sha256Constructor } from '../signing/sha256';
 import { AuthError, CognitoServiceError } from './errors';
 import { missingAttributesError, toAuthError } from './failures';
+import type { AccountClient } from './accountClient';
+import { moreChallenges } from './challengeSteps';
+import type { Devices } from './devices';
 import { passwordClaim, startSrp } from './srp';
 import type { AuthAnswer, UserPoolClient } from './userPoolClient';
 import type { SignInResult } from './types';
@@ -32,6 +35,10 @@ export interface SignInContext {
   now?: () => Date;
   /** The configured user pool id: checked when Cognito refuses the password proof. */
   userPoolId?: string;
+  /** The account operations `MFA_SETUP` needs (AssociateSoftwareToken by `Session`). */
+  accounts?: AccountClient | undefined;
+  /** Remembered devices (sign-ins name theirs and answer `DEVICE_SRP_AUTH`). */
+  devices?: Devices | undefined;
 }
 
 const present = (value: string | undefined) => typeof value === 'string' && value !== '';
@@ -61,14 +68,13 @@ function parsed<T>(text: string | undefined, fallback: T, check: (value: unknown
  */
 function unsupportedHint(name: string): string {
   if (/OTP|MFA/.test(name)) {
-    return 'MFA methods are a setting of the user pool, not of the app client: allow only SMS or authenticator-app (TOTP) MFA there';
+    return 'MFA methods are a setting of the user pool, not of the app client: allow SMS, email or authenticator-app (TOTP) MFA there';
   }
-  if (name === 'CUSTOM_CHALLENGE') return "the user pool's custom-auth Lambda triggers ask for it";
   if (name.startsWith('DEVICE_')) {
     return "it comes from device tracking, a setting of the user pool: turn off 'remember devices'";
   }
-  if (/^(SELECT_CHALLENGE|WEB_AUTHN|PASSWORD)$/.test(name)) {
-    return 'it belongs to choice-based sign-in (USER_AUTH): check the user pool sign-in options';
+  if (/^(WEB_AUTHN|PASSWORD)$/.test(name)) {
+    return 'it belongs to choice-based sign-in (USER_AUTH): ask for another `preferredChallenge`';
   }
   return "check the user pool's sign-in, MFA and Lambda trigger settings";
 }
@@ -88,17 +94,22 @@ export function unsupportedChallenge(name: string): AuthError {
  */
 export async function signInWithPassword(
   context: SignInContext,
-  flow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH',
+  flow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'CUSTOM_AUTH' | 'USER_AUTH',
   username: string,
   password: string,
+  /** More `AuthParameters` of the SRP start: custom auth's `CHALLENGE_NAME: 'SRP_A'`, … */
+  extra: Record<string, string> = {},
 ): Promise<SignInResult> {
   const { client } = context;
   try {
+    // A remembered device names itself, so Cognito asks for its proof instead of MFA.
+    const device = await context.devices?.read(username);
+    const deviceKey: Record<string, string> = device ? { DEVICE_KEY: device.deviceKey } : {};
     if (flow === 'USER_PASSWORD_AUTH') {
       const answer = await client.initiateAuth(
         'Signing in',
         flow,
-        { USERNAME: username, PASSWORD: password },
+        { ...deviceKey, USERNAME: username, PASSWORD: password },
         username,
       );
       return await nextStep(context, answer, username);
@@ -107,7 +118,7 @@ export async function signInWithPassword(
     const first = await client.initiateAuth(
       'Signing in',
       flow,
-      { USERNAME: username, SRP_A: start.srpA },
+      { ...extra, ...deviceKey, USERNAME: username, SRP_A: start.srpA },
       username,
     );
     context.attempt.check();
@@ -133,6 +144,7 @@ export async function signInWithPassword(
       'PASSWORD_VERIFIER',
       first.Session,
       {
+        ...deviceKey,
         USERNAME: userId,
         PASSWORD_CLAIM_SECRET_BLOCK: parameters['SECRET_BLOCK'] ?? '',
         TIMESTAMP: claim.timestamp,
@@ -186,7 +198,7 @@ async function answerChallenge(
 }
 
 /** One answer of Cognito as a result: signed in (the attempt commits), or a challenge. */
-async function nextStep(
+export async function nextStep(
   context: SignInContext,
   answer: AuthAnswer,
   username: string,
@@ -208,14 +220,18 @@ async function nextStep(
         'Signing in: Cognito answered without the ID, access and refresh tokens.',
       );
     }
-    // A device key in `NewDeviceMetadata` is not confirmed: an unconfirmed device is never
-    // remembered, so this sign-in registers nothing (amazon-cognito-identity-js confirmed a new
-    // device at each sign-in and lost its key).
     await context.attempt.commit(username, {
       idToken: IdToken,
       accessToken: AccessToken,
       refreshToken: RefreshToken,
     });
+    // A device Cognito just met is confirmed once and kept; a later sign-in names it (above),
+    // so Cognito registers no second device. Best effort: when confirming fails the user is
+    // signed in all the same, as a device that is not remembered.
+    const metadata = result.NewDeviceMetadata;
+    if (metadata !== undefined && context.devices !== undefined) {
+      await context.devices.confirm(username, AccessToken, metadata).catch(() => undefined);
+    }
     return { username };
   }
   const name = answer.ChallengeName ?? '(none)';
@@ -224,6 +240,13 @@ async function nextStep(
   const next = (responses: Record<string, string>) =>
     answerChallenge(context, name, session, responses, username);
   switch (name) {
+    case 'DEVICE_SRP_AUTH': {
+      const { devices } = context;
+      const device = await devices?.read(username);
+      if (devices === undefined || device === undefined) throw unsupportedChallenge(name);
+      const now = (context.now ?? (() => new Date()))();
+      return nextStep(context, await devices.prove(device, username, session, now), username);
+    }
     case 'NEW_PASSWORD_REQUIRED': {
       const isRecord = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
       const attributes = parsed<Record<string, string>>(parameters['userAttributes'], {}, isRecord);
@@ -269,7 +292,12 @@ async function nextStep(
           },
         },
       };
-    default:
-      throw unsupportedChallenge(name);
+    default: {
+      const more = moreChallenges(context, answer, username, (responses, later = session) =>
+        answerChallenge(context, name, later, responses, username),
+      );
+      if (more === undefined) throw unsupportedChallenge(name);
+      return more;
+    }
   }
 }

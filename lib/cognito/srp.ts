@@ -25,7 +25,7 @@ export const N = BigInt(
     'ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6BF12FFA06D98A0864D87602733EC86A64521F2B18177B200C' +
     'BBE117577A615D6C770988C0BAD946E208E24FA074E5AB3143DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF',
 );
-const g = 2n;
+export const g = 2n;
 /** k = H(PAD(N) ‖ PAD(g)): a constant of the group (the test recomputes it). */
 export const k = 0x538282c4354742d7cbbde2359fcf67f9f5b3a6b08791e5011b43b8a5b66d9ee6n;
 
@@ -57,7 +57,7 @@ export function padHex(value: bigint): string {
   return /^[89a-f]/.test(hex) ? `00${hex}` : hex;
 }
 
-function hexToBytes(hex: string): Uint8Array {
+export function hexToBytes(hex: string): Uint8Array {
   const bytes = new Uint8Array(hex.length / 2);
   for (let i = 0; i < bytes.length; i += 1) bytes[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return bytes;
@@ -74,7 +74,7 @@ const concat = (...parts: Uint8Array[]): Uint8Array => {
 };
 
 /** H over the bytes a hex string stands for, as hex. */
-const hexHash = async (hex: string, sha256?: Sha256Constructor): Promise<string> =>
+export const hexHash = async (hex: string, sha256?: Sha256Constructor): Promise<string> =>
   sha256Hex(hexToBytes(hex), sha256);
 
 const toBigInt = (hex: string): bigint => BigInt(`0x${hex}`);

@@ -1,3 +1,12 @@
+import type { CognitoAccount } from './accountTypes';
+import type {
+  CustomChallenge,
+  MfaSetupChallenge,
+  OtpChallenge,
+  SelectChallenge,
+  SelectMfaTypeChallenge,
+  SignInOptions,
+} from './challengeTypes';
 import type { MemoizedCredentialsProvider, Sha256Constructor } from '../index';
 import type { RetryPolicy } from './failures';
 import type { AsyncCognitoStorage, CognitoStorage } from './storage';
@@ -122,7 +131,14 @@ export interface MfaChallenge {
 }
 
 /** A challenge {@link CognitoAuth.signIn} can return. */
-export type CognitoChallenge = NewPasswordChallenge | MfaChallenge;
+export type CognitoChallenge =
+  | NewPasswordChallenge
+  | MfaChallenge
+  | OtpChallenge
+  | SelectMfaTypeChallenge
+  | MfaSetupChallenge
+  | CustomChallenge
+  | SelectChallenge;
 
 /** Where `forgotPassword` had Cognito send the confirmation code. */
 export interface CodeDelivery {
@@ -143,14 +159,17 @@ export interface SignOutOptions {
 }
 
 /** Sign-in, session and credentials for one app; see {@link createCognitoAuth}. */
-export interface CognitoAuth {
+export interface CognitoAuth extends CognitoAccount {
   /**
    * Signs a user in to the user pool. Resolves when signed in, or with a challenge to answer.
    * The current session stays as it is until this sign-in succeeds; if another `signIn()` or a
    * `signOut()` comes first, this one rejects with `ERR_SIGN_IN_SUPERSEDED` and changes nothing.
-   * @throws {@link AuthError} when Cognito refuses; {@link CognitoServiceError} after retries.
+   * The password is needed except for custom auth and choice-based sign-in with a code
+   * (`options`, see {@link SignInOptions}).
+   * @throws {@link AuthError} when Cognito refuses; {@link CognitoServiceError} after retries;
+   * `ConfigurationError` for a missing password or bad options, before any call.
    */
-  signIn(username: string, password: string): Promise<SignInResult>;
+  signIn(username: string, password?: string, options?: SignInOptions): Promise<SignInResult>;
   /** The signed-in user's name (restored from storage too), or `undefined`. */
   readonly username: string | undefined;
   /**

@@ -8,10 +8,14 @@ export interface AuthAnswer {
   ChallengeName?: string;
   Session?: string;
   ChallengeParameters?: Record<string, string>;
+  /** `USER_AUTH`'s `SELECT_CHALLENGE`: the first factors the user may choose. */
+  AvailableChallenges?: string[];
   AuthenticationResult?: {
     IdToken?: string;
     AccessToken?: string;
     RefreshToken?: string;
+    /** A device the pool tracks and does not know yet: confirm it to remember it. */
+    NewDeviceMetadata?: { DeviceKey?: string; DeviceGroupKey?: string };
   };
 }
 
@@ -32,7 +36,8 @@ export interface UserPoolClient {
   /** `InitiateAuth`: starts a sign-in, or renews tokens (`REFRESH_TOKEN_AUTH`). */
   initiateAuth(
     what: string,
-    flow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH',
+    flow:
+      'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'REFRESH_TOKEN_AUTH' | 'CUSTOM_AUTH' | 'USER_AUTH',
     parameters: Record<string, string>,
     username: string,
   ): Promise<AuthAnswer>;
