@@ -4,8 +4,8 @@ import { usageError } from './exitCodes';
 
 /** One `-d`, `--data-binary` or `--json` argument, as given. */
 export interface DataArgument {
-  kind: 'data' | 'binary' | 'json';
-  /** Text, `@file`, or `@-` for stdin. */
+  kind: 'data' | 'binary' | 'json' | 'urlencode';
+  /** Text, `@file`, or `@-` for stdin (`--data-urlencode`: curl's `name=text`, `name@file`, …). */
   value: string;
 }
 
@@ -28,7 +28,22 @@ export interface RequestCommand {
   headers: Array<[string, string]>;
   data: DataArgument[];
   get: boolean;
+  /** `-I`: a HEAD request, its status line and headers written out. */
+  head: boolean;
   include: boolean;
+  /** `-L`: follow redirects, at most `maxRedirs`. */
+  location: boolean;
+  maxRedirs: number;
+  insecure: boolean;
+  cacert: string | undefined;
+  failWithBody: boolean;
+  writeOut: string | undefined;
+  connectTimeoutMs: number | undefined;
+  retry: number;
+  proxy: string | undefined;
+  noProxy: string | undefined;
+  /** `-D`: where to write the status line and headers (`-` for stdout). */
+  dumpHeader: string | undefined;
   output: string | undefined;
   silent: boolean;
   showError: boolean;
@@ -52,8 +67,18 @@ export const OPTIONS = {
   data: { type: 'string', short: 'd', multiple: true },
   'data-binary': { type: 'string', multiple: true },
   json: { type: 'string', multiple: true },
+  'data-urlencode': { type: 'string', multiple: true },
   get: { type: 'boolean', short: 'G' },
+  head: { type: 'boolean', short: 'I' },
+  location: { type: 'boolean', short: 'L' },
+  'max-redirs': { type: 'string' },
   'max-time': { type: 'string' },
+  'connect-timeout': { type: 'string' },
+  retry: { type: 'string' },
+  insecure: { type: 'boolean', short: 'k' },
+  cacert: { type: 'string' },
+  proxy: { type: 'string', short: 'x' },
+  noproxy: { type: 'string' },
   region: { type: 'string' },
   service: { type: 'string' },
   presign: { type: 'string' },
@@ -65,6 +90,9 @@ export const OPTIONS = {
   profile: { type: 'string' },
   include: { type: 'boolean', short: 'i' },
   output: { type: 'string', short: 'o' },
+  'dump-header': { type: 'string', short: 'D' },
+  'write-out': { type: 'string', short: 'w' },
+  'fail-with-body': { type: 'boolean' },
   silent: { type: 'boolean', short: 's' },
   'show-error': { type: 'boolean', short: 'S' },
   fail: { type: 'boolean', short: 'f' },
@@ -201,14 +229,35 @@ function cognitoUser(values: Values): CognitoUserOptions | undefined {
   };
 }
 
-function parseValues(argv: readonly string[]): { values: Values; positionals: string[] } {
+const DATA_OPTIONS: Readonly<Record<string, DataArgument['kind']>> = {
+  data: 'data',
+  'data-binary': 'binary',
+  json: 'json',
+  'data-urlencode': 'urlencode',
+};
+
+function parseValues(argv: readonly string[]): {
+  values: Values;
+  positionals: string[];
+  data: DataArgument[];
+} {
   try {
-    return parseArgs({
+    const { values, positionals, tokens } = parseArgs({
       args: expandPresign(argv),
       options: OPTIONS,
       allowPositionals: true,
       strict: true,
+      tokens: true,
     });
+    // In the order given, as curl joins them.
+    const data: DataArgument[] = [];
+    for (const token of tokens) {
+      const kind = token.kind === 'option' ? DATA_OPTIONS[token.name] : undefined;
+      if (kind !== undefined && token.kind === 'option' && token.value !== undefined) {
+        data.push({ kind, value: token.value });
+      }
+    }
+    return { values, positionals, data };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const unknown = /^Unknown option '([^']+)'/.exec(message);
@@ -226,7 +275,7 @@ function parseValues(argv: readonly string[]): { values: Values; positionals: st
  * @throws {@link CliError} (exit 2) with one line saying what to fix.
  */
 export function parseCommandLine(argv: readonly string[]): Command {
-  const { values, positionals } = parseValues(argv);
+  const { values, positionals, data } = parseValues(argv);
   if (values.help === true) return { kind: 'help' };
   if (values.version === true) return { kind: 'version' };
 
@@ -253,12 +302,26 @@ export function parseCommandLine(argv: readonly string[]): Command {
     throw usageError(`-X ${JSON.stringify(method)} is not an HTTP method`);
   }
   const headers = (values.header ?? []).map(parseHeader);
-  const data: DataArgument[] = [
-    ...(values.data ?? []).map((value) => ({ kind: 'data' as const, value })),
-    ...(values['data-binary'] ?? []).map((value) => ({ kind: 'binary' as const, value })),
-    ...(values.json ?? []).map((value) => ({ kind: 'json' as const, value })),
-  ];
+  for (const [name] of headers) {
+    const lower = name.toLowerCase();
+    if (lower === 'authorization') {
+      throw usageError(
+        `-H ${name}: the signature is sent in the Authorization header, so a header of your own cannot go with it: remove it (an API that takes a token instead of IAM auth needs curl, not apig-signer)`,
+      );
+    }
+    if (lower === 'x-amz-date' || lower === 'x-amz-security-token') {
+      throw usageError(
+        `-H ${name}: apig-signer sets this header when it signs (the date, and the session token of your credentials): remove it`,
+      );
+    }
+  }
   const get = values.get === true;
+  const head = values.head === true;
+  if (head && data.length > 0 && !get) {
+    throw usageError(
+      '-I sends a HEAD request, which has no body: drop -d/--data-binary/--json, or -I',
+    );
+  }
   if (data.some((part) => part.kind === 'json') && data.some((part) => part.kind !== 'json')) {
     throw usageError('--json cannot be mixed with -d or --data-binary: give the body one way');
   }
@@ -281,14 +344,37 @@ export function parseCommandLine(argv: readonly string[]): Command {
     );
   }
 
+  const maxRedirs = values['max-redirs'] === undefined ? 50 : Number(values['max-redirs']);
+  if (!/^-?\d+$/.test(values['max-redirs'] ?? '0') || maxRedirs < -1) {
+    throw usageError(`--max-redirs ${values['max-redirs']}: give a whole number (-1 for no limit)`);
+  }
+  const retry = values.retry === undefined ? 0 : Number(values.retry);
+  if (!/^\d+$/.test(values.retry ?? '0')) {
+    throw usageError(`--retry ${values.retry}: give a whole number of retries`);
+  }
   return {
     kind: 'request',
     url,
-    method: method?.toUpperCase(),
+    method: method?.toUpperCase() ?? (head ? 'HEAD' : undefined),
     headers,
     data,
     get,
-    include: values.include === true,
+    head,
+    location: values.location === true,
+    maxRedirs: maxRedirs === -1 ? Infinity : maxRedirs,
+    insecure: values.insecure === true,
+    cacert: nonEmpty(values.cacert, '--cacert'),
+    failWithBody: values['fail-with-body'] === true,
+    writeOut: values['write-out'],
+    connectTimeoutMs:
+      values['connect-timeout'] === undefined
+        ? undefined
+        : positiveSeconds(values['connect-timeout'], '--connect-timeout') * 1000,
+    retry,
+    proxy: nonEmpty(values.proxy, '-x'),
+    noProxy: values.noproxy,
+    dumpHeader: nonEmpty(values['dump-header'], '-D'),
+    include: values.include === true || head,
     output: nonEmpty(values.output, '-o'),
     silent: values.silent === true,
     showError: values['show-error'] === true,
