@@ -444,7 +444,9 @@ describe('apig-signer -v', () => {
     );
     expect(shown('String to sign')).toBe(accepted.stringToSign);
     expect(stderr).toContain('* Signing for region us-east-1, service execute-api');
-    expect(stderr).toContain("* Credentials: the AWS SDK's default chain");
+    expect(stderr).toContain(
+      '* Credentials: the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)',
+    );
   });
 
   it('on a signature refusal, puts the canonical request AWS expected beside ours, the first differing line marked', async () => {

@@ -15,7 +15,8 @@ export interface Io {
   stdin: NodeJS.ReadableStream;
   stdout: OutputStream;
   stderr: NodeJS.WritableStream;
-  openTerminal: () => Terminal | undefined;
+  /** Opens the terminal for questions; the process's own (`terminal.ts`) when not given. */
+  openTerminal?: (() => Terminal | undefined) | undefined;
 }
 
 /** The library's errors, known by name (importing the class would load the library). */
@@ -79,14 +80,12 @@ export async function run(): Promise<void> {
   // own 'error' event must not end the process with a stack trace.
   process.stdout.on('error', () => undefined);
   process.stderr.on('error', () => undefined);
-  const { openTerminal } = await import('./terminal');
   const exitCode = await main({
     argv: process.argv.slice(2),
     env: process.env,
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
-    openTerminal,
   });
   // Keep-alive sockets and SDK clients must not hold the command open once it is done.
   process.exit(exitCode);

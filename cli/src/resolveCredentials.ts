@@ -112,12 +112,38 @@ async function fromCognitoUser(
   }
 }
 
+/**
+ * Keys in the environment, as the default chain's first link reads them, without loading the
+ * AWS SDK (a large part of a signed call's start-up). Only when no profile is named: with
+ * AWS_PROFILE or --profile, the chain reads the profile instead.
+ */
+function fromEnvironment(env: NodeJS.ProcessEnv): ResolvedCredentials | undefined {
+  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  const sessionToken = env['AWS_SESSION_TOKEN'];
+  const expiration = env['AWS_CREDENTIAL_EXPIRATION'];
+  return {
+    credentials: {
+      accessKeyId,
+      secretAccessKey,
+      ...(sessionToken ? { sessionToken } : {}),
+      ...(expiration ? { expiration: new Date(expiration) } : {}),
+    },
+    source: 'the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)',
+  };
+}
+
 async function fromAwsChain(
   profile: string | undefined,
   context: CredentialsContext,
 ): Promise<ResolvedCredentials> {
-  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   const named = profile ?? context.env['AWS_PROFILE'];
+  if (named === undefined) {
+    const fromEnv = fromEnvironment(context.env);
+    if (fromEnv !== undefined) return fromEnv;
+  }
+  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   try {
     const credentials = await fromNodeProviderChain({
       ...(profile === undefined ? {} : { profile }),

@@ -158,12 +158,13 @@ async function credentialsFor(
 ): Promise<ResolvedCredentials> {
   let terminal: Terminal | undefined;
   let opened = false;
+  const openTerminal = io.openTerminal ?? (await import('./terminal')).openTerminal;
   try {
     return await withinDeadline(
       resolveCredentials(command, {
         env: io.env,
         terminal: () => {
-          if (!opened) terminal = io.openTerminal();
+          if (!opened) terminal = openTerminal();
           opened = true;
           return terminal;
         },
