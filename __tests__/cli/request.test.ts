@@ -694,7 +694,7 @@ describe('apig-signer bad input', () => {
     const result = await runCli(['https://api.example.com/notes'], { env: cleanEnv(home) });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'apig-signer: No region for host api.example.com: its region cannot be read off the name. Give --region.\n',
+      `apig-signer: no region for host api.example.com: its name carries none. Give --region, or set AWS_REGION or AWS_DEFAULT_REGION, or a region for profile default in ${join(home, 'no-aws-config')}\n`,
     );
   });
 

@@ -130,7 +130,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): ResolvedCredentials | undefine
       ...(sessionToken ? { sessionToken } : {}),
       ...(expiration ? { expiration: new Date(expiration) } : {}),
     },
-    source: 'the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)',
+    source: `the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY${sessionToken ? ', AWS_SESSION_TOKEN' : ''})`,
   };
 }
 

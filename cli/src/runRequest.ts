@@ -7,6 +7,7 @@ import packageJson from '../package.json';
 import { CliError, EXIT, usageError } from './exitCodes';
 import type { Io } from './main';
 import type { RequestCommand } from './parseCommandLine';
+import { configFile, fallbackRegion } from './fallbackRegion';
 import { proxyFor } from './proxyFor';
 import { onceReader, readBody } from './readBody';
 import type { Body } from './readBody';
@@ -110,9 +111,42 @@ async function checkSignable(command: RequestCommand, request: OutgoingRequest):
       });
     }
   } catch (error) {
+    if (error instanceof ApigSignerError && error.code === 'ERR_NO_REGION') throw error;
     if (error instanceof ApigSignerError) throw usageError(cliWording(error.message));
     throw error;
   }
+}
+
+/**
+ * The command with a region: `--region`, the host name's, else AWS_REGION, AWS_DEFAULT_REGION
+ * or the profile's. Bad input (headers, URL) ends here too, unsent.
+ *
+ * @throws {@link CliError} exit 2 naming every place a region could come from.
+ */
+async function withRegion(
+  command: RequestCommand,
+  request: OutgoingRequest,
+  io: Io,
+  log: Log,
+): Promise<RequestCommand> {
+  try {
+    await checkSignable(command, request);
+    return command;
+  } catch (error) {
+    if (!(error instanceof ApigSignerError) || command.region !== undefined) throw error;
+  }
+  const found = await fallbackRegion(io.env, command.profile);
+  if (found === undefined) {
+    throw usageError(
+      `no region for host ${request.url.host}: its name carries none. Give --region, or set AWS_REGION or AWS_DEFAULT_REGION, or a region for profile ${command.profile ?? io.env['AWS_PROFILE'] ?? 'default'} in ${configFile(io.env)}`,
+    );
+  }
+  await log.verbose([
+    `* Region ${found.region} (from ${found.source}): the host name carries none`,
+  ]);
+  const located = { ...command, region: found.region };
+  await checkSignable(located, request);
+  return located;
 }
 
 /** Rejects with exit 28 when --max-time runs out first. */
@@ -331,13 +365,13 @@ async function readCaFile(path: string | undefined): Promise<Buffer | undefined>
  * One request as curl would make it: signed, sent, retried (`--retry`), redirects followed
  * (`-L`), the answer written out (`-i`, `-D`, `-o`, `-f`, `-w`).
  */
-export async function runRequest(command: RequestCommand, io: Io): Promise<number> {
+export async function runRequest(given: RequestCommand, io: Io): Promise<number> {
   const started = performance.now();
-  const log = logFor(command, io.stderr);
-  if (command.writeOut !== undefined) checkWriteOut(command.writeOut);
-  const body = await readBody(command.data, onceReader(io.stdin));
-  const request = outgoingRequest(command, body);
-  await checkSignable(command, request);
+  const log = logFor(given, io.stderr);
+  if (given.writeOut !== undefined) checkWriteOut(given.writeOut);
+  const body = await readBody(given.data, onceReader(io.stdin));
+  const request = outgoingRequest(given, body);
+  const command = await withRegion(given, request, io, log);
   const transport: TransportOptions = {
     proxy: proxyFor(request.url, command, io.env),
     insecure: command.insecure,
