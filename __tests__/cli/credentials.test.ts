@@ -234,11 +234,38 @@ describe('apig-signer with the AWS SDK default chain', () => {
       { env: { ...cleanEnv(home), ...profileFiles() } },
     );
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(
-      /^apig-signer: no AWS credentials for profile nope \(.+\): set --profile/,
+    expect(result.stderr).toBe(
+      `apig-signer: profile nope (--profile) is in neither ${join(home, 'config')} nor ${join(home, 'credentials')}: check its name (aws configure list-profiles), or drop --profile\n`,
     );
     expect(result.stderr.split('\n')).toHaveLength(2);
     expect(gateway.requests.length).toBe(before);
+  });
+
+  it('a profile without its secret key: exit 2, the message names the missing setting', async () => {
+    const files = profileFiles();
+    writeFileSync(
+      files['AWS_SHARED_CREDENTIALS_FILE']!,
+      `[dev]\naws_access_key_id = ${PROFILE_KEYS.accessKeyId}\n`,
+    );
+    const result = await runCli(['--region', 'us-east-1', `${gateway.url}/prod/notes`], {
+      env: { ...cleanEnv(home), ...files, AWS_PROFILE: 'dev' },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `apig-signer: profile dev has aws_access_key_id but no aws_secret_access_key (in ${join(home, 'config')}, ${join(home, 'credentials')}): add it\n`,
+    );
+  });
+
+  it('a failing credential_process: exit 2, the message says it was the process', async () => {
+    const config = join(home, 'config-process');
+    writeFileSync(config, '[profile tool]\ncredential_process = /bin/false\n');
+    const result = await runCli(
+      ['--profile', 'tool', '--region', 'us-east-1', `${gateway.url}/prod/notes`],
+      { env: { ...cleanEnv(home), AWS_CONFIG_FILE: config } },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^apig-signer: the credential_process of profile tool failed: /);
+    expect(result.stderr.split('\n')).toHaveLength(2);
   });
 
   it('no credentials anywhere: exit 2 with what to set, nothing sent', async () => {

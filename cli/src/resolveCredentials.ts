@@ -1,6 +1,7 @@
 import type { Credentials } from 'apig-signer';
 import type { SignInResult } from 'apig-signer/cognito';
 
+import { describeProfile } from './describeProfile';
 import { CliError, EXIT, usageError } from './exitCodes';
 import type { CognitoUserOptions } from './parseCommandLine';
 import type { Terminal } from './terminal';
@@ -156,16 +157,78 @@ async function fromAwsChain(
       source: `the AWS SDK's default chain${named === undefined ? '' : ` (profile ${named})`}`,
     };
   } catch (error) {
-    const message = error instanceof Error ? firstLine(error.message) : String(error);
-    if (error instanceof Error && error.name === 'CredentialsProviderError') {
-      throw usageError(
-        `no AWS credentials${named === undefined ? '' : ` for profile ${named}`} (${message}): ${NO_CREDENTIALS_HINT}`,
+    throw await chainFailure(
+      error,
+      named,
+      profile === undefined ? 'AWS_PROFILE' : '--profile',
+      context.env,
+    );
+  }
+}
+
+/** Network failures of the SDK's calls (STS, SSO, instance metadata): the service is unreachable. */
+const UNREACHABLE_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'TimeoutError',
+]);
+
+/**
+ * Says which source failed and why: the profile is missing, or lacks its secret key, its
+ * credential_process failed, STS could not be reached, or STS refused.
+ */
+async function chainFailure(
+  error: unknown,
+  named: string | undefined,
+  flag: string,
+  env: NodeJS.ProcessEnv,
+): Promise<CliError> {
+  const message = error instanceof Error ? firstLine(error.message) : String(error);
+  const code =
+    (error as { code?: unknown; name?: unknown } | undefined)?.code ??
+    (error as { name?: unknown } | undefined)?.name;
+  if (named !== undefined) {
+    const facts = await describeProfile(named, env);
+    if (facts.foundIn.length === 0) {
+      return usageError(
+        `profile ${named} (${flag}) is in neither ${facts.files.join(' nor ')}: check its name (aws configure list-profiles), or drop ${flag}`,
       );
     }
-    throw new CliError(EXIT.LOGIN_DENIED, `the AWS credentials were refused: ${message}`, {
-      cause: error,
-    });
+    if (facts.settings.has('aws_access_key_id') && !facts.settings.has('aws_secret_access_key')) {
+      return usageError(
+        `profile ${named} has aws_access_key_id but no aws_secret_access_key (in ${facts.foundIn.join(', ')}): add it`,
+      );
+    }
+    if (facts.settings.has('credential_process')) {
+      // The chain's last words are generic: ask the process provider alone for its own.
+      const { fromProcess } = await import('@aws-sdk/credential-providers');
+      const why = await fromProcess({ profile: named })().then(
+        () => message,
+        (failure: unknown) => (failure instanceof Error ? firstLine(failure.message) : message),
+      );
+      return usageError(`the credential_process of profile ${named} failed: ${why}`);
+    }
   }
+  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) {
+    return new CliError(
+      code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? EXIT.RESOLVE : EXIT.CONNECT,
+      `the AWS credentials service could not be reached (${code}): ${message}; check the network or proxy (-x, HTTPS_PROXY)`,
+      { cause: error },
+    );
+  }
+  if (error instanceof Error && error.name === 'CredentialsProviderError') {
+    return usageError(
+      `no AWS credentials${named === undefined ? '' : ` for profile ${named}`} (${message}): ${NO_CREDENTIALS_HINT}`,
+    );
+  }
+  return new CliError(EXIT.LOGIN_DENIED, `the AWS credentials were refused: ${message}`, {
+    cause: error,
+  });
 }
 
 /**
