@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -110,6 +111,27 @@ describe('apig-signer with a Cognito user', () => {
     } finally {
       await slow.close();
     }
+  });
+
+  it('Cognito unreachable: exit 7, the message names the endpoint, nothing sent', async () => {
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((done) => closed.close(done));
+    const endpoint = `http://127.0.0.1:${port}`;
+    const args = cognitoArgs('alice');
+    args[args.indexOf('--cognito-endpoint') + 1] = endpoint;
+    const before = gateway.requests.length;
+    const result = await runCli([...args, `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD }),
+    });
+    expect(result.code).toBe(7);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^apig-signer: Cognito could not be reached at ${endpoint} \\(ERR_COGNITO_UNAVAILABLE\\)`,
+      ),
+    );
+    expect(gateway.requests.length).toBe(before);
   });
 
   it('without APIG_SIGNER_PASSWORD or a terminal: exit 2 before any Cognito call', async () => {

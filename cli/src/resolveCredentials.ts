@@ -83,7 +83,7 @@ async function fromCognitoUser(
     password = await terminal.ask(`Password for ${user.username}: `, { hidden: true });
   }
 
-  const { createCognitoAuth, AuthError } = await import('apig-signer/cognito');
+  const { createCognitoAuth, AuthError, CognitoServiceError } = await import('apig-signer/cognito');
   const region = user.userPoolId.split('_')[0] as string;
   const auth = createCognitoAuth({
     region,
@@ -102,6 +102,15 @@ async function fromCognitoUser(
       source: `Cognito user ${user.username} (user pool ${user.userPoolId}, identity pool ${user.identityPoolId})`,
     };
   } catch (error) {
+    if (error instanceof CognitoServiceError && error.code !== 'ERR_COGNITO') {
+      const endpoint = user.endpoint ?? `https://cognito-idp.${region}.amazonaws.com/`;
+      const timedOut = error.code === 'ERR_COGNITO_TIMEOUT';
+      throw new CliError(
+        timedOut ? EXIT.TIMEOUT : EXIT.CONNECT,
+        `Cognito ${timedOut ? 'did not answer' : 'could not be reached'} at ${endpoint} (${error.code}): ${firstLine(error.message)}; check the network, the proxy (HTTPS_PROXY) or --cognito-endpoint`,
+        { cause: error },
+      );
+    }
     if (error instanceof AuthError) {
       throw new CliError(
         EXIT.LOGIN_DENIED,
