@@ -1,5 +1,5 @@
-import { createServer } from 'node:http';
 import { writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 
 import { startCognitoEmulator, startSigV4Gateway } from '../../lib/testing';
