@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 
@@ -56,6 +56,8 @@ function cognitoArgs(username: string): string[] {
     cognito.url,
     '--region',
     'us-east-1',
+    // These tests share one HOME: each signs in afresh. The cache has its own tests below.
+    '--no-session-cache',
   ];
 }
 
@@ -216,6 +218,64 @@ describe('apig-signer with a Cognito user', () => {
     wrong.type('000000\r');
     expect(await wrong.exited).toBe(67);
     expect(wrong.screen()).toContain('Cognito refused the sign-in of mfa');
+  });
+});
+
+describe('apig-signer and the Cognito session cache', () => {
+  let cacheHome: string;
+  const args = () => cognitoArgs('alice').filter((arg) => arg !== '--no-session-cache');
+
+  beforeAll(() => {
+    cacheHome = mkdtempSync(join(home, 'xdg-'));
+  });
+
+  it('keeps the tokens (never the password) in $XDG_CACHE_HOME, 0700/0600, and reuses them without a password', async () => {
+    const first = await runCli([...args(), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD, XDG_CACHE_HOME: cacheHome }),
+    });
+    expect(first.code).toBe(0);
+    const directory = join(cacheHome, 'apig-signer', 'cognito');
+    const [name, ...others] = readdirSync(directory);
+    expect(others).toEqual([]);
+    const path = join(directory, name!);
+    expect(statSync(directory).mode & 0o777).toBe(0o700);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const stored = readFileSync(path, 'utf8');
+    expect(stored).not.toContain(PASSWORD);
+    expect(stored).toMatch(/refreshToken/i);
+
+    const signIns = cognito.count('InitiateAuth');
+    // No password and no terminal: only the cached session can sign this call.
+    const second = await runCli(['-v', ...args(), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { XDG_CACHE_HOME: cacheHome }),
+    });
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain(`, the session cached in ${path}`);
+    expect(lastVerdict()?.accepted).toBe(true);
+    expect(cognito.count('InitiateAuth')).toBe(signIns);
+  });
+
+  it('--sign-out removes the cached session: the next call needs the password again', async () => {
+    const out = await runCli([...args(), '--sign-out'], {
+      env: cleanEnv(home, { XDG_CACHE_HOME: cacheHome }),
+    });
+    expect(out.code).toBe(0);
+    expect(out.stderr).toMatch(/^apig-signer: signed out alice: removed .+\.json\n$/);
+    expect(readdirSync(join(cacheHome, 'apig-signer', 'cognito'))).toEqual([]);
+    const after = await runCli([...args(), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { XDG_CACHE_HOME: cacheHome }),
+    });
+    expect(after.code).toBe(2);
+    expect(after.stderr).toContain('no password for alice: set APIG_SIGNER_PASSWORD');
+  });
+
+  it('--no-session-cache writes nothing', async () => {
+    const elsewhere = mkdtempSync(join(home, 'xdg-none-'));
+    const result = await runCli([...cognitoArgs('alice'), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD, XDG_CACHE_HOME: elsewhere }),
+    });
+    expect(result.code).toBe(0);
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 });
 

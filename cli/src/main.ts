@@ -60,6 +60,18 @@ export async function main(io: Io): Promise<number> {
       await write(io.stdout, `${packageJson.version}\n`);
       return EXIT.OK;
     }
+    if (command.kind === 'sign-out') {
+      const { sessionCache } = await import('./sessionCache');
+      const cache = sessionCache(io.env, command.cognito);
+      cache.remove();
+      // Cognito's RevokeToken is not offered by the library yet: the refresh token stays valid
+      // until it expires, but no copy of it is left here.
+      await write(
+        io.stderr,
+        `apig-signer: signed out ${command.cognito.username}: removed ${cache.path}\n`,
+      );
+      return EXIT.OK;
+    }
     const { runRequest } = await import('./runRequest');
     return await runRequest(command, io);
   } catch (error) {

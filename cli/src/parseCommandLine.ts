@@ -17,6 +17,8 @@ export interface CognitoUserOptions {
   username: string;
   /** `--cognito-endpoint`: both Cognito services at this URL. */
   endpoint: string | undefined;
+  /** Keep the session (tokens, never the password) in the cache directory; `--no-session-cache` not. */
+  sessionCache: boolean;
 }
 
 /** A request to sign and send (or presign), as the command line asks for it. */
@@ -58,7 +60,13 @@ export interface RequestCommand {
   profile: string | undefined;
 }
 
-export type Command = { kind: 'help' } | { kind: 'version' } | RequestCommand;
+/** `--sign-out`: forget the cached session of a Cognito user. */
+export interface SignOutCommand {
+  kind: 'sign-out';
+  cognito: CognitoUserOptions;
+}
+
+export type Command = { kind: 'help' } | { kind: 'version' } | SignOutCommand | RequestCommand;
 
 /** The options `--help` describes, as node:util parseArgs reads them. */
 export const OPTIONS = {
@@ -87,6 +95,8 @@ export const OPTIONS = {
   'identity-pool-id': { type: 'string' },
   username: { type: 'string' },
   'cognito-endpoint': { type: 'string' },
+  'no-session-cache': { type: 'boolean' },
+  'sign-out': { type: 'boolean' },
   profile: { type: 'string' },
   include: { type: 'boolean', short: 'i' },
   output: { type: 'string', short: 'o' },
@@ -226,6 +236,7 @@ function cognitoUser(values: Values): CognitoUserOptions | undefined {
     identityPoolId: given['--identity-pool-id'] as string,
     username: given['--username'] as string,
     endpoint,
+    sessionCache: values['no-session-cache'] !== true,
   };
 }
 
@@ -278,6 +289,15 @@ export function parseCommandLine(argv: readonly string[]): Command {
   const { values, positionals, data } = parseValues(argv);
   if (values.help === true) return { kind: 'help' };
   if (values.version === true) return { kind: 'version' };
+  if (values['sign-out'] === true) {
+    const cognito = cognitoUser(values);
+    if (cognito === undefined || positionals.length > 0) {
+      throw usageError(
+        '--sign-out takes the Cognito user (--user-pool-id, --client-id, --identity-pool-id, --username) and no URL',
+      );
+    }
+    return { kind: 'sign-out', cognito };
+  }
 
   if (positionals.length === 0)
     throw usageError(`no URL: apig-signer [options] <url>; ${SEE_HELP}`);

@@ -64,26 +64,33 @@ async function challengeAnswers(
   }
 }
 
+/** The password: APIG_SIGNER_PASSWORD, else a hidden prompt; asked only when a sign-in needs it. */
+async function passwordFor(user: CognitoUserOptions, context: CredentialsContext): Promise<string> {
+  const fromEnvironment = context.env['APIG_SIGNER_PASSWORD'];
+  if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
+  const terminal = context.terminal();
+  if (terminal === undefined) {
+    throw usageError(
+      `no password for ${user.username}: set APIG_SIGNER_PASSWORD, or run apig-signer on a terminal to be asked`,
+    );
+  }
+  return terminal.ask(`Password for ${user.username}: `, { hidden: true });
+}
+
 async function fromCognitoUser(
   user: CognitoUserOptions,
   context: CredentialsContext,
 ): Promise<ResolvedCredentials> {
-  // Asked (or refused) before the Cognito packages load or any call goes out.
-  const fromEnvironment = context.env['APIG_SIGNER_PASSWORD'];
-  let password: string;
-  if (fromEnvironment !== undefined && fromEnvironment !== '') {
-    password = fromEnvironment;
-  } else {
-    const terminal = context.terminal();
-    if (terminal === undefined) {
-      throw usageError(
-        `no password for ${user.username}: set APIG_SIGNER_PASSWORD, or run apig-signer on a terminal to be asked`,
-      );
-    }
-    password = await terminal.ask(`Password for ${user.username}: `, { hidden: true });
-  }
-
-  const { createCognitoAuth, AuthError, CognitoServiceError } = await import('apig-signer/cognito');
+  const {
+    createCognitoAuth,
+    AuthError,
+    CognitoServiceError,
+    NotSignedInError,
+    SessionExpiredError,
+  } = await import('apig-signer/cognito');
+  const cache = user.sessionCache
+    ? (await import('./sessionCache')).sessionCache(context.env, user)
+    : undefined;
   const region = user.userPoolId.split('_')[0] as string;
   const auth = createCognitoAuth({
     region,
@@ -94,7 +101,23 @@ async function fromCognitoUser(
       user.endpoint === undefined
         ? undefined
         : { userPool: user.endpoint, identity: user.endpoint },
+    ...(cache === undefined ? {} : { storage: cache.storage }),
   });
+  const source = `Cognito user ${user.username} (user pool ${user.userPoolId}, identity pool ${user.identityPoolId})`;
+  // A cached session first: its tokens, refreshed with the refresh token when due. A session
+  // Cognito no longer honours falls through to a sign-in (the file is overwritten by it).
+  if (cache !== undefined && auth.username === user.username) {
+    try {
+      return {
+        credentials: await auth.credentials(),
+        source: `${source}, the session cached in ${cache.path}`,
+      };
+    } catch (error) {
+      if (!(error instanceof NotSignedInError || error instanceof SessionExpiredError)) throw error;
+    }
+  }
+  // Asked (or refused) before any sign-in call goes out.
+  const password = await passwordFor(user, context);
   try {
     await challengeAnswers(user.username, await auth.signIn(user.username, password), context);
     return {
