@@ -188,6 +188,14 @@ describe('apig-signer with a Cognito user', () => {
     session.type('temporary pass\r');
     await session.waitFor('New password for newbie: ');
     session.type('a brand new passphrase\r');
+    await session.waitFor('New password again: ');
+    // A typo: both are asked again.
+    session.type('a brand new passphrasf\r');
+    await session.waitFor('The two new passwords differ: type them again.');
+    await session.waitFor('New password for newbie: ');
+    session.type('a brand new passphrase\r');
+    await session.waitFor('New password again: ');
+    session.type('a brand new passphrase\r');
     await session.waitFor('name: ');
     session.type('Newbie Example\r');
     expect(await session.exited).toBe(0);

@@ -32,6 +32,25 @@ function firstLine(text: string): string {
   return (text.split('\n')[0] ?? text).replace(/\.$/, '');
 }
 
+/** Times the two entries of a new password may differ before the command gives up. */
+const NEW_PASSWORD_TRIES = 3;
+
+/**
+ * A new password, typed twice at the hidden prompt (a typo would otherwise become the account's
+ * password); asked again when the two differ.
+ */
+async function newPasswordTwice(terminal: Terminal, username: string): Promise<string> {
+  for (let attempt = 1; attempt <= NEW_PASSWORD_TRIES; attempt += 1) {
+    const first = await terminal.ask(`New password for ${username}: `, { hidden: true });
+    const again = await terminal.ask(`New password again: `, { hidden: true });
+    if (first === again) return first;
+    terminal.say('The two new passwords differ: type them again.');
+  }
+  throw usageError(
+    `the new password for ${username} was typed differently ${NEW_PASSWORD_TRIES} times: nothing was changed`,
+  );
+}
+
 async function challengeAnswers(
   username: string,
   first: SignInResult,
@@ -48,7 +67,7 @@ async function challengeAnswers(
       );
     }
     if (challenge.name === 'NEW_PASSWORD_REQUIRED') {
-      const newPassword = await terminal.ask(`New password for ${username}: `, { hidden: true });
+      const newPassword = await newPasswordTwice(terminal, username);
       const attributes: Record<string, string> = {};
       for (const name of challenge.requiredAttributes) {
         attributes[name] = await terminal.ask(`${name}: `, { hidden: false });
