@@ -48,6 +48,11 @@ Credentials, first match wins:
                                 a hidden prompt, and challenges (new password, MFA code)
                                 are answered at the prompt
       --cognito-endpoint <url>  send the Cognito calls to this URL (emulators, proxies)
+      --no-session-cache        sign in afresh and keep nothing on disk (by default the
+                                session's tokens, never the password, are kept per user in
+                                $XDG_CACHE_HOME/apig-signer, or the platform's cache folder)
+      --sign-out                with the Cognito user's four options and no URL: remove the
+                                kept session
       --profile <name>          otherwise, the AWS SDK's default chain with this profile
                                 (default: AWS_PROFILE)
 
@@ -58,7 +63,7 @@ Output:
                                 stdout)
   -w, --write-out <format>      print after the body: %{http_code}, %{time_total},
                                 %{size_download}, %{content_type}, %{url_effective},
-                                %{num_redirects}, %{method}; \n, \t
+                                %{num_redirects}, %{method}; \\n, \\t
   -s, --silent                  print no error message unless the input is bad
   -S, --show-error              with -s, print error messages all the same
   -f, --fail                    on HTTP 400 and above, print no body and exit 22 (with -i,
