@@ -22,6 +22,6 @@ await build({
   packages: 'external',
   // cli/tsconfig.json maps these to the library's sources for type-checking; the published
   // command imports the published library.
-  external: ['apig-signer', 'apig-signer/cognito'],
+  external: ['apig-signer', 'apig-signer/cognito', 'apig-signer/testing'],
   logLevel: 'warning',
 });

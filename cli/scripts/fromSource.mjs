@@ -26,12 +26,13 @@ const STALE_BUNDLE_MS = 60_000;
 const LIBRARY_ENTRIES = {
   'apig-signer': `${repositoryRoot}lib/index.ts`,
   'apig-signer/cognito': `${repositoryRoot}lib/cognito/index.ts`,
+  'apig-signer/testing': `${repositoryRoot}lib/testing/index.ts`,
 };
 
 const libraryFromSource = {
   name: 'apig-signer-from-source',
   setup(build) {
-    build.onResolve({ filter: /^apig-signer(\/cognito)?$/ }, (args) => ({
+    build.onResolve({ filter: /^apig-signer(\/cognito|\/testing)?$/ }, (args) => ({
       path: LIBRARY_ENTRIES[args.path],
     }));
     // Every other package import stays an import, resolved by Node at run time.

@@ -1,5 +1,6 @@
 /** What `apig-signer --help` prints; docs/cli.md shows the same text (a test compares them). */
 export const HELP = `Usage: apig-signer [options] <url>
+       apig-signer sandbox      a local API Gateway and Cognito with a demo user, to try it
 
 curl for AWS API Gateway endpoints with IAM auth: signs the request with AWS Signature
 Version 4 and sends it. Credentials come from a Cognito user (--user-pool-id, --client-id,

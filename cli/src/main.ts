@@ -60,6 +60,10 @@ export async function main(io: Io): Promise<number> {
       await write(io.stdout, `${packageJson.version}\n`);
       return EXIT.OK;
     }
+    if (command.kind === 'sandbox') {
+      const { runSandbox } = await import('./sandbox');
+      return await runSandbox(io.stdout);
+    }
     if (command.kind === 'sign-out') {
       const { sessionCache } = await import('./sessionCache');
       const cache = sessionCache(io.env, command.cognito);

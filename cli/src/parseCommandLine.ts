@@ -66,7 +66,8 @@ export interface SignOutCommand {
   cognito: CognitoUserOptions;
 }
 
-export type Command = { kind: 'help' } | { kind: 'version' } | SignOutCommand | RequestCommand;
+export type Command =
+  { kind: 'help' } | { kind: 'version' } | { kind: 'sandbox' } | SignOutCommand | RequestCommand;
 
 /** The options `--help` describes, as node:util parseArgs reads them. */
 export const OPTIONS = {
@@ -286,6 +287,10 @@ function parseValues(argv: readonly string[]): {
  * @throws {@link CliError} (exit 2) with one line saying what to fix.
  */
 export function parseCommandLine(argv: readonly string[]): Command {
+  if (argv[0] === 'sandbox') {
+    if (argv.length > 1) throw usageError(`apig-signer sandbox takes no options: ${SEE_HELP}`);
+    return { kind: 'sandbox' };
+  }
   const { values, positionals, data } = parseValues(argv);
   if (values.help === true) return { kind: 'help' };
   if (values.version === true) return { kind: 'version' };
