@@ -304,17 +304,21 @@ describe('apig-signer through a proxy', () => {
           answer.pipe(response);
         },
       );
+      upstream.on('error', () => undefined);
       request.pipe(upstream);
     });
     proxy.on('connect', (request: IncomingMessage, socket) => {
       seen.push(`CONNECT ${request.url}`);
       const [host, port] = (request.url ?? '').split(':');
+      // Either side may hang up first (the command exits when it has its answer).
+      socket.on('error', () => undefined);
       const upstream = netConnect(Number(port), host, () => {
         tunnels.push(socket, upstream);
         socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
         upstream.pipe(socket);
         socket.pipe(upstream);
       });
+      upstream.on('error', () => undefined);
     });
     proxyPort = await listen(proxy);
   });
@@ -408,6 +412,7 @@ describe('apig-signer through a proxy', () => {
               answer.pipe(response);
             },
           );
+          upstream.on('error', () => undefined);
           request.pipe(upstream);
         },
       );
