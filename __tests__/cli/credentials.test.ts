@@ -31,6 +31,7 @@ beforeAll(async () => {
         requiredAttributes: ['name'],
       },
       { username: 'mfa', password: PASSWORD, mfa: 'SOFTWARE_TOKEN_MFA', mfaCode: '246810' },
+      { username: 'forgetful', password: PASSWORD },
     ],
     gateways: [gateway],
   });
@@ -226,6 +227,39 @@ describe('apig-signer with a Cognito user', () => {
     wrong.type('000000\r');
     expect(await wrong.exited).toBe(67);
     expect(wrong.screen()).toContain('Cognito refused the sign-in of mfa');
+  });
+});
+
+describe('apig-signer --forgot-password', () => {
+  it('asks for the code Cognito sent and the new password twice, then the new password signs in', async () => {
+    const session = runInTerminal([...cognitoArgs('forgetful'), '--forgot-password'], {
+      env: cleanEnv(home),
+    });
+    await session.waitFor('Code: ');
+    session.type(`${cognito.lastCode('forgetful')}\r`);
+    await session.waitFor('New password for forgetful: ');
+    session.type('a fresh passphrase 42\r');
+    await session.waitFor('New password again: ');
+    session.type('a fresh passphrase 42\r');
+    expect(await session.exited).toBe(0);
+    expect(session.screen()).toContain('The password of forgetful is changed: sign in with it.');
+    expect(session.screen()).not.toContain('a fresh passphrase 42');
+
+    const result = await runCli([...cognitoArgs('forgetful'), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { APIG_SIGNER_PASSWORD: 'a fresh passphrase 42' }),
+    });
+    expect(result.code).toBe(0);
+    expect(lastVerdict()?.accepted).toBe(true);
+  });
+
+  it('without a terminal: exit 2, saying to run it on one, nothing asked of Cognito', async () => {
+    const before = cognito.count('ForgotPassword');
+    const result = await runCli([...cognitoArgs('forgetful'), '--forgot-password'], {
+      env: cleanEnv(home),
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('run apig-signer on a terminal');
+    expect(cognito.count('ForgotPassword')).toBe(before);
   });
 });
 

@@ -54,6 +54,8 @@ Credentials, first match wins:
                                 $XDG_CACHE_HOME/apig-signer, or the platform's cache folder)
       --sign-out                with the Cognito user's four options and no URL: remove the
                                 kept session
+      --forgot-password         with the Cognito user's four options and no URL: reset the
+                                password with the code Cognito sends (asked at the terminal)
       --profile <name>          otherwise, the AWS SDK's default chain with this profile
                                 (default: AWS_PROFILE)
 

@@ -64,6 +64,10 @@ export async function main(io: Io): Promise<number> {
       const { runSandbox } = await import('./sandbox');
       return await runSandbox(io.stdout);
     }
+    if (command.kind === 'forgot-password') {
+      const { runForgotPassword } = await import('./forgotPassword');
+      return await runForgotPassword(command.cognito, io);
+    }
     if (command.kind === 'sign-out') {
       const { sessionCache } = await import('./sessionCache');
       const cache = sessionCache(io.env, command.cognito);

@@ -66,8 +66,19 @@ export interface SignOutCommand {
   cognito: CognitoUserOptions;
 }
 
+/** `--forgot-password`: reset a Cognito user's password with a code. */
+export interface ForgotPasswordCommand {
+  kind: 'forgot-password';
+  cognito: CognitoUserOptions;
+}
+
 export type Command =
-  { kind: 'help' } | { kind: 'version' } | { kind: 'sandbox' } | SignOutCommand | RequestCommand;
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'sandbox' }
+  | SignOutCommand
+  | ForgotPasswordCommand
+  | RequestCommand;
 
 /** The options `--help` describes, as node:util parseArgs reads them. */
 export const OPTIONS = {
@@ -98,6 +109,7 @@ export const OPTIONS = {
   'cognito-endpoint': { type: 'string' },
   'no-session-cache': { type: 'boolean' },
   'sign-out': { type: 'boolean' },
+  'forgot-password': { type: 'boolean' },
   profile: { type: 'string' },
   include: { type: 'boolean', short: 'i' },
   output: { type: 'string', short: 'o' },
@@ -294,6 +306,15 @@ export function parseCommandLine(argv: readonly string[]): Command {
   const { values, positionals, data } = parseValues(argv);
   if (values.help === true) return { kind: 'help' };
   if (values.version === true) return { kind: 'version' };
+  if (values['forgot-password'] === true) {
+    const cognito = cognitoUser(values);
+    if (cognito === undefined || positionals.length > 0) {
+      throw usageError(
+        '--forgot-password takes the Cognito user (--user-pool-id, --client-id, --identity-pool-id, --username) and no URL',
+      );
+    }
+    return { kind: 'forgot-password', cognito };
+  }
   if (values['sign-out'] === true) {
     const cognito = cognitoUser(values);
     if (cognito === undefined || positionals.length > 0) {

@@ -39,7 +39,7 @@ const NEW_PASSWORD_TRIES = 3;
  * A new password, typed twice at the hidden prompt (a typo would otherwise become the account's
  * password); asked again when the two differ.
  */
-async function newPasswordTwice(terminal: Terminal, username: string): Promise<string> {
+export async function newPasswordTwice(terminal: Terminal, username: string): Promise<string> {
   for (let attempt = 1; attempt <= NEW_PASSWORD_TRIES; attempt += 1) {
     const first = await terminal.ask(`New password for ${username}: `, { hidden: true });
     const again = await terminal.ask(`New password again: `, { hidden: true });
