@@ -78,6 +78,19 @@ describe('apig-signer: the region for a host without one', () => {
     expect(fallback.stderr).toContain(`* Region eu-west-3 (from profile paris in ${config})`);
   });
 
+  it("a wrong region: the hint says what -v shows, and -v shows the scope and AWS's message", async () => {
+    const plain = await runCli(['--region', 'us-east-1', `${gateway.url}/prod/r`], { env: env() });
+    expect(plain.stderr).toBe(
+      "apig-signer: AWS refused the signature (InvalidSignatureException): run again with -v to see the region and service it was signed for, and AWS's message\n",
+    );
+    const verbose = await runCli(['-v', '--region', 'us-east-1', `${gateway.url}/prod/r`], {
+      env: env(),
+    });
+    expect(verbose.stderr).toMatch(
+      /\* AWS refused the signature \(InvalidSignatureException\); AWS's message: ".*eu-west-3.*"\n\* It was signed for region us-east-1, service execute-api \(credential scope \d{8}\/us-east-1\/execute-api\/aws4_request\)\.\n\* If AWS expects another region or service, give --region or --service\.\n/,
+    );
+  });
+
   it('none anywhere: exit 2, nothing sent, the message lists every source', async () => {
     const before = gateway.requests.length;
     const result = await runCli([`${gateway.url}/prod/r`], { env: env() });

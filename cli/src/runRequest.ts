@@ -295,16 +295,41 @@ async function explainRefusal(
   const text = redactToken(answer.buffered?.toString('latin1') ?? '', token);
   if (answer.status < 400 || !isSignatureMismatch(errorType, text)) return;
   const refusal = `AWS refused the signature (${errorType?.split(':')[0] ?? 'SignatureDoesNotMatch'})`;
+  const expected = expectedSigning(text);
   if (!command.verbose) {
     await log.say(
-      `${refusal}: run again with -v to see the canonical request it expected beside ours`,
+      expected === undefined
+        ? `${refusal}: run again with -v to see the region and service it was signed for, and AWS's message`
+        : `${refusal}: run again with -v to see the canonical request it expected beside ours`,
     );
     return;
   }
-  const expected = expectedSigning(text);
-  if (expected === undefined || signing === undefined) return;
+  if (signing === undefined) return;
+  if (expected === undefined) {
+    // AWS names no canonical request when the scope is wrong (region, service): say what ours
+    // was, and AWS's own words, so the two can be compared.
+    await log.verbose([
+      `* ${refusal}; AWS's message: ${messageOf(text)}`,
+      `* It was signed for region ${signing.region}, service ${signing.service} (credential scope ${signing.stringToSign.split('\n')[2] ?? '?'}).`,
+      '* If AWS expects another region or service, give --region or --service.',
+    ]);
+    return;
+  }
   const lines = compareSigning(expected, signing);
   await log.verbose([`* ${refusal}.`, ...lines.map((line) => `* ${line}`)]);
+}
+
+/** AWS's message in a refusal (JSON `message`, XML `<Message>`), on one line. */
+function messageOf(text: string): string {
+  let message = text;
+  try {
+    const parsed = JSON.parse(text) as { message?: unknown; Message?: unknown };
+    const field = parsed.message ?? parsed.Message;
+    if (typeof field === 'string') message = field;
+  } catch {
+    message = /<Message>([\s\S]*?)<\/Message>/.exec(text)?.[1] ?? text;
+  }
+  return JSON.stringify(message.replace(/\s+/g, ' ').trim().slice(0, 300));
 }
 
 /** The request a redirect asks for, as curl -L makes it (RFC 9110 §15.4). */
