@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join } from 'node:path';
 
 import { startCognitoEmulator, startSigV4Gateway } from '../../lib/testing';
@@ -30,6 +31,7 @@ beforeAll(async () => {
         requiredAttributes: ['name'],
       },
       { username: 'mfa', password: PASSWORD, mfa: 'SOFTWARE_TOKEN_MFA', mfaCode: '246810' },
+      { username: 'forgetful', password: PASSWORD },
     ],
     gateways: [gateway],
   });
@@ -55,6 +57,8 @@ function cognitoArgs(username: string): string[] {
     cognito.url,
     '--region',
     'us-east-1',
+    // These tests share one HOME: each signs in afresh. The cache has its own tests below.
+    '--no-session-cache',
   ];
 }
 
@@ -112,6 +116,27 @@ describe('apig-signer with a Cognito user', () => {
     }
   });
 
+  it('Cognito unreachable: exit 7, the message names the endpoint, nothing sent', async () => {
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise((done) => closed.close(done));
+    const endpoint = `http://127.0.0.1:${port}`;
+    const args = cognitoArgs('alice');
+    args[args.indexOf('--cognito-endpoint') + 1] = endpoint;
+    const before = gateway.requests.length;
+    const result = await runCli([...args, `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD }),
+    });
+    expect(result.code).toBe(7);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^apig-signer: Cognito could not be reached at ${endpoint} \\(ERR_COGNITO_UNAVAILABLE\\)`,
+      ),
+    );
+    expect(gateway.requests.length).toBe(before);
+  });
+
   it('without APIG_SIGNER_PASSWORD or a terminal: exit 2 before any Cognito call', async () => {
     const calls = cognito.calls.length;
     const result = await runCli([...cognitoArgs('alice'), `${gateway.url}/prod/notes`], {
@@ -164,6 +189,14 @@ describe('apig-signer with a Cognito user', () => {
     session.type('temporary pass\r');
     await session.waitFor('New password for newbie: ');
     session.type('a brand new passphrase\r');
+    await session.waitFor('New password again: ');
+    // A typo: both are asked again.
+    session.type('a brand new passphrasf\r');
+    await session.waitFor('The two new passwords differ: type them again.');
+    await session.waitFor('New password for newbie: ');
+    session.type('a brand new passphrase\r');
+    await session.waitFor('New password again: ');
+    session.type('a brand new passphrase\r');
     await session.waitFor('name: ');
     session.type('Newbie Example\r');
     expect(await session.exited).toBe(0);
@@ -194,6 +227,97 @@ describe('apig-signer with a Cognito user', () => {
     wrong.type('000000\r');
     expect(await wrong.exited).toBe(67);
     expect(wrong.screen()).toContain('Cognito refused the sign-in of mfa');
+  });
+});
+
+describe('apig-signer --forgot-password', () => {
+  it('asks for the code Cognito sent and the new password twice, then the new password signs in', async () => {
+    const session = runInTerminal([...cognitoArgs('forgetful'), '--forgot-password'], {
+      env: cleanEnv(home),
+    });
+    await session.waitFor('Code: ');
+    session.type(`${cognito.lastCode('forgetful')}\r`);
+    await session.waitFor('New password for forgetful: ');
+    session.type('a fresh passphrase 42\r');
+    await session.waitFor('New password again: ');
+    session.type('a fresh passphrase 42\r');
+    expect(await session.exited).toBe(0);
+    expect(session.screen()).toContain('The password of forgetful is changed: sign in with it.');
+    expect(session.screen()).not.toContain('a fresh passphrase 42');
+
+    const result = await runCli([...cognitoArgs('forgetful'), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { APIG_SIGNER_PASSWORD: 'a fresh passphrase 42' }),
+    });
+    expect(result.code).toBe(0);
+    expect(lastVerdict()?.accepted).toBe(true);
+  });
+
+  it('without a terminal: exit 2, saying to run it on one, nothing asked of Cognito', async () => {
+    const before = cognito.count('ForgotPassword');
+    const result = await runCli([...cognitoArgs('forgetful'), '--forgot-password'], {
+      env: cleanEnv(home),
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('run apig-signer on a terminal');
+    expect(cognito.count('ForgotPassword')).toBe(before);
+  });
+});
+
+describe('apig-signer and the Cognito session cache', () => {
+  let cacheHome: string;
+  const args = () => cognitoArgs('alice').filter((arg) => arg !== '--no-session-cache');
+
+  beforeAll(() => {
+    cacheHome = mkdtempSync(join(home, 'xdg-'));
+  });
+
+  it('keeps the tokens (never the password) in $XDG_CACHE_HOME, 0700/0600, and reuses them without a password', async () => {
+    const first = await runCli([...args(), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD, XDG_CACHE_HOME: cacheHome }),
+    });
+    expect(first.code).toBe(0);
+    const directory = join(cacheHome, 'apig-signer', 'cognito');
+    const [name, ...others] = readdirSync(directory);
+    expect(others).toEqual([]);
+    const path = join(directory, name!);
+    expect(statSync(directory).mode & 0o777).toBe(0o700);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const stored = readFileSync(path, 'utf8');
+    expect(stored).not.toContain(PASSWORD);
+    expect(stored).toMatch(/refreshToken/i);
+
+    const signIns = cognito.count('InitiateAuth');
+    // No password and no terminal: only the cached session can sign this call.
+    const second = await runCli(['-v', ...args(), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { XDG_CACHE_HOME: cacheHome }),
+    });
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain(`, the session cached in ${path}`);
+    expect(lastVerdict()?.accepted).toBe(true);
+    expect(cognito.count('InitiateAuth')).toBe(signIns);
+  });
+
+  it('--sign-out removes the cached session: the next call needs the password again', async () => {
+    const out = await runCli([...args(), '--sign-out'], {
+      env: cleanEnv(home, { XDG_CACHE_HOME: cacheHome }),
+    });
+    expect(out.code).toBe(0);
+    expect(out.stderr).toMatch(/^apig-signer: signed out alice: removed .+\.json\n$/);
+    expect(readdirSync(join(cacheHome, 'apig-signer', 'cognito'))).toEqual([]);
+    const after = await runCli([...args(), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { XDG_CACHE_HOME: cacheHome }),
+    });
+    expect(after.code).toBe(2);
+    expect(after.stderr).toContain('no password for alice: set APIG_SIGNER_PASSWORD');
+  });
+
+  it('--no-session-cache writes nothing', async () => {
+    const elsewhere = mkdtempSync(join(home, 'xdg-none-'));
+    const result = await runCli([...cognitoArgs('alice'), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD, XDG_CACHE_HOME: elsewhere }),
+    });
+    expect(result.code).toBe(0);
+    expect(readdirSync(elsewhere)).toEqual([]);
   });
 });
 
@@ -234,11 +358,38 @@ describe('apig-signer with the AWS SDK default chain', () => {
       { env: { ...cleanEnv(home), ...profileFiles() } },
     );
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(
-      /^apig-signer: no AWS credentials for profile nope \(.+\): set --profile/,
+    expect(result.stderr).toBe(
+      `apig-signer: profile nope (--profile) is in neither ${join(home, 'config')} nor ${join(home, 'credentials')}: check its name (aws configure list-profiles), or drop --profile\n`,
     );
     expect(result.stderr.split('\n')).toHaveLength(2);
     expect(gateway.requests.length).toBe(before);
+  });
+
+  it('a profile without its secret key: exit 2, the message names the missing setting', async () => {
+    const files = profileFiles();
+    writeFileSync(
+      files['AWS_SHARED_CREDENTIALS_FILE']!,
+      `[dev]\naws_access_key_id = ${PROFILE_KEYS.accessKeyId}\n`,
+    );
+    const result = await runCli(['--region', 'us-east-1', `${gateway.url}/prod/notes`], {
+      env: { ...cleanEnv(home), ...files, AWS_PROFILE: 'dev' },
+    });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toBe(
+      `apig-signer: profile dev has aws_access_key_id but no aws_secret_access_key (in ${join(home, 'config')}, ${join(home, 'credentials')}): add it\n`,
+    );
+  });
+
+  it('a failing credential_process: exit 2, the message says it was the process', async () => {
+    const config = join(home, 'config-process');
+    writeFileSync(config, '[profile tool]\ncredential_process = /bin/false\n');
+    const result = await runCli(
+      ['--profile', 'tool', '--region', 'us-east-1', `${gateway.url}/prod/notes`],
+      { env: { ...cleanEnv(home), AWS_CONFIG_FILE: config } },
+    );
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^apig-signer: the credential_process of profile tool failed: /);
+    expect(result.stderr.split('\n')).toHaveLength(2);
   });
 
   it('no credentials anywhere: exit 2 with what to set, nothing sent', async () => {

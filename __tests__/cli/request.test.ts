@@ -396,7 +396,9 @@ describe('apig-signer --max-time and network failures', () => {
     gateway.dropNext(1);
     const result = await cli([`${gateway.url}/prod/notes`]);
     expect(result.code).toBe(56);
-    expect(result.stderr).toMatch(/^apig-signer: GET 127\.0\.0\.1:\d+ failed: ECONNRESET/);
+    expect(result.stderr).toMatch(
+      /^apig-signer: the connection to 127\.0\.0\.1:\d+ broke \(ECONNRESET\)\n$/,
+    );
   });
 
   it('exits 7 when nothing listens on the port', async () => {
@@ -406,7 +408,9 @@ describe('apig-signer --max-time and network failures', () => {
     await new Promise((done) => closed.close(done));
     const result = await cli([`http://127.0.0.1:${port}/prod/notes`]);
     expect(result.code).toBe(7);
-    expect(result.stderr).toMatch(/^apig-signer: GET 127\.0\.0\.1:\d+ failed: ECONNREFUSED/);
+    expect(result.stderr).toMatch(
+      /^apig-signer: cannot connect to 127\.0\.0\.1:\d+ \(ECONNREFUSED\)\n$/,
+    );
   });
 });
 
@@ -440,7 +444,9 @@ describe('apig-signer -v', () => {
     );
     expect(shown('String to sign')).toBe(accepted.stringToSign);
     expect(stderr).toContain('* Signing for region us-east-1, service execute-api');
-    expect(stderr).toContain("* Credentials: the AWS SDK's default chain");
+    expect(stderr).toContain(
+      '* Credentials: the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN)',
+    );
   });
 
   it('on a signature refusal, puts the canonical request AWS expected beside ours, the first differing line marked', async () => {
@@ -596,7 +602,7 @@ describe('apig-signer and the session token in an answer', () => {
 describe('apig-signer on a terminal', () => {
   it('indents and colours JSON on a terminal; the numbers and strings stay as written', async () => {
     const session = runInTerminal(['--region', 'us-east-1', `${gateway.url}/prod/big`], {
-      env: env(),
+      env: env({ TERM: 'xterm-256color' }),
     });
     expect(await session.exited).toBe(0);
     const screen = session.screen();
@@ -607,12 +613,21 @@ describe('apig-signer on a terminal', () => {
 
   it('NO_COLOR keeps the indentation and drops the colour', async () => {
     const session = runInTerminal(['--region', 'us-east-1', `${gateway.url}/prod/big`], {
-      env: env({ NO_COLOR: '1' }),
+      env: env({ NO_COLOR: '1', TERM: 'xterm-256color' }),
     });
     expect(await session.exited).toBe(0);
     expect(session.screen()).toContain(
       '{\n  "id": 12345678901234567890,\n  "text": "a\\u00e9\\n",\n  "list": [\n    1,\n    2.50,\n    {}\n  ],\n  "none": null\n}\n',
     );
+    expect(session.screen()).not.toContain('\u001b[');
+  });
+
+  it('TERM=dumb keeps the indentation and drops the colour', async () => {
+    const session = runInTerminal(['--region', 'us-east-1', `${gateway.url}/prod/big`], {
+      env: env({ TERM: 'dumb' }),
+    });
+    expect(await session.exited).toBe(0);
+    expect(session.screen()).toContain('{\n  "id": 12345678901234567890,\n');
     expect(session.screen()).not.toContain('\u001b[');
   });
 });
@@ -679,7 +694,7 @@ describe('apig-signer bad input', () => {
     const result = await runCli(['https://api.example.com/notes'], { env: cleanEnv(home) });
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(
-      'apig-signer: No region for host api.example.com: its region cannot be read off the name. Give --region.\n',
+      `apig-signer: no region for host api.example.com: its name carries none. Give --region, or set AWS_REGION or AWS_DEFAULT_REGION, or a region for profile default in ${join(home, 'no-aws-config')}\n`,
     );
   });
 

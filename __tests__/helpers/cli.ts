@@ -90,7 +90,8 @@ export function runInTerminal(
 ): TerminalSession {
   const command = [process.execPath, CLI_BIN, ...args].map(shellQuote).join(' ');
   const child = spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
-    env: { ...options.env, SHELL: '/bin/sh', TERM: 'dumb' },
+    // TERM=dumb unless the test names a terminal type (colour needs one).
+    env: { TERM: 'dumb', ...options.env, SHELL: '/bin/sh' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let shown = '';

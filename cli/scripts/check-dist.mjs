@@ -34,7 +34,7 @@ const version = await run(['--version']);
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 if (version.output !== `${manifest.version}\n`) failures.push(`--version: ${version.output}`);
 const noRegion = await run(['https://api.example.com/notes']);
-if (noRegion.code !== 2 || !noRegion.output.includes('No region for host api.example.com')) {
+if (noRegion.code !== 2 || !noRegion.output.includes('no region for host api.example.com')) {
   failures.push(`no region: exit ${noRegion.code}: ${noRegion.output}`);
 }
 if (failures.length > 0) {

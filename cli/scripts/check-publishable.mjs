@@ -1,14 +1,14 @@
-// prepublishOnly: in the repository the CLI depends on the library in the same clone
-// (`file:..`), which a published package cannot. Publish apig-signer first, then point the
-// dependency at the released version, for example:
-//   npm pkg set dependencies.apig-signer=^0.2.0 -w apig-signer-cli
+// prepublishOnly: the CLI must depend on the library by a version range from the registry
+// (never `file:`, `link:` or a path, which a published package cannot resolve), and that range
+// must start at the library version of this clone, so the CLI is tested with what it asks for.
 import { readFileSync } from 'node:fs';
 
-const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-const range = manifest.dependencies?.['apig-signer'] ?? '';
-if (range.startsWith('file:')) {
+const read = (path) => JSON.parse(readFileSync(new URL(path, import.meta.url), 'utf8'));
+const range = read('../package.json').dependencies?.['apig-signer'] ?? '';
+const library = read('../../package.json').version;
+if (range !== `^${library}`) {
   console.error(
-    `apig-signer-cli depends on apig-signer@${range} (this clone): publish apig-signer, then run npm pkg set dependencies.apig-signer=^<version> -w apig-signer-cli`,
+    `apig-signer-cli depends on apig-signer@${range || '(nothing)'}: it must be ^${library} (the library of this clone); run npm pkg set dependencies.apig-signer=^${library} -w apig-signer-cli, then npm install`,
   );
   process.exit(1);
 }

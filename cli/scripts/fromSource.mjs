@@ -26,12 +26,13 @@ const STALE_BUNDLE_MS = 60_000;
 const LIBRARY_ENTRIES = {
   'apig-signer': `${repositoryRoot}lib/index.ts`,
   'apig-signer/cognito': `${repositoryRoot}lib/cognito/index.ts`,
+  'apig-signer/testing': `${repositoryRoot}lib/testing/index.ts`,
 };
 
 const libraryFromSource = {
   name: 'apig-signer-from-source',
   setup(build) {
-    build.onResolve({ filter: /^apig-signer(\/cognito)?$/ }, (args) => ({
+    build.onResolve({ filter: /^apig-signer(\/cognito|\/testing)?$/ }, (args) => ({
       path: LIBRARY_ENTRIES[args.path],
     }));
     // Every other package import stays an import, resolved by Node at run time.
@@ -63,9 +64,11 @@ function reusableBundle() {
 function removeOldBundles(keep) {
   for (const name of readdirSync(outdir)) {
     const path = `${outdir}/${name}`;
-    if (path === keep || !name.startsWith('apig-signer-')) continue;
+    if (keep.startsWith(`${path}/`) || !name.startsWith('build-')) continue;
     try {
-      if (Date.now() - statSync(path).mtimeMs > STALE_BUNDLE_MS) rmSync(path, { force: true });
+      if (Date.now() - statSync(path).mtimeMs > STALE_BUNDLE_MS) {
+        rmSync(path, { recursive: true, force: true });
+      }
     } catch {
       // Removed by another run meanwhile.
     }
@@ -87,10 +90,15 @@ export async function bundleFromSource() {
     process.exit(1);
   }
   mkdirSync(outdir, { recursive: true });
-  const bundle = `${outdir}/apig-signer-${process.pid}-${Date.now()}.mjs`;
+  const buildDir = `${outdir}/build-${process.pid}-${Date.now()}`;
+  const bundle = `${buildDir}/apig-signer.mjs`;
   const result = await esbuild.build({
-    entryPoints: [`${cliRoot}src/main.ts`],
-    outfile: bundle,
+    entryPoints: { 'apig-signer': `${cliRoot}src/main.ts` },
+    outdir: buildDir,
+    // Split at dynamic imports, as the published build: --help loads no package.
+    splitting: true,
+    chunkNames: 'chunks/[name]-[hash]',
+    outExtension: { '.js': '.mjs' },
     bundle: true,
     format: 'esm',
     platform: 'node',

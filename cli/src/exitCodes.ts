@@ -8,6 +8,8 @@ export const EXIT = {
   FAILURE: 1,
   /** Bad input or no credentials: nothing was sent. */
   USAGE: 2,
+  /** curl's CURLE_COULDNT_RESOLVE_PROXY. */
+  RESOLVE_PROXY: 5,
   /** curl's CURLE_COULDNT_RESOLVE_HOST. */
   RESOLVE: 6,
   /** curl's CURLE_COULDNT_CONNECT. */
@@ -18,10 +20,18 @@ export const EXIT = {
   WRITE: 23,
   /** curl's CURLE_OPERATION_TIMEDOUT. */
   TIMEOUT: 28,
+  /** curl's CURLE_SSL_CONNECT_ERROR: the TLS handshake failed. */
+  TLS_CONNECT: 35,
+  /** curl's CURLE_TOO_MANY_REDIRECTS (`-L` past `--max-redirs`). */
+  TOO_MANY_REDIRECTS: 47,
   /** curl's CURLE_RECV_ERROR: the connection broke while sending or receiving. */
   CONNECTION: 56,
+  /** curl's CURLE_PEER_FAILED_VERIFICATION: the server's certificate is not trusted. */
+  PEER_CERTIFICATE: 60,
   /** curl's CURLE_LOGIN_DENIED: Cognito refused the sign-in. */
   LOGIN_DENIED: 67,
+  /** curl's CURLE_SSL_CACERT_BADFILE: the `--cacert` file cannot be read. */
+  CACERT_FILE: 77,
 } as const;
 
 /** A failure with the exit code it ends the command with and the one line to print. */

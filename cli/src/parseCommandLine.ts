@@ -4,8 +4,8 @@ import { usageError } from './exitCodes';
 
 /** One `-d`, `--data-binary` or `--json` argument, as given. */
 export interface DataArgument {
-  kind: 'data' | 'binary' | 'json';
-  /** Text, `@file`, or `@-` for stdin. */
+  kind: 'data' | 'binary' | 'json' | 'urlencode';
+  /** Text, `@file`, or `@-` for stdin (`--data-urlencode`: curl's `name=text`, `name@file`, …). */
   value: string;
 }
 
@@ -17,6 +17,8 @@ export interface CognitoUserOptions {
   username: string;
   /** `--cognito-endpoint`: both Cognito services at this URL. */
   endpoint: string | undefined;
+  /** Keep the session (tokens, never the password) in the cache directory; `--no-session-cache` not. */
+  sessionCache: boolean;
 }
 
 /** A request to sign and send (or presign), as the command line asks for it. */
@@ -28,7 +30,22 @@ export interface RequestCommand {
   headers: Array<[string, string]>;
   data: DataArgument[];
   get: boolean;
+  /** `-I`: a HEAD request, its status line and headers written out. */
+  head: boolean;
   include: boolean;
+  /** `-L`: follow redirects, at most `maxRedirs`. */
+  location: boolean;
+  maxRedirs: number;
+  insecure: boolean;
+  cacert: string | undefined;
+  failWithBody: boolean;
+  writeOut: string | undefined;
+  connectTimeoutMs: number | undefined;
+  retry: number;
+  proxy: string | undefined;
+  noProxy: string | undefined;
+  /** `-D`: where to write the status line and headers (`-` for stdout). */
+  dumpHeader: string | undefined;
   output: string | undefined;
   silent: boolean;
   showError: boolean;
@@ -43,7 +60,25 @@ export interface RequestCommand {
   profile: string | undefined;
 }
 
-export type Command = { kind: 'help' } | { kind: 'version' } | RequestCommand;
+/** `--sign-out`: forget the cached session of a Cognito user. */
+export interface SignOutCommand {
+  kind: 'sign-out';
+  cognito: CognitoUserOptions;
+}
+
+/** `--forgot-password`: reset a Cognito user's password with a code. */
+export interface ForgotPasswordCommand {
+  kind: 'forgot-password';
+  cognito: CognitoUserOptions;
+}
+
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'sandbox' }
+  | SignOutCommand
+  | ForgotPasswordCommand
+  | RequestCommand;
 
 /** The options `--help` describes, as node:util parseArgs reads them. */
 export const OPTIONS = {
@@ -52,8 +87,18 @@ export const OPTIONS = {
   data: { type: 'string', short: 'd', multiple: true },
   'data-binary': { type: 'string', multiple: true },
   json: { type: 'string', multiple: true },
+  'data-urlencode': { type: 'string', multiple: true },
   get: { type: 'boolean', short: 'G' },
+  head: { type: 'boolean', short: 'I' },
+  location: { type: 'boolean', short: 'L' },
+  'max-redirs': { type: 'string' },
   'max-time': { type: 'string' },
+  'connect-timeout': { type: 'string' },
+  retry: { type: 'string' },
+  insecure: { type: 'boolean', short: 'k' },
+  cacert: { type: 'string' },
+  proxy: { type: 'string', short: 'x' },
+  noproxy: { type: 'string' },
   region: { type: 'string' },
   service: { type: 'string' },
   presign: { type: 'string' },
@@ -62,9 +107,15 @@ export const OPTIONS = {
   'identity-pool-id': { type: 'string' },
   username: { type: 'string' },
   'cognito-endpoint': { type: 'string' },
+  'no-session-cache': { type: 'boolean' },
+  'sign-out': { type: 'boolean' },
+  'forgot-password': { type: 'boolean' },
   profile: { type: 'string' },
   include: { type: 'boolean', short: 'i' },
   output: { type: 'string', short: 'o' },
+  'dump-header': { type: 'string', short: 'D' },
+  'write-out': { type: 'string', short: 'w' },
+  'fail-with-body': { type: 'boolean' },
   silent: { type: 'boolean', short: 's' },
   'show-error': { type: 'boolean', short: 'S' },
   fail: { type: 'boolean', short: 'f' },
@@ -198,17 +249,39 @@ function cognitoUser(values: Values): CognitoUserOptions | undefined {
     identityPoolId: given['--identity-pool-id'] as string,
     username: given['--username'] as string,
     endpoint,
+    sessionCache: values['no-session-cache'] !== true,
   };
 }
 
-function parseValues(argv: readonly string[]): { values: Values; positionals: string[] } {
+const DATA_OPTIONS: Readonly<Record<string, DataArgument['kind']>> = {
+  data: 'data',
+  'data-binary': 'binary',
+  json: 'json',
+  'data-urlencode': 'urlencode',
+};
+
+function parseValues(argv: readonly string[]): {
+  values: Values;
+  positionals: string[];
+  data: DataArgument[];
+} {
   try {
-    return parseArgs({
+    const { values, positionals, tokens } = parseArgs({
       args: expandPresign(argv),
       options: OPTIONS,
       allowPositionals: true,
       strict: true,
+      tokens: true,
     });
+    // In the order given, as curl joins them.
+    const data: DataArgument[] = [];
+    for (const token of tokens) {
+      const kind = token.kind === 'option' ? DATA_OPTIONS[token.name] : undefined;
+      if (kind !== undefined && token.kind === 'option' && token.value !== undefined) {
+        data.push({ kind, value: token.value });
+      }
+    }
+    return { values, positionals, data };
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     const unknown = /^Unknown option '([^']+)'/.exec(message);
@@ -226,9 +299,31 @@ function parseValues(argv: readonly string[]): { values: Values; positionals: st
  * @throws {@link CliError} (exit 2) with one line saying what to fix.
  */
 export function parseCommandLine(argv: readonly string[]): Command {
-  const { values, positionals } = parseValues(argv);
+  if (argv[0] === 'sandbox') {
+    if (argv.length > 1) throw usageError(`apig-signer sandbox takes no options: ${SEE_HELP}`);
+    return { kind: 'sandbox' };
+  }
+  const { values, positionals, data } = parseValues(argv);
   if (values.help === true) return { kind: 'help' };
   if (values.version === true) return { kind: 'version' };
+  if (values['forgot-password'] === true) {
+    const cognito = cognitoUser(values);
+    if (cognito === undefined || positionals.length > 0) {
+      throw usageError(
+        '--forgot-password takes the Cognito user (--user-pool-id, --client-id, --identity-pool-id, --username) and no URL',
+      );
+    }
+    return { kind: 'forgot-password', cognito };
+  }
+  if (values['sign-out'] === true) {
+    const cognito = cognitoUser(values);
+    if (cognito === undefined || positionals.length > 0) {
+      throw usageError(
+        '--sign-out takes the Cognito user (--user-pool-id, --client-id, --identity-pool-id, --username) and no URL',
+      );
+    }
+    return { kind: 'sign-out', cognito };
+  }
 
   if (positionals.length === 0)
     throw usageError(`no URL: apig-signer [options] <url>; ${SEE_HELP}`);
@@ -253,12 +348,26 @@ export function parseCommandLine(argv: readonly string[]): Command {
     throw usageError(`-X ${JSON.stringify(method)} is not an HTTP method`);
   }
   const headers = (values.header ?? []).map(parseHeader);
-  const data: DataArgument[] = [
-    ...(values.data ?? []).map((value) => ({ kind: 'data' as const, value })),
-    ...(values['data-binary'] ?? []).map((value) => ({ kind: 'binary' as const, value })),
-    ...(values.json ?? []).map((value) => ({ kind: 'json' as const, value })),
-  ];
+  for (const [name] of headers) {
+    const lower = name.toLowerCase();
+    if (lower === 'authorization') {
+      throw usageError(
+        `-H ${name}: the signature is sent in the Authorization header, so a header of your own cannot go with it: remove it (an API that takes a token instead of IAM auth needs curl, not apig-signer)`,
+      );
+    }
+    if (lower === 'x-amz-date' || lower === 'x-amz-security-token') {
+      throw usageError(
+        `-H ${name}: apig-signer sets this header when it signs (the date, and the session token of your credentials): remove it`,
+      );
+    }
+  }
   const get = values.get === true;
+  const head = values.head === true;
+  if (head && data.length > 0 && !get) {
+    throw usageError(
+      '-I sends a HEAD request, which has no body: drop -d/--data-binary/--json, or -I',
+    );
+  }
   if (data.some((part) => part.kind === 'json') && data.some((part) => part.kind !== 'json')) {
     throw usageError('--json cannot be mixed with -d or --data-binary: give the body one way');
   }
@@ -281,14 +390,37 @@ export function parseCommandLine(argv: readonly string[]): Command {
     );
   }
 
+  const maxRedirs = values['max-redirs'] === undefined ? 50 : Number(values['max-redirs']);
+  if (!/^-?\d+$/.test(values['max-redirs'] ?? '0') || maxRedirs < -1) {
+    throw usageError(`--max-redirs ${values['max-redirs']}: give a whole number (-1 for no limit)`);
+  }
+  const retry = values.retry === undefined ? 0 : Number(values.retry);
+  if (!/^\d+$/.test(values.retry ?? '0')) {
+    throw usageError(`--retry ${values.retry}: give a whole number of retries`);
+  }
   return {
     kind: 'request',
     url,
-    method: method?.toUpperCase(),
+    method: method?.toUpperCase() ?? (head ? 'HEAD' : undefined),
     headers,
     data,
     get,
-    include: values.include === true,
+    head,
+    location: values.location === true,
+    maxRedirs: maxRedirs === -1 ? Infinity : maxRedirs,
+    insecure: values.insecure === true,
+    cacert: nonEmpty(values.cacert, '--cacert'),
+    failWithBody: values['fail-with-body'] === true,
+    writeOut: values['write-out'],
+    connectTimeoutMs:
+      values['connect-timeout'] === undefined
+        ? undefined
+        : positiveSeconds(values['connect-timeout'], '--connect-timeout') * 1000,
+    retry,
+    proxy: nonEmpty(values.proxy, '-x'),
+    noProxy: values.noproxy,
+    dumpHeader: nonEmpty(values['dump-header'], '-D'),
+    include: values.include === true || head,
     output: nonEmpty(values.output, '-o'),
     silent: values.silent === true,
     showError: values['show-error'] === true,

@@ -13,7 +13,50 @@ export interface Body {
   kind: 'json' | 'form';
 }
 
+/** curl's escaping (curl_easy_escape): every byte but RFC 3986's unreserved as %XX. */
+function urlEncode(bytes: Buffer): string {
+  let out = '';
+  for (const byte of bytes) {
+    const character = String.fromCharCode(byte);
+    out += /[A-Za-z0-9\-._~]/.test(character)
+      ? character
+      : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** `--data-urlencode`: `text`, `=text`, `name=text`, `@file`, `name@file`, as curl reads them. */
+async function urlEncoded(argument: DataArgument, readStdin: StdinReader): Promise<Buffer> {
+  const { value } = argument;
+  const at = value.indexOf('@');
+  const equals = value.indexOf('=');
+  if (at !== -1 && (equals === -1 || at < equals)) {
+    const name = value.slice(0, at);
+    const bytes = await fileOrStdin(value.slice(at + 1), argument, readStdin);
+    return Buffer.from(`${name === '' ? '' : `${name}=`}${urlEncode(bytes)}`);
+  }
+  if (equals === -1) return Buffer.from(urlEncode(Buffer.from(value, 'utf8')));
+  const name = value.slice(0, equals);
+  const text = urlEncode(Buffer.from(value.slice(equals + 1), 'utf8'));
+  return Buffer.from(name === '' ? text : `${name}=${text}`);
+}
+
+async function fileOrStdin(
+  path: string,
+  argument: DataArgument,
+  readStdin: StdinReader,
+): Promise<Buffer> {
+  if (path === '-') return readStdin();
+  try {
+    return await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'an error';
+    throw usageError(`cannot read ${path} (${code}) for ${flagOf(argument)} ${argument.value}`);
+  }
+}
+
 async function contentOf(argument: DataArgument, readStdin: StdinReader): Promise<Buffer> {
+  if (argument.kind === 'urlencode') return urlEncoded(argument, readStdin);
   if (!argument.value.startsWith('@')) return Buffer.from(argument.value, 'utf8');
   const path = argument.value.slice(1);
   let bytes: Buffer;
@@ -34,7 +77,12 @@ async function contentOf(argument: DataArgument, readStdin: StdinReader): Promis
 }
 
 function flagOf(argument: DataArgument): string {
-  return { data: '-d', binary: '--data-binary', json: '--json' }[argument.kind];
+  return {
+    data: '-d',
+    binary: '--data-binary',
+    json: '--json',
+    urlencode: '--data-urlencode',
+  }[argument.kind];
 }
 
 /**

@@ -57,6 +57,16 @@ function tokenPattern(token: string): { pattern: RegExp; longest: number } {
   };
 }
 
+/** A new global RegExp matching the token in any of its forms, in a latin1 string. */
+export function tokenPatternFor(token: string): RegExp {
+  return tokenPattern(token).pattern;
+}
+
+/** The most bytes one occurrence of the token can take in an answer (its longest form). */
+export function tokenFormsLength(token: string): number {
+  return tokenPattern(token).longest;
+}
+
 /**
  * Replaces the session token in `text` with `<redacted>`, raw, percent-encoded (once or twice,
  * hex in either case), JSON-escaped, or as space-separated hex bytes (S3's

@@ -1,6 +1,7 @@
 import type { Credentials } from 'apig-signer';
 import type { SignInResult } from 'apig-signer/cognito';
 
+import { describeProfile } from './describeProfile';
 import { CliError, EXIT, usageError } from './exitCodes';
 import type { CognitoUserOptions } from './parseCommandLine';
 import type { Terminal } from './terminal';
@@ -31,6 +32,25 @@ function firstLine(text: string): string {
   return (text.split('\n')[0] ?? text).replace(/\.$/, '');
 }
 
+/** Times the two entries of a new password may differ before the command gives up. */
+const NEW_PASSWORD_TRIES = 3;
+
+/**
+ * A new password, typed twice at the hidden prompt (a typo would otherwise become the account's
+ * password); asked again when the two differ.
+ */
+export async function newPasswordTwice(terminal: Terminal, username: string): Promise<string> {
+  for (let attempt = 1; attempt <= NEW_PASSWORD_TRIES; attempt += 1) {
+    const first = await terminal.ask(`New password for ${username}: `, { hidden: true });
+    const again = await terminal.ask(`New password again: `, { hidden: true });
+    if (first === again) return first;
+    terminal.say('The two new passwords differ: type them again.');
+  }
+  throw usageError(
+    `the new password for ${username} was typed differently ${NEW_PASSWORD_TRIES} times: nothing was changed`,
+  );
+}
+
 async function challengeAnswers(
   username: string,
   first: SignInResult,
@@ -47,7 +67,7 @@ async function challengeAnswers(
       );
     }
     if (challenge.name === 'NEW_PASSWORD_REQUIRED') {
-      const newPassword = await terminal.ask(`New password for ${username}: `, { hidden: true });
+      const newPassword = await newPasswordTwice(terminal, username);
       const attributes: Record<string, string> = {};
       for (const name of challenge.requiredAttributes) {
         attributes[name] = await terminal.ask(`${name}: `, { hidden: false });
@@ -63,26 +83,33 @@ async function challengeAnswers(
   }
 }
 
+/** The password: APIG_SIGNER_PASSWORD, else a hidden prompt; asked only when a sign-in needs it. */
+async function passwordFor(user: CognitoUserOptions, context: CredentialsContext): Promise<string> {
+  const fromEnvironment = context.env['APIG_SIGNER_PASSWORD'];
+  if (fromEnvironment !== undefined && fromEnvironment !== '') return fromEnvironment;
+  const terminal = context.terminal();
+  if (terminal === undefined) {
+    throw usageError(
+      `no password for ${user.username}: set APIG_SIGNER_PASSWORD, or run apig-signer on a terminal to be asked`,
+    );
+  }
+  return terminal.ask(`Password for ${user.username}: `, { hidden: true });
+}
+
 async function fromCognitoUser(
   user: CognitoUserOptions,
   context: CredentialsContext,
 ): Promise<ResolvedCredentials> {
-  // Asked (or refused) before the Cognito packages load or any call goes out.
-  const fromEnvironment = context.env['APIG_SIGNER_PASSWORD'];
-  let password: string;
-  if (fromEnvironment !== undefined && fromEnvironment !== '') {
-    password = fromEnvironment;
-  } else {
-    const terminal = context.terminal();
-    if (terminal === undefined) {
-      throw usageError(
-        `no password for ${user.username}: set APIG_SIGNER_PASSWORD, or run apig-signer on a terminal to be asked`,
-      );
-    }
-    password = await terminal.ask(`Password for ${user.username}: `, { hidden: true });
-  }
-
-  const { createCognitoAuth, AuthError } = await import('apig-signer/cognito');
+  const {
+    createCognitoAuth,
+    AuthError,
+    CognitoServiceError,
+    NotSignedInError,
+    SessionExpiredError,
+  } = await import('apig-signer/cognito');
+  const cache = user.sessionCache
+    ? (await import('./sessionCache')).sessionCache(context.env, user)
+    : undefined;
   const region = user.userPoolId.split('_')[0] as string;
   const auth = createCognitoAuth({
     region,
@@ -93,7 +120,23 @@ async function fromCognitoUser(
       user.endpoint === undefined
         ? undefined
         : { userPool: user.endpoint, identity: user.endpoint },
+    ...(cache === undefined ? {} : { storage: cache.storage }),
   });
+  const source = `Cognito user ${user.username} (user pool ${user.userPoolId}, identity pool ${user.identityPoolId})`;
+  // A cached session first: its tokens, refreshed with the refresh token when due. A session
+  // Cognito no longer honours falls through to a sign-in (the file is overwritten by it).
+  if (cache !== undefined && auth.username === user.username) {
+    try {
+      return {
+        credentials: await auth.credentials(),
+        source: `${source}, the session cached in ${cache.path}`,
+      };
+    } catch (error) {
+      if (!(error instanceof NotSignedInError || error instanceof SessionExpiredError)) throw error;
+    }
+  }
+  // Asked (or refused) before any sign-in call goes out.
+  const password = await passwordFor(user, context);
   try {
     await challengeAnswers(user.username, await auth.signIn(user.username, password), context);
     return {
@@ -101,6 +144,15 @@ async function fromCognitoUser(
       source: `Cognito user ${user.username} (user pool ${user.userPoolId}, identity pool ${user.identityPoolId})`,
     };
   } catch (error) {
+    if (error instanceof CognitoServiceError && error.code !== 'ERR_COGNITO') {
+      const endpoint = user.endpoint ?? `https://cognito-idp.${region}.amazonaws.com/`;
+      const timedOut = error.code === 'ERR_COGNITO_TIMEOUT';
+      throw new CliError(
+        timedOut ? EXIT.TIMEOUT : EXIT.CONNECT,
+        `Cognito ${timedOut ? 'did not answer' : 'could not be reached'} at ${endpoint} (${error.code}): ${firstLine(error.message)}; check the network, the proxy (HTTPS_PROXY) or --cognito-endpoint`,
+        { cause: error },
+      );
+    }
     if (error instanceof AuthError) {
       throw new CliError(
         EXIT.LOGIN_DENIED,
@@ -112,12 +164,38 @@ async function fromCognitoUser(
   }
 }
 
+/**
+ * Keys in the environment, as the default chain's first link reads them, without loading the
+ * AWS SDK (a large part of a signed call's start-up). Only when no profile is named: with
+ * AWS_PROFILE or --profile, the chain reads the profile instead.
+ */
+function fromEnvironment(env: NodeJS.ProcessEnv): ResolvedCredentials | undefined {
+  const accessKeyId = env['AWS_ACCESS_KEY_ID'];
+  const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
+  if (!accessKeyId || !secretAccessKey) return undefined;
+  const sessionToken = env['AWS_SESSION_TOKEN'];
+  const expiration = env['AWS_CREDENTIAL_EXPIRATION'];
+  return {
+    credentials: {
+      accessKeyId,
+      secretAccessKey,
+      ...(sessionToken ? { sessionToken } : {}),
+      ...(expiration ? { expiration: new Date(expiration) } : {}),
+    },
+    source: `the environment (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY${sessionToken ? ', AWS_SESSION_TOKEN' : ''})`,
+  };
+}
+
 async function fromAwsChain(
   profile: string | undefined,
   context: CredentialsContext,
 ): Promise<ResolvedCredentials> {
-  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   const named = profile ?? context.env['AWS_PROFILE'];
+  if (named === undefined) {
+    const fromEnv = fromEnvironment(context.env);
+    if (fromEnv !== undefined) return fromEnv;
+  }
+  const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   try {
     const credentials = await fromNodeProviderChain({
       ...(profile === undefined ? {} : { profile }),
@@ -130,16 +208,78 @@ async function fromAwsChain(
       source: `the AWS SDK's default chain${named === undefined ? '' : ` (profile ${named})`}`,
     };
   } catch (error) {
-    const message = error instanceof Error ? firstLine(error.message) : String(error);
-    if (error instanceof Error && error.name === 'CredentialsProviderError') {
-      throw usageError(
-        `no AWS credentials${named === undefined ? '' : ` for profile ${named}`} (${message}): ${NO_CREDENTIALS_HINT}`,
+    throw await chainFailure(
+      error,
+      named,
+      profile === undefined ? 'AWS_PROFILE' : '--profile',
+      context.env,
+    );
+  }
+}
+
+/** Network failures of the SDK's calls (STS, SSO, instance metadata): the service is unreachable. */
+const UNREACHABLE_CODES = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'TimeoutError',
+]);
+
+/**
+ * Says which source failed and why: the profile is missing, or lacks its secret key, its
+ * credential_process failed, STS could not be reached, or STS refused.
+ */
+async function chainFailure(
+  error: unknown,
+  named: string | undefined,
+  flag: string,
+  env: NodeJS.ProcessEnv,
+): Promise<CliError> {
+  const message = error instanceof Error ? firstLine(error.message) : String(error);
+  const code =
+    (error as { code?: unknown; name?: unknown } | undefined)?.code ??
+    (error as { name?: unknown } | undefined)?.name;
+  if (named !== undefined) {
+    const facts = await describeProfile(named, env);
+    if (facts.foundIn.length === 0) {
+      return usageError(
+        `profile ${named} (${flag}) is in neither ${facts.files.join(' nor ')}: check its name (aws configure list-profiles), or drop ${flag}`,
       );
     }
-    throw new CliError(EXIT.LOGIN_DENIED, `the AWS credentials were refused: ${message}`, {
-      cause: error,
-    });
+    if (facts.settings.has('aws_access_key_id') && !facts.settings.has('aws_secret_access_key')) {
+      return usageError(
+        `profile ${named} has aws_access_key_id but no aws_secret_access_key (in ${facts.foundIn.join(', ')}): add it`,
+      );
+    }
+    if (facts.settings.has('credential_process')) {
+      // The chain's last words are generic: ask the process provider alone for its own.
+      const { fromProcess } = await import('@aws-sdk/credential-providers');
+      const why = await fromProcess({ profile: named })().then(
+        () => message,
+        (failure: unknown) => (failure instanceof Error ? firstLine(failure.message) : message),
+      );
+      return usageError(`the credential_process of profile ${named} failed: ${why}`);
+    }
   }
+  if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) {
+    return new CliError(
+      code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? EXIT.RESOLVE : EXIT.CONNECT,
+      `the AWS credentials service could not be reached (${code}): ${message}; check the network or proxy (-x, HTTPS_PROXY)`,
+      { cause: error },
+    );
+  }
+  if (error instanceof Error && error.name === 'CredentialsProviderError') {
+    return usageError(
+      `no AWS credentials${named === undefined ? '' : ` for profile ${named}`} (${message}): ${NO_CREDENTIALS_HINT}`,
+    );
+  }
+  return new CliError(EXIT.LOGIN_DENIED, `the AWS credentials were refused: ${message}`, {
+    cause: error,
+  });
 }
 
 /**

@@ -7,6 +7,8 @@ import { CliError } from './exitCodes';
 export interface Terminal {
   /** Asks one question; `hidden` echoes nothing (passwords). */
   ask(question: string, options: { hidden: boolean }): Promise<string>;
+  /** Shows one line (a note between questions). */
+  say(line: string): void;
   close(): void;
 }
 
@@ -94,6 +96,9 @@ export function openTerminal(): Terminal | undefined {
 
   return {
     ask,
+    say(line) {
+      output.write(`${line}\n`);
+    },
     close() {
       // Left by --max-time in the middle of a question: give the terminal its echo back.
       if (input.isRaw) input.setRawMode(false);

@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+import type { CognitoStorage } from 'apig-signer/cognito';
+
+/** One user's Cognito session on disk: the file, and the storage the library writes into. */
+export interface SessionCache {
+  path: string;
+  storage: CognitoStorage;
+  /** Removes the file (sign-out). */
+  remove(): void;
+}
+
+/** The user's cache directory: $XDG_CACHE_HOME, else the platform's. */
+export function cacheDirectory(env: NodeJS.ProcessEnv): string {
+  const xdg = env['XDG_CACHE_HOME'];
+  if (xdg !== undefined && xdg !== '') return xdg;
+  const home = env['HOME'] ?? homedir();
+  if (process.platform === 'darwin') return join(home, 'Library', 'Caches');
+  if (process.platform === 'win32') return env['LOCALAPPDATA'] ?? join(home, 'AppData', 'Local');
+  return join(home, '.cache');
+}
+
+/**
+ * The session cache of one user of one app client of one user pool: a JSON file of what the
+ * library stores (ID, access and refresh tokens, the identity id; never the password), in a
+ * directory only the user can enter (0700), readable by the user only (0600). Each write
+ * replaces the file whole (written aside, then renamed), so a reader never sees half of one.
+ */
+export function sessionCache(
+  env: NodeJS.ProcessEnv,
+  user: { userPoolId: string; clientId: string; username: string },
+): SessionCache {
+  const directory = join(cacheDirectory(env), 'apig-signer', 'cognito');
+  const id = createHash('sha256')
+    .update(`${user.userPoolId}\n${user.clientId}\n${user.username}`)
+    .digest('hex')
+    .slice(0, 32);
+  const path = join(directory, `${id}.json`);
+  let values: Record<string, string> = {};
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    if (typeof parsed === 'object' && parsed !== null) values = parsed as Record<string, string>;
+  } catch {
+    // No session yet, or an unreadable one: sign in afresh.
+  }
+  const save = () => {
+    mkdirSync(directory, { recursive: true, mode: 0o700 });
+    chmodSync(directory, 0o700);
+    const aside = `${path}.${process.pid}`;
+    writeFileSync(aside, JSON.stringify(values), { mode: 0o600 });
+    renameSync(aside, path);
+  };
+  const storage: CognitoStorage = {
+    getItem: (key) => values[key] ?? null,
+    setItem: (key, value) => {
+      values[key] = value;
+      save();
+    },
+    removeItem: (key) => {
+      if (!(key in values)) return;
+      values = Object.fromEntries(Object.entries(values).filter(([name]) => name !== key));
+      save();
+    },
+    clear: () => {
+      values = {};
+      save();
+    },
+  };
+  return {
+    path,
+    storage,
+    remove: () => {
+      values = {};
+      rmSync(path, { force: true });
+    },
+  };
+}
