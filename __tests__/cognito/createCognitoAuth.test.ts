@@ -30,6 +30,22 @@ async function signedInCall(w: CognitoWorld) {
 }
 
 describe('createCognitoAuth: sign-in', () => {
+  it('a request made while signIn() is still running is told to await it, not to call signIn()', async () => {
+    world = await cognitoWorld();
+    const signingIn = world.auth.signIn(ALICE.username, ALICE.password);
+    const early: unknown = await world.auth.credentials().catch((e: unknown) => e);
+    expect(early).toBeInstanceOf(NotSignedInError);
+    expect((early as Error).message).toMatch(/a signIn\(\) is still running\. Await it/);
+    await signingIn;
+    world.auth.credentials.invalidate();
+    await expect(world.auth.credentials()).resolves.toMatchObject({
+      accessKeyId: expect.stringMatching(/^ASIA/) as unknown,
+    });
+    world.auth.signOut();
+    const after: unknown = await world.auth.credentials().catch((e: unknown) => e);
+    expect((after as Error).message).toMatch(/call signIn\(\) first/);
+  });
+
   it('signs in with SRP, gets identity-pool credentials, and signs API requests with them', async () => {
     world = await cognitoWorld();
     const result = await world.auth.signIn(ALICE.username, ALICE.password);

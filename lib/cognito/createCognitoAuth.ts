@@ -169,6 +169,14 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   let current = openSession(store.readUser());
   /** Bumped by every signIn() and signOut(): an attempt with an older ticket no longer counts. */
   let signInTicket = 0;
+  /** signIn() calls still running: a request made meanwhile is told to await them. */
+  let signInsRunning = 0;
+  const notSignedIn = (): NotSignedInError =>
+    new NotSignedInError(
+      signInsRunning > 0
+        ? 'Nobody is signed in yet: a signIn() is still running. Await it before making requests.'
+        : undefined,
+    );
   /**
    * What this instance last wrote to storage. Storage reports every write, this instance's own
    * included (a `subscribe`, an asynchronous storage): tokens equal to these are no news from
@@ -312,6 +320,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         return startSession(name, issuedTokens(issued), attempt);
       },
     };
+    signInsRunning += 1;
     return startSignIn(
       {
         client,
@@ -326,7 +335,9 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
       username,
       password,
       signInOptions,
-    );
+    ).finally(() => {
+      signInsRunning -= 1;
+    });
   }
 
   // ---- Tokens --------------------------------------------------------------------------------
@@ -410,7 +421,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   async function idTokenOf(session: Session): Promise<string> {
     const { username, tokens } = session;
     if (username === undefined || tokens === undefined || session.ended) {
-      throw new NotSignedInError();
+      throw notSignedIn();
     }
     if (idTokenFresh(tokens, config.tokenRefreshMarginMs)) {
       return tokens.idToken;
@@ -430,7 +441,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
   // ---- Credentials ---------------------------------------------------------------------------
 
   async function credentialsFor(session: Session): Promise<Credentials> {
-    if (session.username === undefined && !config.allowGuest) throw new NotSignedInError();
+    if (session.username === undefined && !config.allowGuest) throw notSignedIn();
     const logins: Logins =
       session.username === undefined ? undefined : { [providerName]: await idTokenOf(session) };
     return identityCredentials.issue(session, logins);
