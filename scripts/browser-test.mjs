@@ -3,7 +3,8 @@
 // with API Gateway's CORS, and checks that every signed request the page makes is accepted with
 // the body the page meant, that the console stays clean, that a reload restores the session,
 // that a clock-skewed browser recovers, and that two tabs share the session (sign-in, sign-out,
-// one refresh between them). Leaves screenshots in artifacts/browser/.
+// one refresh between them), and that a new user gets from sign-up through TOTP MFA to an
+// accepted signed call. Leaves screenshots in artifacts/browser/.
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
@@ -39,13 +40,21 @@ const script = await bundle('browser/page.ts');
 const insecureScript = await bundle('browser/insecure.ts');
 // The two-tab page (browser/tabs.ts), opened in two tabs.
 const tabsScript = await bundle('browser/tabs.ts');
+// The account page (browser/account.ts): sign-up to TOTP MFA.
+const accountScript = await bundle('browser/account.ts');
 const INSECURE_HOST = 'app.test';
 const html = `<!doctype html><html><head><meta charset="utf-8"><title>apig-signer in Chromium</title>
 <link rel="icon" href="data:,"><style>body{font:14px system-ui;margin:2em}td{padding:2px 8px}
 .ok td:last-child{color:green}.failed td:last-child{color:#b00}</style></head>
 <body><h1>apig-signer in Chromium</h1><main></main><script type="module" src="/page.js"></script></body></html>`;
 const pages = createServer((req, res) => {
-  if (req.url?.startsWith('/tabs.js')) {
+  if (req.url?.startsWith('/account.js')) {
+    res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' });
+    res.end(accountScript);
+  } else if (req.url?.startsWith('/account')) {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(html.replace('/page.js', '/account.js'));
+  } else if (req.url?.startsWith('/tabs.js')) {
     res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8' });
     res.end(tabsScript);
   } else if (req.url?.startsWith('/tabs')) {
@@ -85,6 +94,12 @@ const tabsCognito = await startCognitoEmulator({
   clientId: 'twotabsappclient00000000000',
   identityPoolId: `${cognito.region}:00000000-0000-4000-8000-000000000002`,
   tokenLifetimeSeconds: TAB_TOKEN_SECONDS,
+});
+// The account page gets a pool of its own with nobody in it: the user it signs up is new.
+const accountCognito = await startCognitoEmulator({
+  gateways: [gateway],
+  clientId: 'signupappclient000000000000',
+  identityPoolId: `${cognito.region}:00000000-0000-4000-8000-000000000003`,
 });
 
 const chromiumInstance = await launchChromium('chromium', [
@@ -358,11 +373,126 @@ try {
   check(tabErrors.length === 0, 'tabs: the console shows no errors', tabErrors.join(' | '));
   await tabA.close();
   await tabB.close();
+
+  // 6. A new user's way in (issue 23): sign-up, confirm with the emailed code, sign-in, TOTP
+  //    set-up, TOTP preferred, sign-out, sign-in answering SOFTWARE_TOKEN_MFA, a signed call.
+  //    The page runs apig-signer/cognito; Node reads what a user would read elsewhere (the
+  //    email's code, the authenticator app's codes) from the emulator and hands it in.
+  const newUser = { username: 'browser-newcomer', password: 'new user in chromium' };
+  const accountErrors = [];
+  const account = await context.newPage();
+  account.on('console', (message) => {
+    if (message.type() === 'error') accountErrors.push(message.text());
+  });
+  account.on('pageerror', (error) => accountErrors.push(`pageerror: ${error.message}`));
+  await account.goto(
+    `${pageUrl}/account?config=${encodeURIComponent(JSON.stringify(pageConfig(gateway, accountCognito, newUser)))}`,
+  );
+  await account.waitForSelector('body[data-ready="true"]', { state: 'attached', timeout: 15_000 });
+  const stepOf = (name, arg) => account.evaluate(([n, a]) => globalThis.flow[n](a), [name, arg]);
+  const stored = () => accountCognito.user(newUser.username);
+  const reachedAccount = (path) =>
+    gateway.requests.filter((r) => r.method === 'POST' && r.path === `/prod/account/${path}`);
+
+  const signedUp = await stepOf('signUp');
+  const signUpCode = accountCognito.lastCode(newUser.username, 'SignUp');
+  check(
+    signedUp.userConfirmed === false &&
+      signedUp.userSub === stored()?.sub &&
+      signedUp.codeDelivery?.medium === 'EMAIL' &&
+      /^\d{6}$/.test(signUpCode ?? '') &&
+      stored()?.confirmed === false,
+    'account: signs up a new user (unconfirmed, a code emailed)',
+    JSON.stringify({ signedUp, signUpCode }),
+  );
+  // A wrong code first: refused with a typed error, the user stays unconfirmed. Its 400 is the
+  // one console error the page may show.
+  const wrongCode = String((Number(signUpCode) + 1) % 1_000_000).padStart(6, '0');
+  const errorsBeforeWrongCode = accountErrors.length;
+  const refused = await stepOf('confirmSignUp', wrongCode);
+  const wrongCodeErrors = accountErrors.splice(errorsBeforeWrongCode);
+  check(
+    refused.error?.code === 'ERR_CODE_MISMATCH' &&
+      stored()?.confirmed === false &&
+      wrongCodeErrors.length === 1 &&
+      /status of 400/.test(wrongCodeErrors[0]),
+    'account: a wrong confirmation code is ERR_CODE_MISMATCH, the user stays unconfirmed',
+    JSON.stringify({ refused, wrongCodeErrors }),
+  );
+  const confirmed = await stepOf('confirmSignUp', signUpCode);
+  check(
+    confirmed.confirmed === true &&
+      stored()?.confirmed === true &&
+      stored()?.verifiedAttributes.includes('email'),
+    'account: confirms sign-up with the emailed code (email verified)',
+    JSON.stringify(confirmed),
+  );
+  const firstSignIn = await stepOf('signIn');
+  check(
+    firstSignIn.challenge === null && firstSignIn.username === newUser.username,
+    'account: the new user signs in (SRP, no MFA yet)',
+    JSON.stringify(firstSignIn),
+  );
+  const totp = await stepOf('setUpTotp');
+  check(
+    /^[A-Z2-7]{16,}$/.test(totp.secret ?? '') &&
+      totp.secret === stored()?.totpSecret &&
+      totp.uri?.startsWith('otpauth://totp/') &&
+      new URL(totp.uri).searchParams.get('secret') === totp.secret,
+    'account: sets up TOTP (the secret the pool associated, and its otpauth:// URI)',
+    JSON.stringify(totp),
+  );
+  const verified = await stepOf('verifyTotp', accountCognito.totpCode(totp.secret));
+  check(
+    verified.verified === true && stored()?.mfaEnabled.includes('SOFTWARE_TOKEN_MFA'),
+    "account: verifies TOTP with the authenticator's code (TOTP enabled)",
+    JSON.stringify(verified),
+  );
+  const preferred = await stepOf('preferTotp');
+  check(
+    preferred.preferred === true && stored()?.mfaPreferred === 'SOFTWARE_TOKEN_MFA',
+    'account: sets TOTP as the preferred MFA method',
+    JSON.stringify(preferred),
+  );
+  const signedOut = await stepOf('signOut');
+  const mfaSignIn = await stepOf('signIn');
+  check(
+    signedOut.username === null &&
+      mfaSignIn.challenge === 'SOFTWARE_TOKEN_MFA' &&
+      mfaSignIn.username === null,
+    'account: after sign-out, signing in asks for SOFTWARE_TOKEN_MFA (not yet signed in)',
+    JSON.stringify({ signedOut, mfaSignIn }),
+  );
+  const answered = await stepOf('answerMfa', accountCognito.totpCode(totp.secret));
+  check(
+    answered.challenge === null &&
+      answered.username === newUser.username &&
+      accountCognito.count('RespondToAuthChallenge', 'SOFTWARE_TOKEN_MFA') === 1,
+    'account: answers SOFTWARE_TOKEN_MFA with a fresh TOTP code and is signed in',
+    JSON.stringify(answered),
+  );
+  const call = await stepOf('call', 'after-mfa');
+  const [callReceived] = reachedAccount('after-mfa');
+  check(
+    call.status === 200 &&
+      callReceived?.verdict.accepted &&
+      callReceived.body.toString() === '{"step":"after-mfa"}',
+    "account: the new user's signed API call is accepted by the gateway (200, the body as signed)",
+    JSON.stringify({ call, verdict: callReceived?.verdict }),
+  );
+  await account.screenshot({ path: join(ARTIFACTS, 'account.png'), fullPage: true });
+  check(
+    accountErrors.length === 0,
+    "account: the console shows no errors but the wrong code's 400",
+    accountErrors.join(' | '),
+  );
+  await account.close();
   console.log('screenshots: artifacts/browser/signed-in.png, artifacts/browser/after-reload.png');
 } finally {
   await chromiumInstance.close();
   await cognito.close();
   await tabsCognito.close();
+  await accountCognito.close();
   await gateway.close();
   pages.close();
 }
