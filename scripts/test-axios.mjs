@@ -33,7 +33,10 @@ const SUITES = [
   '__tests__/fuzz/signer\\.fuzz\\.test\\.ts$',
   '__tests__/reliability/load\\.test\\.ts$',
   '__tests__/reliability/secrets\\.test\\.ts$',
+  '__tests__/runtimes/reactNative\\.test\\.ts$',
   '__tests__/signing/rotatedInPlace\\.e2e\\.test\\.ts$',
+  '__tests__/signing/sha256\\.test\\.ts$',
+  '__tests__/testing/verifySigV4\\.test\\.ts$',
   '__tests__/review/allowlist\\.review\\.test\\.ts$',
   '__tests__/review/dispatchGuard\\.review\\.test\\.ts$',
   '__tests__/review/fetchRedirects\\.review\\.test\\.ts$',
@@ -169,6 +172,10 @@ for (const { spec, fetchAdapter } of versions) {
     problems.push(`${report.numPendingTests} skipped`);
   }
   if (report.numTotalTests === 0) problems.push('no tests ran');
+  // A suite renamed or removed must not drop out of the axis unnoticed.
+  const ran = report.testResults.map((file) => file.name.slice(ROOT.length + 1));
+  const unmatched = SUITES.filter((pattern) => !ran.some((name) => new RegExp(pattern).test(name)));
+  if (unmatched.length > 0) problems.push(`no suite matches ${unmatched.join(', ')}`);
   if (seen.length !== 1 || seen[0] !== installed.version) {
     problems.push(
       `the tests loaded axios ${seen.join(', ') || 'nothing'}, not ${installed.version}`,
