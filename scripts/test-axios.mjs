@@ -33,7 +33,6 @@ const SUITES = [
   '__tests__/fuzz/signer\\.fuzz\\.test\\.ts$',
   '__tests__/reliability/load\\.test\\.ts$',
   '__tests__/reliability/secrets\\.test\\.ts$',
-  '__tests__/runtimes/reactNative\\.test\\.ts$',
   '__tests__/signing/rotatedInPlace\\.e2e\\.test\\.ts$',
   '__tests__/signing/sha256\\.test\\.ts$',
   '__tests__/testing/verifySigV4\\.test\\.ts$',
