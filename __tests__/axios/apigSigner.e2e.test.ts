@@ -5,9 +5,9 @@ import axiosRetry from 'axios-retry';
 import type { ApigSignerOptions } from '../../lib';
 import type { GatewayEcho, SigV4Gateway, SigV4GatewayOptions } from '../../lib/testing';
 import {
-  ADAPTERS,
   TEST_KEYS,
   bodyOf,
+  describeEachAdapter,
   echoOf,
   headerOf,
   signedClient,
@@ -476,7 +476,7 @@ it('covers at least 40 cases', () => {
   expect(cases.length).toBeGreaterThanOrEqual(40);
 });
 
-describe.each(ADAPTERS)('apigSigner end to end (%s adapter)', (adapter) => {
+describeEachAdapter('apigSigner end to end (%s adapter)', (adapter) => {
   it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     const gateway = await startTestGateway(c.gateway?.());
     try {

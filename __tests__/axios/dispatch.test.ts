@@ -11,7 +11,7 @@ import { ApigSignerError, CredentialsError, apigSigner, attachApigSigner } from 
 import type { ApigSignerOptions, Credentials } from '../../lib';
 import { startSigV4Gateway } from '../../lib/testing';
 import type { SigV4Gateway } from '../../lib/testing';
-import { ADAPTERS, TEST_KEYS, startTestGateway } from '../helpers/setup';
+import { ALL_ADAPTERS, TEST_KEYS, itEachAdapter, itWith, startTestGateway } from '../helpers/setup';
 import type { AdapterName } from '../helpers/setup';
 import { startOtherOrigin } from '../helpers/otherOrigin';
 import type { OtherOrigin } from '../helpers/otherOrigin';
@@ -159,16 +159,19 @@ describe("dispatch: the re-send's answer is the caller's answer", () => {
     expect(gateway.requests).toHaveLength(1);
   });
 
-  it('a re-send that left and then met a redirect it will not follow: that error, not the 403', async () => {
-    const { credentials } = await faultyGateway('expired-token', () => ({
-      status: 302,
-      headers: { Location: 'data:text/plain,hello' },
-    }));
-    const api = client({ credentials }, {}, 'fetch');
-    const error: unknown = await api.get('/notes').catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'ERR_REDIRECT' });
-    expect(verdicts()).toEqual(['ExpiredTokenException', 200]);
-  });
+  itWith('fetch')(
+    'a re-send that left and then met a redirect it will not follow: that error, not the 403',
+    async () => {
+      const { credentials } = await faultyGateway('expired-token', () => ({
+        status: 302,
+        headers: { Location: 'data:text/plain,hello' },
+      }));
+      const api = client({ credentials }, {}, 'fetch');
+      const error: unknown = await api.get('/notes').catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'ERR_REDIRECT' });
+      expect(verdicts()).toEqual(['ExpiredTokenException', 200]);
+    },
+  );
 
   it('an abort while the re-send waits for credentials is a cancellation', async () => {
     gateway = await startSigV4Gateway({
@@ -229,7 +232,8 @@ describe('dispatch: request interceptors and params are applied once', () => {
 describe('dispatch: one deadline and one cancellation for the whole call', () => {
   const hanging = () => jest.fn(() => new Promise<Credentials>(() => undefined));
 
-  it.each(ADAPTERS)(
+  itEachAdapter(
+    ALL_ADAPTERS.map((a) => [a] as const),
     'abort() while waiting for credentials settles at once (%s adapter)',
     async (adapter) => {
       gateway = await startTestGateway();
@@ -282,62 +286,69 @@ describe('dispatch: one deadline and one cancellation for the whole call', () =>
     expect(gateway.requests).toHaveLength(1);
   });
 
-  it('timeout covers every redirect hop of the fetch adapter, not each hop anew', async () => {
-    gateway = await startTestGateway();
-    let hops = 0;
-    const slowLoop: Server = createServer((req, res) => {
-      hops += 1;
-      setTimeout(() => res.writeHead(302, { Location: `/hop${hops}` }).end(), 60);
-    });
-    await new Promise<void>((resolve) => slowLoop.listen(0, '127.0.0.1', resolve));
-    try {
-      const port = (slowLoop.address() as AddressInfo).port;
-      const api = axios.create({ adapter: 'fetch' });
-      api.interceptors.request.use(
-        apigSigner({ credentials: { ...TEST_KEYS }, region: 'us-east-1', hosts: ['127.0.0.1'] }),
-      );
-      const started = Date.now();
-      const error: unknown = await api
-        .get(`http://127.0.0.1:${port}/start`, { timeout: 200 })
-        .catch((e: unknown) => e);
-      expect(axios.isAxiosError(error) && error.code).toBe('ECONNABORTED');
-      expect(Date.now() - started).toBeLessThan(300);
-      expect(hops).toBeLessThan(6);
-    } finally {
-      slowLoop.closeAllConnections();
-      slowLoop.close();
-    }
-  });
+  itWith('fetch')(
+    'timeout covers every redirect hop of the fetch adapter, not each hop anew',
+    async () => {
+      gateway = await startTestGateway();
+      let hops = 0;
+      const slowLoop: Server = createServer((req, res) => {
+        hops += 1;
+        setTimeout(() => res.writeHead(302, { Location: `/hop${hops}` }).end(), 60);
+      });
+      await new Promise<void>((resolve) => slowLoop.listen(0, '127.0.0.1', resolve));
+      try {
+        const port = (slowLoop.address() as AddressInfo).port;
+        const api = axios.create({ adapter: 'fetch' });
+        api.interceptors.request.use(
+          apigSigner({ credentials: { ...TEST_KEYS }, region: 'us-east-1', hosts: ['127.0.0.1'] }),
+        );
+        const started = Date.now();
+        const error: unknown = await api
+          .get(`http://127.0.0.1:${port}/start`, { timeout: 200 })
+          .catch((e: unknown) => e);
+        expect(axios.isAxiosError(error) && error.code).toBe('ECONNABORTED');
+        expect(Date.now() - started).toBeLessThan(300);
+        expect(hops).toBeLessThan(6);
+      } finally {
+        slowLoop.closeAllConnections();
+        slowLoop.close();
+      }
+    },
+  );
 });
 
 describe('dispatch: recovery for every responseType', () => {
   const types = ['stream', 'blob', 'arraybuffer', 'text', 'json'] as const;
-  const cases = ADAPTERS.flatMap((adapter) => types.map((type) => [adapter, type] as const));
+  const cases = ALL_ADAPTERS.flatMap((adapter) => types.map((type) => [adapter, type] as const));
 
-  it.each(cases)('%s adapter, responseType %s: healed, the body intact', async (adapter, type) => {
-    const { credentials } = await faultyGateway('clock-skew', () => ({
-      body: '{"ok":true}',
-      headers: { 'content-type': 'application/json' },
-    }));
-    const api = client({ credentials }, {}, adapter);
-    const response = await api.get('/file', { responseType: type });
-    expect(response.status).toBe(200);
-    expect(gateway!.requests.map((r) => r.verdict.accepted)).toEqual([false, true]);
-    const { data } = response as { data: unknown };
-    let text: string;
-    if (type === 'json') text = JSON.stringify(data);
-    else if (type === 'text') text = data as string;
-    else if (data instanceof Blob) text = await data.text();
-    else if (type === 'arraybuffer' || type === 'blob')
-      text = Buffer.from(data as ArrayBuffer).toString();
-    else if (data instanceof ReadableStream) text = await new Response(data).text();
-    else {
-      const chunks: Buffer[] = [];
-      for await (const chunk of data as Readable) chunks.push(Buffer.from(chunk as Buffer));
-      text = Buffer.concat(chunks).toString();
-    }
-    expect(text).toBe('{"ok":true}');
-  });
+  itEachAdapter(
+    cases,
+    '%s adapter, responseType %s: healed, the body intact',
+    async (adapter, type) => {
+      const { credentials } = await faultyGateway('clock-skew', () => ({
+        body: '{"ok":true}',
+        headers: { 'content-type': 'application/json' },
+      }));
+      const api = client({ credentials }, {}, adapter);
+      const response = await api.get('/file', { responseType: type });
+      expect(response.status).toBe(200);
+      expect(gateway!.requests.map((r) => r.verdict.accepted)).toEqual([false, true]);
+      const { data } = response as { data: unknown };
+      let text: string;
+      if (type === 'json') text = JSON.stringify(data);
+      else if (type === 'text') text = data as string;
+      else if (data instanceof Blob) text = await data.text();
+      else if (type === 'arraybuffer' || type === 'blob')
+        text = Buffer.from(data as ArrayBuffer).toString();
+      else if (data instanceof ReadableStream) text = await new Response(data).text();
+      else {
+        const chunks: Buffer[] = [];
+        for await (const chunk of data as Readable) chunks.push(Buffer.from(chunk as Buffer));
+        text = Buffer.concat(chunks).toString();
+      }
+      expect(text).toBe('{"ok":true}');
+    },
+  );
 
   it('a stream 403 whose re-send never left reaches the caller readable', async () => {
     gateway = await startSigV4Gateway({
@@ -380,42 +391,48 @@ describe('dispatch: no signer header leaves for another origin or plain http', (
     });
   }
 
-  it('fetch adapter with fetchOptions.redirect "follow": the signer still follows, unsigned away', async () => {
-    await redirector((o) => `${o.url}/landing`);
-    const api = client(
-      { credentials: { ...TEST_KEYS } },
-      { fetchOptions: { redirect: 'follow' } },
-      'fetch',
-    );
-    const response = await api.get('/start');
-    expect(response.data).toBe('elsewhere');
-    expect(signerHeaders(other!.received[0]!.headers)).toEqual([]);
-  });
-
-  it('the fetch adapter is always asked for redirect: manual, maxRedirects 0 included', async () => {
-    await redirector((o) => `${o.url}/landing`);
-    const seen: unknown[] = [];
-    const platformFetch = globalThis.fetch;
-    const spyFetch = (input: Request | string, init?: RequestInit) => {
-      seen.push(init?.redirect ?? (input instanceof Request ? input.redirect : undefined));
-      return platformFetch(input, init);
-    };
-    // `env.fetch` where axios has it (1.8+), the global fetch where it has not.
-    globalThis.fetch = spyFetch as typeof fetch;
-    try {
+  itWith('fetch')(
+    'fetch adapter with fetchOptions.redirect "follow": the signer still follows, unsigned away',
+    async () => {
+      await redirector((o) => `${o.url}/landing`);
       const api = client(
         { credentials: { ...TEST_KEYS } },
-        { env: { fetch: spyFetch } as never, maxRedirects: 0, validateStatus: () => true },
+        { fetchOptions: { redirect: 'follow' } },
         'fetch',
       );
       const response = await api.get('/start');
-      expect(response.status).toBe(302);
-      expect(seen).toEqual(['manual']);
-      expect(other!.received).toHaveLength(0);
-    } finally {
-      globalThis.fetch = platformFetch;
-    }
-  });
+      expect(response.data).toBe('elsewhere');
+      expect(signerHeaders(other!.received[0]!.headers)).toEqual([]);
+    },
+  );
+
+  itWith('fetch')(
+    'the fetch adapter is always asked for redirect: manual, maxRedirects 0 included',
+    async () => {
+      await redirector((o) => `${o.url}/landing`);
+      const seen: unknown[] = [];
+      const platformFetch = globalThis.fetch;
+      const spyFetch = (input: Request | string, init?: RequestInit) => {
+        seen.push(init?.redirect ?? (input instanceof Request ? input.redirect : undefined));
+        return platformFetch(input, init);
+      };
+      // `env.fetch` where axios has it (1.8+), the global fetch where it has not.
+      globalThis.fetch = spyFetch as typeof fetch;
+      try {
+        const api = client(
+          { credentials: { ...TEST_KEYS } },
+          { env: { fetch: spyFetch } as never, maxRedirects: 0, validateStatus: () => true },
+          'fetch',
+        );
+        const response = await api.get('/start');
+        expect(response.status).toBe(302);
+        expect(seen).toEqual(['manual']);
+        expect(other!.received).toHaveLength(0);
+      } finally {
+        globalThis.fetch = platformFetch;
+      }
+    },
+  );
 
   it('http adapter: an https→http redirect on the same host and port drops the signer headers', async () => {
     const headers = {
@@ -444,7 +461,7 @@ describe('dispatch: no signer header leaves for another origin or plain http', (
     expect(headers).toEqual({ Accept: '*/*' });
   });
 
-  it.each([
+  itWith('fetch').each([
     ['data:', 'data:text/plain,hello'],
     ['userinfo', 'http://user:pass@127.0.0.1:9/x'],
   ])('fetch adapter: a %s Location is refused with ERR_REDIRECT', async (_name, location) => {

@@ -7,7 +7,7 @@ import { attachApigSigner } from '../../lib';
 import type { GatewayResponse, ReceivedRequest, SigV4Gateway } from '../../lib/testing';
 import { startOtherOrigin } from '../helpers/otherOrigin';
 import type { OtherOrigin, ReceivedElsewhere } from '../helpers/otherOrigin';
-import { TEST_KEYS, startTestGateway } from '../helpers/setup';
+import { TEST_KEYS, describeWith, startTestGateway } from '../helpers/setup';
 
 const SIGNER_HEADERS = ['authorization', 'x-amz-date', 'x-amz-security-token'];
 
@@ -52,7 +52,7 @@ function client(
   return api;
 }
 
-describe('redirects of signed requests with the fetch adapter', () => {
+describeWith('fetch')('redirects of signed requests with the fetch adapter', () => {
   it.each([301, 302, 303, 307, 308])(
     '%d to another origin: followed, with no signature, date or session token',
     async (status) => {

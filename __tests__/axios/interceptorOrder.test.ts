@@ -4,7 +4,7 @@ import { apigSigner, attachApigSigner } from '../../lib';
 import type { SigV4Gateway } from '../../lib/testing';
 import { startOtherOrigin } from '../helpers/otherOrigin';
 import type { OtherOrigin, ReceivedElsewhere } from '../helpers/otherOrigin';
-import { ADAPTERS, TEST_KEYS, startTestGateway } from '../helpers/setup';
+import { TEST_KEYS, describeEachAdapter, startTestGateway } from '../helpers/setup';
 
 const signerOptions = {
   credentials: { ...TEST_KEYS },
@@ -30,7 +30,7 @@ afterEach(async () => {
 
 const SIGNER_HEADERS = ['authorization', 'x-amz-date', 'x-amz-security-token'];
 
-describe.each(ADAPTERS)('signing at dispatch, after every interceptor (%s adapter)', (adapter) => {
+describeEachAdapter('signing at dispatch, after every interceptor (%s adapter)', (adapter) => {
   it('an interceptor registered before the signer retargets a request to another host: it leaves unsigned', async () => {
     const api = axios.create({ baseURL: `${gateway.url}/prod`, adapter });
     api.interceptors.request.use((config) => {

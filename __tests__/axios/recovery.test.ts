@@ -9,7 +9,8 @@ import { startCognitoEmulator, startSigV4Gateway } from '../../lib/testing';
 import type { SigV4Gateway } from '../../lib/testing';
 import { ALICE } from '../helpers/cognito';
 import { useNock } from '../helpers/nock';
-import { ADAPTERS, TEST_KEYS, startTestGateway } from '../helpers/setup';
+import { ALL_ADAPTERS, TEST_KEYS, itEachAdapter, startTestGateway } from '../helpers/setup';
+import type { AdapterName } from '../helpers/setup';
 
 const nock = useNock();
 
@@ -30,7 +31,7 @@ function client(
       : never
     : never,
   extra: Parameters<typeof attachApigSigner>[1] = {},
-  adapter: (typeof ADAPTERS)[number] = 'http',
+  adapter: AdapterName = 'http',
 ) {
   const api = axios.create({ baseURL: `${gateway!.url}/prod`, adapter });
   const signer = attachApigSigner(api, {
@@ -70,22 +71,26 @@ describe('recovery: only replayable bodies are sent again', () => {
     expect(strategy).toHaveBeenCalledTimes(1);
   });
 
-  it.each(ADAPTERS)('a Buffer body is sent again byte for byte (%s adapter)', async (adapter) => {
-    gateway = await startSigV4Gateway({
-      credentials: [{ ...STALE, expiration: new Date(0) }, FRESH],
-    });
-    const { api } = client(staleThenFresh(), {}, adapter);
-    const bytes = Buffer.from([0, 1, 2, 253, 254, 255]);
-    const response = await api.post('/upload', bytes, {
-      headers: { 'Content-Type': 'application/octet-stream' },
-    });
-    expect(response.status).toBe(200);
-    expect(gateway.requests.map((r) => r.verdict.errorType ?? 'ok')).toEqual([
-      'ExpiredTokenException',
-      'ok',
-    ]);
-    expect(gateway.requests.map((r) => [...r.body])).toEqual([[...bytes], [...bytes]]);
-  });
+  itEachAdapter(
+    ALL_ADAPTERS.map((a) => [a] as const),
+    'a Buffer body is sent again byte for byte (%s adapter)',
+    async (adapter) => {
+      gateway = await startSigV4Gateway({
+        credentials: [{ ...STALE, expiration: new Date(0) }, FRESH],
+      });
+      const { api } = client(staleThenFresh(), {}, adapter);
+      const bytes = Buffer.from([0, 1, 2, 253, 254, 255]);
+      const response = await api.post('/upload', bytes, {
+        headers: { 'Content-Type': 'application/octet-stream' },
+      });
+      expect(response.status).toBe(200);
+      expect(gateway.requests.map((r) => r.verdict.errorType ?? 'ok')).toEqual([
+        'ExpiredTokenException',
+        'ok',
+      ]);
+      expect(gateway.requests.map((r) => [...r.body])).toEqual([[...bytes], [...bytes]]);
+    },
+  );
 });
 
 describe('recovery: one refresh per expired key', () => {

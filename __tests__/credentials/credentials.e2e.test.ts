@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 
 import { fromIni } from '@aws-sdk/credential-provider-ini';
 import axios from 'axios';
@@ -10,6 +11,7 @@ import { apigSigner, chain, fromEnv, fromStatic, memoize } from '../../lib';
 import type { Credentials, CredentialsProvider } from '../../lib';
 import { startSigV4Gateway } from '../../lib/testing';
 import type { SigV4Gateway } from '../../lib/testing';
+import { hasAdapter } from '../helpers/setup';
 import { showCollector } from '../helpers/shown';
 
 const A = {
@@ -175,7 +177,12 @@ describe('secrets stay out of what apig-signer shows', () => {
       }
       const api = client(A);
       show(await api.get('/x', { headers: { 'X-Bad': 'ä\u0100' } }).catch((e: unknown) => e));
-      show(await api.post('/x', new ReadableStream()).catch((e: unknown) => e));
+      show(await api.post('/x', Readable.from(['x'])).catch((e: unknown) => e));
+      // axios 1.6 has no web streams (they came with the fetch adapter, in 1.7): it sends the JSON of the object ({}), signed, and the
+      // answer shown would be a response, not an apig-signer error.
+      if (hasAdapter('fetch')) {
+        show(await api.post('/x', new ReadableStream()).catch((e: unknown) => e));
+      }
     } finally {
       for (const spy of spies) spy.mockRestore();
     }

@@ -5,7 +5,8 @@ import { attachApigSigner } from '../../lib';
 import type { GatewayResponse, ReceivedRequest, SigV4Gateway } from '../../lib/testing';
 import { startOtherOrigin } from '../helpers/otherOrigin';
 import type { OtherOrigin, ReceivedElsewhere } from '../helpers/otherOrigin';
-import { ADAPTERS, TEST_KEYS, startTestGateway } from '../helpers/setup';
+import { TEST_KEYS, describeEachAdapter, describeWith, startTestGateway } from '../helpers/setup';
+import type { AdapterName } from '../helpers/setup';
 
 let gateway: SigV4Gateway;
 let other: OtherOrigin;
@@ -28,7 +29,7 @@ afterEach(async () => {
   await other.close();
 });
 
-function client(adapter: (typeof ADAPTERS)[number] = 'fetch') {
+function client(adapter: AdapterName = 'fetch') {
   const api: AxiosInstance = axios.create({ baseURL: `${gateway.url}/prod`, adapter });
   const signer = attachApigSigner(api, {
     credentials: { ...TEST_KEYS },
@@ -41,7 +42,7 @@ function client(adapter: (typeof ADAPTERS)[number] = 'fetch') {
 const authorizationOf = (r: ReceivedRequest) =>
   r.headers.find(([name]) => name.toLowerCase() === 'authorization');
 
-describe('review: fetch redirect follower', () => {
+describeWith('fetch')('review: fetch redirect follower', () => {
   it('a PUT answered 302 on the signed origin keeps its body, as the http adapter and fetch do', async () => {
     routes['/prod/v1/doc'] = () => ({ status: 302, headers: { location: '/prod/v2/doc' } });
     routes['/prod/v2/doc'] = () => ({ status: 200, body: 'stored' });
@@ -89,7 +90,7 @@ describe('review: fetch redirect follower', () => {
   });
 });
 
-describe('review: the fetch adapter named by its function', () => {
+describeWith('fetch')('review: the fetch adapter named by its function', () => {
   it('axios.getAdapter("fetch") as the adapter: a redirect away carries no signer header', async () => {
     routes['/prod/start'] = () => ({ status: 302, headers: { location: `${otherUrl}/landing` } });
     const api = axios.create({
@@ -108,7 +109,7 @@ describe('review: the fetch adapter named by its function', () => {
   });
 });
 
-describe.each(ADAPTERS)('review: answers from another origin after a redirect (%s)', (adapter) => {
+describeEachAdapter('review: answers from another origin after a redirect (%s)', (adapter) => {
   it('a 403 from the redirect target, which got no signature, neither moves the clock nor retries', async () => {
     routes['/prod/start'] = () => ({ status: 302, headers: { location: `${otherUrl}/landing` } });
     otherRoutes['/landing'] = () => [
@@ -126,7 +127,7 @@ describe.each(ADAPTERS)('review: answers from another origin after a redirect (%
   });
 });
 
-describe.each(ADAPTERS)('review: query signing and a redirect away (%s)', (adapter) => {
+describeEachAdapter('review: query signing and a redirect away (%s)', (adapter) => {
   it('a Location that echoes the signed query does not carry the session token away', async () => {
     // A moved API that keeps the query string, as redirects commonly do.
     routes['/prod/start'] = (r) => ({

@@ -12,7 +12,14 @@ import {
 } from '../../lib';
 import type { Sha256Constructor } from '../../lib';
 import type { SigV4Gateway } from '../../lib/testing';
-import { TEST_KEYS, echoOf, signedClient, startTestGateway } from '../helpers/setup';
+import {
+  ALL_ADAPTERS,
+  TEST_KEYS,
+  echoOf,
+  itEachAdapter,
+  signedClient,
+  startTestGateway,
+} from '../helpers/setup';
 
 /** `Sha256` of @smithy/hash-node: the algorithm is bound, as the SDK's `sha256` option has it. */
 class SmithySha256 extends Hash {
@@ -96,16 +103,20 @@ describe('apigSigner({ sha256 })', () => {
     expect(count()).toBe(FIXED_HASHES + 1);
   });
 
-  it('uses the given hash and nothing else: a wrong hash makes a signature the gateway refuses', async () => {
-    const api = signedClient(gateway, 'fetch', {
-      credentials: { ...TEST_KEYS },
-      sha256: ZeroHash,
-    });
-    const error = (await api.get('/notes').catch((e: unknown) => e)) as {
-      response?: { status: number };
-    };
-    expect(error.response?.status).toBe(403);
-  });
+  itEachAdapter(
+    ALL_ADAPTERS.map((a) => [a] as const),
+    'uses the given hash and nothing else: a wrong hash makes a signature the gateway refuses (%s adapter)',
+    async (adapter) => {
+      const api = signedClient(gateway, adapter, {
+        credentials: { ...TEST_KEYS },
+        sha256: ZeroHash,
+      });
+      const error = (await api.get('/notes').catch((e: unknown) => e)) as {
+        response?: { status: number };
+      };
+      expect(error.response?.status).toBe(403);
+    },
+  );
 
   it('refuses a `sha256` that is not a constructor, at once', () => {
     expect(() => apigSigner({ sha256: new Sha256Js() as unknown as Sha256Constructor })).toThrow(
@@ -118,21 +129,25 @@ describe('apigSigner({ sha256 })', () => {
 });
 
 describe('attachApigSigner(instance, { sha256 })', () => {
-  it('signs with the given hash', async () => {
-    const { Hash, count } = counting(Sha256Js);
-    const api = axios.create({ baseURL: `${gateway.url}/prod`, adapter: 'fetch' });
-    const keys = freshKeys();
-    attachApigSigner(api, {
-      ...common,
-      credentials: keys,
-      hosts: ['127.0.0.1'],
-      sha256: Hash,
-    });
-    const response = await api.put('/blobs/1', new Uint8Array([0, 1, 254, 255]));
-    expect(echoOf(response.data).accessKeyId).toBe(keys.accessKeyId);
-    expect(gateway.requests.at(-1)?.verdict.accepted).toBe(true);
-    expect(count()).toBe(FIXED_HASHES + 1);
-  });
+  itEachAdapter(
+    ALL_ADAPTERS.map((a) => [a] as const),
+    'signs with the given hash (%s adapter)',
+    async (adapter) => {
+      const { Hash, count } = counting(Sha256Js);
+      const api = axios.create({ baseURL: `${gateway.url}/prod`, adapter });
+      const keys = freshKeys();
+      attachApigSigner(api, {
+        ...common,
+        credentials: keys,
+        hosts: ['127.0.0.1'],
+        sha256: Hash,
+      });
+      const response = await api.put('/blobs/1', new Uint8Array([0, 1, 254, 255]));
+      expect(echoOf(response.data).accessKeyId).toBe(keys.accessKeyId);
+      expect(gateway.requests.at(-1)?.verdict.accepted).toBe(true);
+      expect(count()).toBe(FIXED_HASHES + 1);
+    },
+  );
 
   it('refuses a malformed `sha256` at once', () => {
     expect(() =>
