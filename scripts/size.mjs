@@ -9,8 +9,12 @@ import { build } from 'esbuild';
 import { browserFieldForSources } from './lib/browserField.mjs';
 
 const BUDGET_A = 13 * 1024;
-/** The Cognito entry alone: its own user-pool client and SRP, no Cognito package, no polyfill. */
-const BUDGET_C = 15 * 1024;
+/**
+ * The Cognito entry alone, no Cognito package, no polyfill: issue 23 sets 18 KiB for the whole
+ * entry with every flow (sign-in and SRP, session store, refresh lease, identity pool, every
+ * account flow, devices, fromAmplify, the option-key checks).
+ */
+const BUDGET_C = 18 * 1024;
 const ENTRIES = [
   {
     name: '(a) apigSigner + fromStatic',

@@ -380,7 +380,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         throw toServiceError(error, 'Refreshing the session');
       }
       const expired = new SessionExpiredError(
-        'The session has expired or was revoked (the refresh token no longer works): sign in again.',
+        'The session has expired or was revoked: sign in again.',
         { cause: error },
       );
       if (current === session) {

@@ -102,7 +102,7 @@ export function missingAttributesIn(message: string): string[] | undefined {
 export function missingAttributesError(names: readonly string[], cause?: unknown): AuthError {
   return new AuthError(
     'ERR_MISSING_ATTRIBUTES',
-    `The new password must be sent with these required attributes: ${names.join(', ')}. Pass them as the second argument of answer().`,
+    `The new password needs these required attributes: ${names.join(', ')}. Pass them as answer()'s second argument.`,
     { cause, missingAttributes: names },
   );
 }
@@ -188,14 +188,14 @@ export function toAuthError(error: unknown, flow?: string): ApigSignerError {
       if (/disabled/i.test(error.message)) {
         return new AuthError(
           'ERR_USER_DISABLED',
-          'The user is disabled in this user pool: an administrator must enable the user.',
+          'The user is disabled: an administrator of the user pool must enable it.',
           cause,
         );
       }
       if (/session/i.test(error.message)) {
         return new AuthError(
           'ERR_CHALLENGE_EXPIRED',
-          'This sign-in step has expired (Cognito keeps it 3 minutes) or was already answered: call signIn() again.',
+          'This sign-in step expired (after 3 minutes) or was already answered: call signIn() again.',
           cause,
         );
       }
@@ -205,7 +205,7 @@ export function toAuthError(error: unknown, flow?: string): ApigSignerError {
     case 'UserNotConfirmedException':
       return new AuthError(
         'ERR_USER_NOT_CONFIRMED',
-        'The user has not confirmed sign-up yet: confirm the account, then sign in.',
+        'The user has not confirmed sign-up: confirm it, then sign in.',
         cause,
       );
     case 'TooManyFailedAttemptsException':

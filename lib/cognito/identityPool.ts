@@ -34,7 +34,7 @@ function explain(error: unknown, identityPoolId: string, guest: boolean): Error 
   } else if (type === 'NotAuthorizedException' && guest) {
     advice = 'the identity pool does not allow guests: turn on unauthenticated access, or sign in';
   } else if (type === 'NotAuthorizedException') {
-    advice = `${says(error)}: check that the user pool and app client are among the identity pool's authentication providers`;
+    advice = `${says(error)}: add the user pool and app client to the identity pool's authentication providers`;
   } else if (type === 'InvalidIdentityPoolConfigurationException') {
     advice = "the identity pool's roles are missing or cannot be assumed: check its IAM roles";
   } else {

@@ -68,7 +68,7 @@ function parsed<T>(text: string | undefined, fallback: T, check: (value: unknown
  */
 function unsupportedHint(name: string): string {
   if (/OTP|MFA/.test(name)) {
-    return 'MFA methods are a setting of the user pool, not of the app client: allow SMS, email or authenticator-app (TOTP) MFA there';
+    return 'allow SMS, email or authenticator-app (TOTP) MFA in the user pool (not the app client)';
   }
   if (name.startsWith('DEVICE_')) {
     return "it comes from device tracking, a setting of the user pool: turn off 'remember devices'";
