@@ -99,7 +99,13 @@ describe('session store: asynchronous storage (AsyncStorage)', () => {
     await restarted.getIdToken();
     expect(restarted.username).toBe('alice');
     restarted.signOut();
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    // The removals are asynchronous: wait for them (bounded), however busy the machine is.
+    const gone = () =>
+      storage.inner.getItem(`${prefix(world)}.alice.idToken`) === null &&
+      storage.inner.getItem(`${prefix(world)}.LastAuthUser`) === null;
+    for (let i = 0; i < 200 && !gone(); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     expect(storage.inner.getItem(`${prefix(world)}.alice.idToken`)).toBeNull();
     expect(storage.inner.getItem(`${prefix(world)}.LastAuthUser`)).toBeNull();
   });
