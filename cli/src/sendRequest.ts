@@ -75,8 +75,11 @@ function transportAdapter(request: OutgoingRequest, options: SendOptions): Axios
       // command, as it writes it out.
       data: buffered,
     };
-    if (answer.status >= 400) {
-      // As axios's own adapters do: HTTP 400+ rejects, so the library's recovery sees it.
+    const { validateStatus } = config;
+    if (validateStatus && !validateStatus(answer.status)) {
+      // As axios's own adapters do (its `settle`): a status `validateStatus` refuses rejects. The
+      // library's dispatch asks for every answer (`validateStatus: null`), so that its recovery
+      // reads the raw answer, and judges the final one with the caller's own `validateStatus`.
       throw new axios.AxiosError(
         `Request failed with status code ${answer.status}`,
         axios.AxiosError.ERR_BAD_RESPONSE,
