@@ -1,5 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import { startCognitoEmulator, startSigV4Gateway } from '../../lib/testing';
@@ -227,6 +229,89 @@ describe('apig-signer with a Cognito user', () => {
     wrong.type('000000\r');
     expect(await wrong.exited).toBe(67);
     expect(wrong.screen()).toContain('Cognito refused the sign-in of mfa');
+  });
+});
+
+describe('apig-signer with a Cognito user through a proxy', () => {
+  let proxy: Server;
+  let proxyUrl: string;
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    // A forward proxy for http:// (the emulator and the gateway): it notes each request line
+    // and the Cognito operation, then forwards the request.
+    proxy = createServer((request, response) => {
+      const operation = request.headers['x-amz-target'];
+      seen.push(
+        `${request.method} ${request.url}${typeof operation === 'string' ? ` ${operation.split('.').pop()}` : ''}`,
+      );
+      const target = new URL(request.url ?? '');
+      const upstream = httpRequest(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: request.method,
+          path: `${target.pathname}${target.search}`,
+          headers: request.headers,
+        },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      upstream.on('error', () => response.destroy());
+      request.pipe(upstream);
+    });
+    await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  });
+  beforeEach(() => {
+    seen.length = 0;
+  });
+  afterAll(() => {
+    proxy.closeAllConnections();
+    return new Promise<void>((done) => proxy.close(() => done()));
+  });
+
+  const cognitoCalls = () => seen.filter((line) => line.startsWith(`POST ${cognito.url}`));
+
+  it('-x sends the sign-in and the identity-pool calls through the proxy, as the API call', async () => {
+    const result = await runCli(
+      ['-x', proxyUrl, ...cognitoArgs('alice'), `${gateway.url}/prod/px`],
+      {
+        env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD }),
+      },
+    );
+    expect(result.code).toBe(0);
+    expect(cognitoCalls().map((line) => line.split(' ').pop())).toEqual([
+      'InitiateAuth',
+      'RespondToAuthChallenge',
+      'GetId',
+      'GetCredentialsForIdentity',
+    ]);
+    expect(seen.at(-1)).toBe(`GET ${gateway.url}/prod/px`);
+    expect(lastVerdict()?.accepted).toBe(true);
+  });
+
+  it('HTTP_PROXY without a scheme (curl: http://) carries the Cognito calls too', async () => {
+    const result = await runCli([...cognitoArgs('alice'), `${gateway.url}/prod/px`], {
+      env: cleanEnv(home, {
+        APIG_SIGNER_PASSWORD: PASSWORD,
+        HTTP_PROXY: proxyUrl.replace('http://', ''),
+      }),
+    });
+    expect(result.code).toBe(0);
+    expect(cognitoCalls()).toHaveLength(4);
+  });
+
+  it('--noproxy sends the Cognito calls directly, even with -x', async () => {
+    const result = await runCli(
+      ['-x', proxyUrl, '--noproxy', '127.0.0.1', ...cognitoArgs('alice'), `${gateway.url}/prod/px`],
+      { env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD }) },
+    );
+    expect(result.code).toBe(0);
+    expect(seen).toEqual([]);
+    expect(lastVerdict()?.accepted).toBe(true);
   });
 });
 

@@ -102,7 +102,9 @@ export async function run(): Promise<void> {
   process.stderr.on('error', () => undefined);
   const exitCode = await main({
     argv: process.argv.slice(2),
-    env: process.env,
+    // A copy: the command's rules read it, while process.env is what the library reads (the
+    // Cognito client's proxy variables are rewritten there, see cognitoProxy.ts).
+    env: { ...process.env },
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
