@@ -1,5 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 
 import { startCognitoEmulator, startSigV4Gateway } from '../../lib/testing';
@@ -230,6 +232,102 @@ describe('apig-signer with a Cognito user', () => {
   });
 });
 
+describe('apig-signer with a Cognito user through a proxy', () => {
+  let proxy: Server;
+  let proxyUrl: string;
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    // A forward proxy for http:// (the emulator and the gateway): it notes each request line
+    // and the Cognito operation, then forwards the request.
+    proxy = createServer((request, response) => {
+      const operation = request.headers['x-amz-target'];
+      seen.push(
+        `${request.method} ${request.url}${typeof operation === 'string' ? ` ${operation.split('.').pop()}` : ''}`,
+      );
+      const target = new URL(request.url ?? '');
+      const upstream = httpRequest(
+        {
+          host: target.hostname,
+          port: target.port,
+          method: request.method,
+          path: `${target.pathname}${target.search}`,
+          headers: request.headers,
+        },
+        (answer) => {
+          response.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(response);
+        },
+      );
+      upstream.on('error', () => response.destroy());
+      request.pipe(upstream);
+    });
+    await new Promise<void>((done) => proxy.listen(0, '127.0.0.1', done));
+    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+  });
+  beforeEach(() => {
+    seen.length = 0;
+  });
+  afterAll(() => {
+    proxy.closeAllConnections();
+    return new Promise<void>((done) => proxy.close(() => done()));
+  });
+
+  const cognitoCalls = () => seen.filter((line) => line.startsWith(`POST ${cognito.url}`));
+
+  it('-x sends the sign-in and the identity-pool calls through the proxy, as the API call', async () => {
+    const result = await runCli(
+      ['-x', proxyUrl, ...cognitoArgs('alice'), `${gateway.url}/prod/px`],
+      {
+        env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD }),
+      },
+    );
+    expect(result.code).toBe(0);
+    expect(cognitoCalls().map((line) => line.split(' ').pop())).toEqual([
+      'InitiateAuth',
+      'RespondToAuthChallenge',
+      'GetId',
+      'GetCredentialsForIdentity',
+    ]);
+    expect(seen.at(-1)).toBe(`GET ${gateway.url}/prod/px`);
+    expect(lastVerdict()?.accepted).toBe(true);
+  });
+
+  it('HTTP_PROXY without a scheme (curl: http://) carries the Cognito calls too', async () => {
+    const result = await runCli([...cognitoArgs('alice'), `${gateway.url}/prod/px`], {
+      env: cleanEnv(home, {
+        APIG_SIGNER_PASSWORD: PASSWORD,
+        HTTP_PROXY: proxyUrl.replace('http://', ''),
+      }),
+    });
+    expect(result.code).toBe(0);
+    expect(cognitoCalls()).toHaveLength(4);
+  });
+
+  it('--sign-out -x sends the RevokeToken through the proxy', async () => {
+    const env = cleanEnv(home, {
+      APIG_SIGNER_PASSWORD: PASSWORD,
+      XDG_CACHE_HOME: mkdtempSync(join(home, 'xdg-proxy-')),
+    });
+    const cached = cognitoArgs('alice').filter((arg) => arg !== '--no-session-cache');
+    expect((await runCli([...cached, `${gateway.url}/prod/px`], { env })).code).toBe(0);
+    seen.length = 0;
+    const out = await runCli(['-x', proxyUrl, ...cached, '--sign-out'], { env });
+    expect(out.code).toBe(0);
+    expect(cognitoCalls()).toEqual([`POST ${cognito.url}/ RevokeToken`]);
+  });
+
+  it('--noproxy sends the Cognito calls directly, even with -x', async () => {
+    const result = await runCli(
+      ['-x', proxyUrl, '--noproxy', '127.0.0.1', ...cognitoArgs('alice'), `${gateway.url}/prod/px`],
+      { env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD }) },
+    );
+    expect(result.code).toBe(0);
+    expect(seen).toEqual([]);
+    expect(lastVerdict()?.accepted).toBe(true);
+  });
+});
+
 describe('apig-signer --forgot-password', () => {
   it('asks for the code Cognito sent and the new password twice, then the new password signs in', async () => {
     const session = runInTerminal([...cognitoArgs('forgetful'), '--forgot-password'], {
@@ -297,18 +395,98 @@ describe('apig-signer and the Cognito session cache', () => {
     expect(cognito.count('InitiateAuth')).toBe(signIns);
   });
 
-  it('--sign-out removes the cached session: the next call needs the password again', async () => {
+  /** The refresh token in the user's cache file (there is one file: one user). */
+  function cachedRefreshToken(): { path: string; refreshToken: string } {
+    const directory = join(cacheHome, 'apig-signer', 'cognito');
+    const [name] = readdirSync(directory);
+    const path = join(directory, name!);
+    const stored = JSON.parse(readFileSync(path, 'utf8')) as Record<string, string>;
+    const key = Object.keys(stored).find((name) => /refreshToken$/i.test(name));
+    return { path, refreshToken: key === undefined ? '' : stored[key]! };
+  }
+
+  /** REFRESH_TOKEN_AUTH at the emulator, as any holder of the token could try it. */
+  async function refreshWith(refreshToken: string): Promise<{ status: number; type: unknown }> {
+    const response = await fetch(cognito.url, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-amz-json-1.1',
+        'X-Amz-Target': 'AWSCognitoIdentityProviderService.InitiateAuth',
+      },
+      body: JSON.stringify({
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        ClientId: cognito.clientId,
+        AuthParameters: { REFRESH_TOKEN: refreshToken },
+      }),
+    });
+    const body = (await response.json()) as Record<string, unknown>;
+    return { status: response.status, type: body['__type'] };
+  }
+
+  it('--sign-out revokes the refresh token (Cognito refuses it after) and removes the cached session', async () => {
+    const { path, refreshToken } = cachedRefreshToken();
+    expect(refreshToken).not.toBe('');
+    // The token works until the sign-out: the refusal below is the sign-out's doing.
+    expect((await refreshWith(refreshToken)).status).toBe(200);
+    const revocations = cognito.count('RevokeToken');
+
     const out = await runCli([...args(), '--sign-out'], {
       env: cleanEnv(home, { XDG_CACHE_HOME: cacheHome }),
     });
     expect(out.code).toBe(0);
-    expect(out.stderr).toMatch(/^apig-signer: signed out alice: removed .+\.json\n$/);
+    expect(out.stderr).toBe(
+      `apig-signer: signed out alice: removed ${path}; Cognito was asked to revoke the refresh token\n`,
+    );
+    // The process ended after its RevokeToken had been answered, not before it left.
+    expect(cognito.count('RevokeToken')).toBe(revocations + 1);
+    expect(await refreshWith(refreshToken)).toEqual({
+      status: 400,
+      type: 'NotAuthorizedException',
+    });
     expect(readdirSync(join(cacheHome, 'apig-signer', 'cognito'))).toEqual([]);
     const after = await runCli([...args(), `${gateway.url}/prod/notes`], {
       env: cleanEnv(home, { XDG_CACHE_HOME: cacheHome }),
     });
     expect(after.code).toBe(2);
     expect(after.stderr).toContain('no password for alice: set APIG_SIGNER_PASSWORD');
+  });
+
+  it('--sign-out with nothing cached: exit 0, nothing sent to Cognito', async () => {
+    const calls = cognito.calls.length;
+    const out = await runCli([...args(), '--sign-out'], {
+      env: cleanEnv(home, { XDG_CACHE_HOME: cacheHome }),
+    });
+    expect(out.code).toBe(0);
+    expect(out.stderr).toMatch(
+      /^apig-signer: signed out alice: no session was cached \(.+\.json\), nothing to revoke\n$/,
+    );
+    expect(cognito.calls.length).toBe(calls);
+  });
+
+  it('--sign-out with Cognito unreachable still removes the session, exits 0, and does not hang', async () => {
+    const signIn = await runCli([...args(), `${gateway.url}/prod/notes`], {
+      env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD, XDG_CACHE_HOME: cacheHome }),
+    });
+    expect(signIn.code).toBe(0);
+    const { refreshToken } = cachedRefreshToken();
+    const closed = createServer();
+    await new Promise<void>((done) => closed.listen(0, '127.0.0.1', done));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((done) => closed.close(() => done()));
+
+    const unreachable = args().map((arg) =>
+      arg === cognito.url ? `http://127.0.0.1:${port}` : arg,
+    );
+    const started = Date.now();
+    const out = await runCli([...unreachable, '--sign-out'], {
+      env: cleanEnv(home, { XDG_CACHE_HOME: cacheHome }),
+    });
+    expect(out.code).toBe(0);
+    // Two refused connections and one short pause, far below the 11 s bound.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(readdirSync(join(cacheHome, 'apig-signer', 'cognito'))).toEqual([]);
+    // Nothing reached Cognito: the token still works there (it was only forgotten here).
+    expect((await refreshWith(refreshToken)).status).toBe(200);
   });
 
   it('--no-session-cache writes nothing', async () => {

@@ -1,6 +1,7 @@
+import { cognitoEndpoints, routeCognitoCalls } from './cognitoProxy';
 import { CliError, EXIT, usageError } from './exitCodes';
 import type { Io } from './main';
-import type { CognitoUserOptions } from './parseCommandLine';
+import type { ForgotPasswordCommand } from './parseCommandLine';
 import { newPasswordTwice } from './resolveCredentials';
 
 function firstLine(text: string): string {
@@ -13,7 +14,9 @@ function firstLine(text: string): string {
  *
  * @throws {@link CliError}: exit 2 without a terminal, 67 when Cognito refuses the reset.
  */
-export async function runForgotPassword(user: CognitoUserOptions, io: Io): Promise<number> {
+export async function runForgotPassword(command: ForgotPasswordCommand, io: Io): Promise<number> {
+  const user = command.cognito;
+  routeCognitoCalls(cognitoEndpoints(user), command, io.env);
   const openTerminal = io.openTerminal ?? (await import('./terminal')).openTerminal;
   const terminal = openTerminal();
   if (terminal === undefined) {

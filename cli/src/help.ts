@@ -52,8 +52,8 @@ Credentials, first match wins:
       --no-session-cache        sign in afresh and keep nothing on disk (by default the
                                 session's tokens, never the password, are kept per user in
                                 $XDG_CACHE_HOME/apig-signer, or the platform's cache folder)
-      --sign-out                with the Cognito user's four options and no URL: remove the
-                                kept session
+      --sign-out                with the Cognito user's four options and no URL: revoke
+                                the kept session's refresh token and remove the session
       --forgot-password         with the Cognito user's four options and no URL: reset the
                                 password with the code Cognito sends (asked at the terminal)
       --profile <name>          otherwise, the AWS SDK's default chain with this profile

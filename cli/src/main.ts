@@ -44,44 +44,50 @@ async function describeFailure(error: unknown): Promise<{ exitCode: number; mess
   return { exitCode: EXIT.FAILURE, message: message.split('\n')[0] as string };
 }
 
+/** How the command ended: its exit code, and how long the process may stay up for work in flight. */
+interface Ending {
+  exitCode: number;
+  /** `--sign-out`'s RevokeToken may still be on its way: at most this long (0: exit at once). */
+  lingerMs: number;
+}
+
 /**
  * The `apig-signer` command: reads the command line, signs and sends (or presigns), writes the
  * answer, and resolves to the exit code. Never throws.
  */
 export async function main(io: Io): Promise<number> {
+  return (await runCommand(io)).exitCode;
+}
+
+async function runCommand(io: Io): Promise<Ending> {
+  const done = (exitCode: number): Ending => ({ exitCode, lingerMs: 0 });
   let command: ReturnType<typeof parseCommandLine> | undefined;
   try {
     command = parseCommandLine(io.argv);
     if (command.kind === 'help') {
       await write(io.stdout, HELP);
-      return EXIT.OK;
+      return done(EXIT.OK);
     }
     if (command.kind === 'version') {
       await write(io.stdout, `${packageJson.version}\n`);
-      return EXIT.OK;
+      return done(EXIT.OK);
     }
     if (command.kind === 'sandbox') {
       const { runSandbox } = await import('./sandbox');
-      return await runSandbox(io.stdout);
+      return done(await runSandbox(io.stdout));
     }
     if (command.kind === 'forgot-password') {
       const { runForgotPassword } = await import('./forgotPassword');
-      return await runForgotPassword(command.cognito, io);
+      return done(await runForgotPassword(command, io));
     }
     if (command.kind === 'sign-out') {
-      const { sessionCache } = await import('./sessionCache');
-      const cache = sessionCache(io.env, command.cognito);
-      cache.remove();
-      // Cognito's RevokeToken is not offered by the library yet: the refresh token stays valid
-      // until it expires, but no copy of it is left here.
-      await write(
-        io.stderr,
-        `apig-signer: signed out ${command.cognito.username}: removed ${cache.path}\n`,
-      );
-      return EXIT.OK;
+      const { signOut, REVOKE_BOUND_MS } = await import('./signOut');
+      const outcome = await signOut(command, io.env);
+      await write(io.stderr, `apig-signer: ${outcome.message}\n`);
+      return { exitCode: outcome.exitCode, lingerMs: outcome.revoking ? REVOKE_BOUND_MS : 0 };
     }
     const { runRequest } = await import('./runRequest');
-    return await runRequest(command, io);
+    return done(await runRequest(command, io));
   } catch (error) {
     const { exitCode, message } = await describeFailure(error);
     const quiet =
@@ -90,7 +96,7 @@ export async function main(io: Io): Promise<number> {
       !command.showError &&
       exitCode !== EXIT.USAGE;
     if (!quiet) await write(io.stderr, `apig-signer: ${message}\n`);
-    return exitCode;
+    return done(exitCode);
   }
 }
 
@@ -100,13 +106,24 @@ export async function run(): Promise<void> {
   // own 'error' event must not end the process with a stack trace.
   process.stdout.on('error', () => undefined);
   process.stderr.on('error', () => undefined);
-  const exitCode = await main({
+  const { exitCode, lingerMs } = await runCommand({
     argv: process.argv.slice(2),
-    env: process.env,
+    // A copy: the command's rules read it, while process.env is what the library reads (the
+    // Cognito client's proxy variables are rewritten there, see cognitoProxy.ts).
+    env: { ...process.env },
     stdin: process.stdin,
     stdout: process.stdout,
     stderr: process.stderr,
   });
+  if (lingerMs > 0) {
+    // The library sends RevokeToken in the background and does not say when it has settled;
+    // its request and timers keep the event loop alive until then, so the process ends by
+    // itself once they are done. The unref'd timer only bounds that wait: it fires if
+    // something still holds the loop after the revocation's own bound.
+    process.exitCode = exitCode;
+    setTimeout(() => process.exit(exitCode), lingerMs).unref();
+    return;
+  }
   // Keep-alive sockets and SDK clients must not hold the command open once it is done.
   process.exit(exitCode);
 }

@@ -60,16 +60,22 @@ export interface RequestCommand {
   profile: string | undefined;
 }
 
-/** `--sign-out`: forget the cached session of a Cognito user. */
+/** `--sign-out`: revoke and forget the cached session of a Cognito user. */
 export interface SignOutCommand {
   kind: 'sign-out';
   cognito: CognitoUserOptions;
+  /** `-x` and `--noproxy`, for the revocation. */
+  proxy: string | undefined;
+  noProxy: string | undefined;
 }
 
 /** `--forgot-password`: reset a Cognito user's password with a code. */
 export interface ForgotPasswordCommand {
   kind: 'forgot-password';
   cognito: CognitoUserOptions;
+  /** `-x` and `--noproxy`, for the Cognito calls. */
+  proxy: string | undefined;
+  noProxy: string | undefined;
 }
 
 export type Command =
@@ -313,7 +319,12 @@ export function parseCommandLine(argv: readonly string[]): Command {
         '--forgot-password takes the Cognito user (--user-pool-id, --client-id, --identity-pool-id, --username) and no URL',
       );
     }
-    return { kind: 'forgot-password', cognito };
+    return {
+      kind: 'forgot-password',
+      cognito,
+      proxy: nonEmpty(values.proxy, '-x'),
+      noProxy: values.noproxy,
+    };
   }
   if (values['sign-out'] === true) {
     const cognito = cognitoUser(values);
@@ -322,7 +333,12 @@ export function parseCommandLine(argv: readonly string[]): Command {
         '--sign-out takes the Cognito user (--user-pool-id, --client-id, --identity-pool-id, --username) and no URL',
       );
     }
-    return { kind: 'sign-out', cognito };
+    return {
+      kind: 'sign-out',
+      cognito,
+      proxy: nonEmpty(values.proxy, '-x'),
+      noProxy: values.noproxy,
+    };
   }
 
   if (positionals.length === 0)

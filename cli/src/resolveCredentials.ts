@@ -1,10 +1,17 @@
 import type { Credentials } from 'apig-signer';
 import type { SignInResult } from 'apig-signer/cognito';
 
+import { cognitoEndpoints, routeCognitoCalls } from './cognitoProxy';
 import { describeProfile } from './describeProfile';
 import { CliError, EXIT, usageError } from './exitCodes';
 import type { CognitoUserOptions } from './parseCommandLine';
 import type { Terminal } from './terminal';
+
+/** `-x` and `--noproxy`: they apply to the Cognito calls as to the API call. */
+export interface ProxyOptions {
+  proxy: string | undefined;
+  noProxy: string | undefined;
+}
 
 /** Credentials and a description of where they came from, for `-v`. */
 export interface ResolvedCredentials {
@@ -98,8 +105,11 @@ async function passwordFor(user: CognitoUserOptions, context: CredentialsContext
 
 async function fromCognitoUser(
   user: CognitoUserOptions,
+  proxy: ProxyOptions,
   context: CredentialsContext,
 ): Promise<ResolvedCredentials> {
+  // Before the library is loaded: it reads the proxy variables when it sends.
+  routeCognitoCalls(cognitoEndpoints(user), proxy, context.env);
   const {
     createCognitoAuth,
     AuthError,
@@ -286,13 +296,19 @@ async function chainFailure(
  * The credentials to sign with, first match wins: a Cognito user when one is named, otherwise
  * the AWS SDK's default Node chain (environment, profile, SSO, container and instance roles).
  *
+ * The Cognito calls go through the proxy `-x` or the environment names, by the rules of the API
+ * call ({@link routeCognitoCalls}).
+ *
  * @throws {@link CliError}: exit 2 when there are none, 67 when Cognito refuses the sign-in.
  */
 export function resolveCredentials(
-  options: { cognito: CognitoUserOptions | undefined; profile: string | undefined },
+  options: {
+    cognito: CognitoUserOptions | undefined;
+    profile: string | undefined;
+  } & ProxyOptions,
   context: CredentialsContext,
 ): Promise<ResolvedCredentials> {
   return options.cognito === undefined
     ? fromAwsChain(options.profile, context)
-    : fromCognitoUser(options.cognito, context);
+    : fromCognitoUser(options.cognito, options, context);
 }
