@@ -307,7 +307,10 @@ describe('dispatch: one deadline and one cancellation for the whole call', () =>
           .get(`http://127.0.0.1:${port}/start`, { timeout: 200 })
           .catch((e: unknown) => e);
         expect(axios.isAxiosError(error) && error.code).toBe('ECONNABORTED');
-        expect(Date.now() - started).toBeLessThan(300);
+        // A timeout restarted at every hop would never fire here (each hop answers in 60 ms): the
+        // chain would run to maxRedirects, 21 hops and over 1.2 s. The bound leaves a busy
+        // machine room; the hop count is the sharp check.
+        expect(Date.now() - started).toBeLessThan(450);
         expect(hops).toBeLessThan(6);
       } finally {
         slowLoop.closeAllConnections();
