@@ -100,9 +100,10 @@ describe('session store: asynchronous storage (AsyncStorage)', () => {
     expect(restarted.username).toBe('alice');
     restarted.signOut();
     // The removals are asynchronous: wait for them (bounded), however busy the machine is.
+    const keys = prefix(world);
     const gone = () =>
-      storage.inner.getItem(`${prefix(world)}.alice.idToken`) === null &&
-      storage.inner.getItem(`${prefix(world)}.LastAuthUser`) === null;
+      storage.inner.getItem(`${keys}.alice.idToken`) === null &&
+      storage.inner.getItem(`${keys}.LastAuthUser`) === null;
     for (let i = 0; i < 200 && !gone(); i += 1) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
