@@ -1,4 +1,11 @@
-import { ConfigurationError, CredentialsError, apigSigner, signRequest } from '../../lib';
+import {
+  ConfigurationError,
+  CredentialsError,
+  apigSigner,
+  memoize,
+  memoizeOwn,
+  signRequest,
+} from '../../lib';
 
 /** What AWS STS AssumeRole (SDK v3) answers with, or `aws sts assume-role` prints. */
 const STS_SHAPED = {
@@ -33,6 +40,26 @@ describe('credentials in the shape AWS STS returns them (AccessKeyId, …)', () 
     expect(error).toBeInstanceOf(CredentialsError);
     expect(error).toMatchObject({ code: 'ERR_INVALID_CREDENTIALS' });
     expect((error as Error).message).toContain('did you mean accessKeyId?');
+    expect((error as Error).message).not.toContain('sts-secret-value');
+  });
+
+  it('returned by a strategy given to memoize(): the same hint (apigSigner memoises strategies)', async () => {
+    const error = await memoize(() => Promise.resolve(STS_SHAPED as never))().catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect(error).toMatchObject({ code: 'ERR_INVALID_CREDENTIALS' });
+    expect((error as Error).message).toContain('did you mean accessKeyId?');
+  });
+
+  it("memoizeOwn() (the Cognito entry's own credentials): still refused, without the hint table", async () => {
+    const error = await memoizeOwn(() => Promise.resolve(STS_SHAPED as never))().catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect(error).toMatchObject({ code: 'ERR_INVALID_CREDENTIALS' });
+    expect((error as Error).message).toContain('accessKeyId must be a non-empty string');
+    expect((error as Error).message).not.toContain('did you mean');
     expect((error as Error).message).not.toContain('sts-secret-value');
   });
 });

@@ -1,4 +1,4 @@
-import { ConfigurationError, memoize } from '../index';
+import { ConfigurationError, memoizeOwn } from '../index';
 import type { Credentials } from '../index';
 import { createAccountClient } from './accountClient';
 import { accountFlow } from './accountFlow';
@@ -447,7 +447,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     return identityCredentials.issue(session, logins);
   }
 
-  const credentials = memoize(
+  const credentials = memoizeOwn(
     async function cognitoCredentials(): Promise<Credentials> {
       if (!store.loaded) await store.ready;
       const session = sync();

@@ -1,4 +1,4 @@
-import { ConfigurationError, memoize } from '../index';
+import { ConfigurationError, memoizeOwn } from '../index';
 import type { Credentials, MemoizeOptions, MemoizedCredentialsProvider } from '../index';
 import { NotSignedInError } from './errors';
 
@@ -139,7 +139,7 @@ export function fromAmplify(options: FromAmplifyOptions): AmplifyCredentialsProv
     };
   }
 
-  const provider = memoize(fromSession, memoizeOptions) as AmplifyCredentialsProvider;
+  const provider = memoizeOwn(fromSession, memoizeOptions) as AmplifyCredentialsProvider;
   const dropCache = provider.invalidate.bind(provider);
   provider.invalidate = function invalidate(credentials?: Credentials) {
     if (credentials !== undefined && credentials.accessKeyId === lastKeyId) forceNext = true;

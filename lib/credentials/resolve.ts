@@ -1,6 +1,7 @@
 import { ApigSignerError, ConfigurationError, CredentialsError } from '../errors';
 import type { Credentials, CredentialsProvider } from './types';
 import { assertCredentialsOption, assertResolvedCredentials } from './validateCredentials';
+import type { describeInvalidCredentials } from './validateCredentials';
 
 const isThenable = (value: unknown): boolean =>
   typeof (value as { then?: unknown } | null)?.then === 'function';
@@ -35,10 +36,14 @@ export interface ResolveOptions {
 /**
  * Calls a strategy and checks what it returned: the shape, and (unless told otherwise) that the
  * credentials have not already expired. Errors that are not ours are wrapped; their messages are
- * not copied, since a third-party message may quote what it was given.
+ * not copied, since a third-party message may quote what it was given. `describe` judges the shape:
+ * `describeInvalidCredentials` (with the hints for other libraries' shapes) for strategies users
+ * write, `describeCredentialsShape` for credentials apig-signer builds itself (no hint table in
+ * the Cognito entry's bundle).
  */
 export async function resolveCredentials(
   provider: CredentialsProvider,
+  describe: typeof describeInvalidCredentials,
   { checkExpiry = true, now = Date.now }: ResolveOptions = {},
 ): Promise<Credentials> {
   let credentials: unknown;
@@ -53,7 +58,7 @@ export async function resolveCredentials(
       { cause: error },
     );
   }
-  assertResolvedCredentials(credentials);
+  assertResolvedCredentials(credentials, describe);
   if (
     checkExpiry &&
     credentials.expiration !== undefined &&
