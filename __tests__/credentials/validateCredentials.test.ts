@@ -63,3 +63,30 @@ describe('credentials in the shape AWS STS returns them (AccessKeyId, …)', () 
     expect((error as Error).message).not.toContain('sts-secret-value');
   });
 });
+
+describe('signRequest: credentials a strategy returns already expired', () => {
+  const url = 'https://a1b2c3d4e5.execute-api.eu-west-2.amazonaws.com/prod/notes';
+  const keys = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'expired-secret-value' };
+
+  it('refused with ERR_CREDENTIALS_EXPIRED, nothing signed, no secret in the message', async () => {
+    const expiration = new Date(Date.now() - 60_000);
+    const error = await signRequest({
+      url,
+      credentials: () => Promise.resolve({ ...keys, expiration }),
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CredentialsError);
+    expect(error).toMatchObject({ code: 'ERR_CREDENTIALS_EXPIRED' });
+    expect((error as Error).message).toContain(expiration.toISOString());
+    expect((error as Error).message).not.toContain('expired-secret-value');
+  });
+
+  it('signed when the expiration is still ahead', async () => {
+    const signed = await signRequest({
+      url,
+      credentials: () => Promise.resolve({ ...keys, expiration: new Date(Date.now() + 3_600_000) }),
+    });
+    expect(signed.headers['authorization'] ?? signed.headers['Authorization']).toMatch(
+      /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//,
+    );
+  });
+});

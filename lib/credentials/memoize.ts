@@ -281,24 +281,22 @@ function memoizeWith(
       generation,
       abandoned: false,
       patience,
-      promise: resolveCredentials(strategy, describe, { checkExpiry: false }).then(
-        (credentials) => {
-          // A late answer (abandoned after a timeout, or overtaken) is kept only if nothing newer
-          // replaced it, nobody disowned it, and it is still valid: the arrival grace is for
-          // answers someone is waiting for.
-          const entry = entryFor(credentials, current.id, offset);
-          if (
-            current.generation === generation &&
-            // Older than credentials cached since (dropped or not): never fill the cache.
-            newestCached < current.id &&
-            (current.abandoned ? now() + offset < entry.expiresAt : usable(entry, offset))
-          ) {
-            cached = entry;
-            newestCached = current.id;
-          }
-          return credentials;
-        },
-      ),
+      promise: resolveCredentials(strategy, describe).then((credentials) => {
+        // A late answer (abandoned after a timeout, or overtaken) is kept only if nothing newer
+        // replaced it, nobody disowned it, and it is still valid: the arrival grace is for
+        // answers someone is waiting for.
+        const entry = entryFor(credentials, current.id, offset);
+        if (
+          current.generation === generation &&
+          // Older than credentials cached since (dropped or not): never fill the cache.
+          newestCached < current.id &&
+          (current.abandoned ? now() + offset < entry.expiresAt : usable(entry, offset))
+        ) {
+          cached = entry;
+          newestCached = current.id;
+        }
+        return credentials;
+      }),
     };
     const forget = () => {
       clearTimeout(patienceTimer);

@@ -23,20 +23,11 @@ export function toCredentialsProvider(
   return () => Promise.resolve(fixed);
 }
 
-/** How {@link resolveCredentials} judges what the strategy returned. */
-export interface ResolveOptions {
-  /**
-   * Refuse credentials whose `expiration` is not after `now()` (`ERR_CREDENTIALS_EXPIRED`).
-   * memoize() turns it off: it decides with the corrected clock.
-   */
-  checkExpiry?: boolean;
-  now?: () => number;
-}
-
 /**
- * Calls a strategy and checks what it returned: the shape, and (unless told otherwise) that the
- * credentials have not already expired. Errors that are not ours are wrapped; their messages are
- * not copied, since a third-party message may quote what it was given. `describe` judges the shape:
+ * Calls a strategy and checks the shape of what it returned (expiry is the caller's to judge:
+ * memoize() with the corrected clock, signRequest with {@link assertUnexpired}). Errors that are
+ * not ours are wrapped; their messages are not copied, since a third-party message may quote what
+ * it was given. `describe` judges the shape:
  * `describeInvalidCredentials` (with the hints for other libraries' shapes) for strategies users
  * write, `describeCredentialsShape` for credentials apig-signer builds itself (no hint table in
  * the Cognito entry's bundle).
@@ -44,7 +35,6 @@ export interface ResolveOptions {
 export async function resolveCredentials(
   provider: CredentialsProvider,
   describe: typeof describeInvalidCredentials,
-  { checkExpiry = true, now = Date.now }: ResolveOptions = {},
 ): Promise<Credentials> {
   let credentials: unknown;
   try {
@@ -59,11 +49,16 @@ export async function resolveCredentials(
     );
   }
   assertResolvedCredentials(credentials, describe);
-  if (
-    checkExpiry &&
-    credentials.expiration !== undefined &&
-    credentials.expiration.getTime() <= now()
-  ) {
+  return credentials;
+}
+
+/**
+ * Refuses credentials whose `expiration` is not after `now` (`ERR_CREDENTIALS_EXPIRED`); returns
+ * them otherwise. Kept apart from {@link resolveCredentials} so the Cognito entry, whose only
+ * caller (memoize) judges expiry itself, does not carry it.
+ */
+export function assertUnexpired(credentials: Credentials, now: number): Credentials {
+  if (credentials.expiration !== undefined && credentials.expiration.getTime() <= now) {
     throw new CredentialsError(
       'ERR_CREDENTIALS_EXPIRED',
       `The credentials strategy returned credentials that expired at ${credentials.expiration.toISOString()}; the request was not sent. Check the strategy's clock and source.`,
