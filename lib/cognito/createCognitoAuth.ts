@@ -299,7 +299,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         if (ticket !== signInTicket) {
           throw new AuthError(
             'ERR_SIGN_IN_SUPERSEDED',
-            'A later signIn() or a signOut() came before this sign-in finished: this one changed nothing.',
+            'A later signIn() or signOut() overtook this sign-in: it changed nothing.',
           );
         }
       },
@@ -314,7 +314,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         if (foreign !== undefined) {
           throw new ConfigurationError(
             'ERR_CONFIGURATION',
-            `Cognito signed the user in, but ${foreign}: set \`userPoolId\` to the user pool of app client \`clientId\`. Nothing was stored.`,
+            `Cognito signed the user in, but ${foreign}: set \`userPoolId\` to the pool of \`clientId\`. Nothing was stored.`,
           );
         }
         return startSession(name, issuedTokens(issued), attempt);

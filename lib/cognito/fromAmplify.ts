@@ -127,7 +127,7 @@ export function fromAmplify(options: FromAmplifyOptions): AmplifyCredentialsProv
     const credentials = session.credentials;
     if (credentials === undefined) {
       throw new NotSignedInError(
-        'Amplify has no credentials (nobody is signed in, and no guest access): sign in with Amplify first.',
+        'Amplify has no credentials (nobody signed in, no guest access): sign in with Amplify first.',
       );
     }
     lastKeyId = credentials.accessKeyId;
