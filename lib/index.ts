@@ -25,7 +25,7 @@ export { fromStatic } from './credentials/fromStatic';
 export type { StaticCredentialsInit } from './credentials/fromStatic';
 export { fromEnv } from './credentials/fromEnv';
 export { chain } from './credentials/chain';
-export { memoize } from './credentials/memoize';
+export { memoize, memoizeOwn } from './credentials/memoize';
 export type {
   MemoizeOptions,
   MemoizedCredentialsProvider,

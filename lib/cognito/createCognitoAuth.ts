@@ -1,4 +1,4 @@
-import { ConfigurationError, memoize } from '../index';
+import { ConfigurationError, memoizeOwn } from '../index';
 import type { Credentials } from '../index';
 import { createAccountClient } from './accountClient';
 import { accountFlow } from './accountFlow';
@@ -299,7 +299,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         if (ticket !== signInTicket) {
           throw new AuthError(
             'ERR_SIGN_IN_SUPERSEDED',
-            'A later signIn() or a signOut() came before this sign-in finished: this one changed nothing.',
+            'A later signIn() or signOut() overtook this sign-in: it changed nothing.',
           );
         }
       },
@@ -314,7 +314,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
         if (foreign !== undefined) {
           throw new ConfigurationError(
             'ERR_CONFIGURATION',
-            `Cognito signed the user in, but ${foreign}: set \`userPoolId\` to the user pool of app client \`clientId\`. Nothing was stored.`,
+            `Cognito signed the user in, but ${foreign}: set \`userPoolId\` to the pool of \`clientId\`. Nothing was stored.`,
           );
         }
         return startSession(name, issuedTokens(issued), attempt);
@@ -447,7 +447,7 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
     return identityCredentials.issue(session, logins);
   }
 
-  const credentials = memoize(
+  const credentials = memoizeOwn(
     async function cognitoCredentials(): Promise<Credentials> {
       if (!store.loaded) await store.ready;
       const session = sync();

@@ -1,4 +1,4 @@
-import { sha256Hex } from '../signing/sha256';
+import { sha256Hex, toHex } from '../signing/sha256';
 import type { Sha256Constructor } from '../signing/sha256';
 import type { AccountClient } from './accountClient';
 import { signedInCall } from './accountFlow';
@@ -81,9 +81,7 @@ export function createDevices(options: {
       const { DeviceKey: deviceKey, DeviceGroupKey: deviceGroupKey } = metadata;
       if (!deviceKey || !deviceGroupKey) return;
       const randomPassword = toBase64(randomBytes(40));
-      const salt = padHex(
-        BigInt(`0x${[...randomBytes(16)].map((b) => b.toString(16).padStart(2, '0')).join('')}`),
-      );
+      const salt = padHex(BigInt(`0x${toHex(randomBytes(16))}`));
       const inner = await sha256Hex(`${deviceGroupKey}${deviceKey}:${randomPassword}`, sha256);
       const x = BigInt(`0x${await hexHash(salt + inner, sha256)}`);
       await accounts.confirmDevice(accessToken, deviceKey, {

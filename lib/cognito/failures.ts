@@ -123,7 +123,7 @@ export function configurationRefusal(
   if (error.code === 'ResourceNotFoundException' && /client/i.test(error.message)) {
     return new ConfigurationError(
       'ERR_CONFIGURATION',
-      `${says(error)}: check \`clientId\` (an app client of the user pool) and \`region\`.`,
+      `${says(error)}: check \`clientId\` and \`region\`.`,
       cause,
     );
   }
@@ -181,14 +181,14 @@ export function toAuthError(error: unknown, flow?: string): ApigSignerError {
       if (/attempts exceeded/i.test(error.message)) {
         return new AuthError(
           'ERR_TOO_MANY_ATTEMPTS',
-          'Too many failed sign-in attempts: wait before trying again.',
+          'Too many failed attempts: wait before trying again.',
           cause,
         );
       }
       if (/disabled/i.test(error.message)) {
         return new AuthError(
           'ERR_USER_DISABLED',
-          'The user is disabled: an administrator of the user pool must enable it.',
+          'The user is disabled: a user-pool administrator must enable it.',
           cause,
         );
       }
@@ -241,7 +241,7 @@ export function toAuthError(error: unknown, flow?: string): ApigSignerError {
  */
 export function toServiceError(error: unknown, what = 'Cognito'): ApigSignerError {
   if (error instanceof ApigSignerError) return error;
-  const type = error instanceof CognitoFailure ? error.code : 'UnknownError';
+  const type = typeOf(error);
   if (type === 'LimitExceededException' || type === 'TooManyFailedAttemptsException') {
     return new CognitoServiceError(
       'ERR_COGNITO_THROTTLED',

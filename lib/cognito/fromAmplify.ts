@@ -1,4 +1,4 @@
-import { ConfigurationError, memoize } from '../index';
+import { ConfigurationError, memoizeOwn } from '../index';
 import type { Credentials, MemoizeOptions, MemoizedCredentialsProvider } from '../index';
 import { NotSignedInError } from './errors';
 
@@ -127,7 +127,7 @@ export function fromAmplify(options: FromAmplifyOptions): AmplifyCredentialsProv
     const credentials = session.credentials;
     if (credentials === undefined) {
       throw new NotSignedInError(
-        'Amplify has no credentials (nobody is signed in, and no guest access): sign in with Amplify first.',
+        'Amplify has no credentials (nobody signed in, no guest access): sign in with Amplify first.',
       );
     }
     lastKeyId = credentials.accessKeyId;
@@ -139,7 +139,7 @@ export function fromAmplify(options: FromAmplifyOptions): AmplifyCredentialsProv
     };
   }
 
-  const provider = memoize(fromSession, memoizeOptions) as AmplifyCredentialsProvider;
+  const provider = memoizeOwn(fromSession, memoizeOptions) as AmplifyCredentialsProvider;
   const dropCache = provider.invalidate.bind(provider);
   provider.invalidate = function invalidate(credentials?: Credentials) {
     if (credentials !== undefined && credentials.accessKeyId === lastKeyId) forceNext = true;

@@ -27,8 +27,8 @@ function explain(error: unknown, identityPoolId: string, guest: boolean): Error 
   let advice: string;
   if (type === 'ResourceNotFoundException') {
     advice = /identitypool/i.test(error.message)
-      ? `there is no identity pool ${identityPoolId} in this region: check \`identityPoolId\` and \`region\``
-      : 'the identity pool does not know this identity id (it was deleted or belongs to another pool)';
+      ? `there is no identity pool ${identityPoolId}: check \`identityPoolId\` and \`region\``
+      : 'the identity pool does not know this identity id (deleted, or from another pool)';
   } else if (type === 'NotAuthorizedException' && /token expired/i.test(error.message)) {
     advice = `${says(error)}: the ID token had expired; check this device's clock`;
   } else if (type === 'NotAuthorizedException' && guest) {

@@ -116,9 +116,7 @@ export function resolveOptions(options: CognitoAuthOptions): ResolvedOptions {
     options.clientSecret !== undefined &&
     (typeof options.clientSecret !== 'string' || options.clientSecret === '')
   ) {
-    refuse(
-      '`clientSecret` must be a non-empty string (or left out for a client without a secret).',
-    );
+    refuse('`clientSecret` must be a non-empty string, or left out.');
   }
   assertSha256Option(options.sha256, 'createCognitoAuth()');
   const retry = options.retry ?? {};

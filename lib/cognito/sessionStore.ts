@@ -80,7 +80,7 @@ const nameOf = (error: unknown): string => {
 function storageError(error: unknown): StorageError {
   const name = nameOf(error);
   return new StorageError(
-    `\`storage\` refused the tokens (${name}; see \`cause\`), though Cognito accepted: nothing was kept. Free storage space.`,
+    `\`storage\` refused the tokens (${name}; see \`cause\`): nothing was kept. Free storage space.`,
     { cause: error },
   );
 }

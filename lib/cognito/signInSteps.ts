@@ -68,7 +68,7 @@ function parsed<T>(text: string | undefined, fallback: T, check: (value: unknown
  */
 function unsupportedHint(name: string): string {
   if (/OTP|MFA/.test(name)) {
-    return 'allow SMS, email or authenticator-app (TOTP) MFA in the user pool (not the app client)';
+    return 'allow SMS, email or TOTP MFA in the user pool (not the app client)';
   }
   if (name.startsWith('DEVICE_')) {
     return "it comes from device tracking, a setting of the user pool: turn off 'remember devices'";

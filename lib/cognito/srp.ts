@@ -10,7 +10,7 @@
  * The client never authenticates the server (Cognito sends no proof back): this module only
  * proves the password, and refuses the server values that would leak it (B ≡ 0, u = 0).
  */
-import { hmacSha256, sha256Hex } from '../signing/sha256';
+import { hmacSha256, sha256Hex, toHex } from '../signing/sha256';
 import type { Sha256Constructor } from '../signing/sha256';
 import { fromBase64, toBase64, utf8 } from './bytes';
 import { CognitoServiceError } from './errors';
@@ -107,7 +107,7 @@ export function randomBytes(length: number): Uint8Array {
   if (typeof crypto?.getRandomValues !== 'function') {
     throw new CognitoServiceError(
       'ERR_COGNITO',
-      "Signing in: SRP needs crypto.getRandomValues, which this runtime lacks: import 'react-native-get-random-values' first (React Native).",
+      "Signing in: SRP needs crypto.getRandomValues: import 'react-native-get-random-values' first (React Native).",
     );
   }
   return crypto.getRandomValues(new Uint8Array(length));
@@ -119,9 +119,7 @@ export function randomBytes(length: number): Uint8Array {
  */
 export function startSrp(random: (length: number) => Uint8Array = randomBytes): SrpStart {
   for (;;) {
-    let hex = '';
-    for (const byte of random(128)) hex += byte.toString(16).padStart(2, '0');
-    const a = toBigInt(hex);
+    const a = toBigInt(toHex(random(128)));
     const A = modPow(g, a);
     if (A !== 0n) return { a, A, srpA: A.toString(16) };
   }

@@ -2,6 +2,7 @@ import { ConfigurationError, CredentialsError } from '../errors';
 import { resolveCredentials } from './resolve';
 import type { Credentials, CredentialsProvider } from './types';
 import { assertTimeoutMs } from './timeout';
+import { describeCredentialsShape, describeInvalidCredentials } from './validateCredentials';
 
 /** Options of {@link memoize}. */
 export interface MemoizeOptions {
@@ -173,6 +174,33 @@ export function memoize(
   strategy: CredentialsProvider,
   options: MemoizeOptions = {},
 ): MemoizedCredentialsProvider {
+  return memoizeWith(strategy, options, describeInvalidCredentials);
+}
+
+/**
+ * {@link memoize} for strategies apig-signer writes itself (`apig-signer/cognito`'s identity-pool
+ * credentials and `fromAmplify`): the same cache and the same checks, without the hints for
+ * credentials in another library's shape, which such a strategy never returns, so the Cognito
+ * entry's bundle does not carry them. Not for users' strategies: use {@link memoize}.
+ *
+ * @internal
+ * @param strategy - a strategy that builds `{ accessKeyId, secretAccessKey, sessionToken, expiration }` itself.
+ * @param options - as for {@link memoize}.
+ * @returns the memoised strategy.
+ * @throws as {@link memoize}.
+ */
+export function memoizeOwn(
+  strategy: CredentialsProvider,
+  options: MemoizeOptions = {},
+): MemoizedCredentialsProvider {
+  return memoizeWith(strategy, options, describeCredentialsShape);
+}
+
+function memoizeWith(
+  strategy: CredentialsProvider,
+  options: MemoizeOptions,
+  describe: typeof describeInvalidCredentials,
+): MemoizedCredentialsProvider {
   if (typeof strategy !== 'function') {
     throw new ConfigurationError(
       'ERR_CONFIGURATION',
@@ -253,7 +281,7 @@ export function memoize(
       generation,
       abandoned: false,
       patience,
-      promise: resolveCredentials(strategy, { checkExpiry: false }).then((credentials) => {
+      promise: resolveCredentials(strategy, describe).then((credentials) => {
         // A late answer (abandoned after a timeout, or overtaken) is kept only if nothing newer
         // replaced it, nobody disowned it, and it is still valid: the arrival grace is for
         // answers someone is waiting for.

@@ -1,6 +1,7 @@
 import { ApigSignerError, ConfigurationError, CredentialsError } from '../errors';
 import type { Credentials, CredentialsProvider } from './types';
 import { assertCredentialsOption, assertResolvedCredentials } from './validateCredentials';
+import type { describeInvalidCredentials } from './validateCredentials';
 
 const isThenable = (value: unknown): boolean =>
   typeof (value as { then?: unknown } | null)?.then === 'function';
@@ -22,24 +23,18 @@ export function toCredentialsProvider(
   return () => Promise.resolve(fixed);
 }
 
-/** How {@link resolveCredentials} judges what the strategy returned. */
-export interface ResolveOptions {
-  /**
-   * Refuse credentials whose `expiration` is not after `now()` (`ERR_CREDENTIALS_EXPIRED`).
-   * memoize() turns it off: it decides with the corrected clock.
-   */
-  checkExpiry?: boolean;
-  now?: () => number;
-}
-
 /**
- * Calls a strategy and checks what it returned: the shape, and (unless told otherwise) that the
- * credentials have not already expired. Errors that are not ours are wrapped; their messages are
- * not copied, since a third-party message may quote what it was given.
+ * Calls a strategy and checks the shape of what it returned (expiry is the caller's to judge:
+ * memoize() with the corrected clock, signRequest with {@link assertUnexpired}). Errors that are
+ * not ours are wrapped; their messages are not copied, since a third-party message may quote what
+ * it was given. `describe` judges the shape:
+ * `describeInvalidCredentials` (with the hints for other libraries' shapes) for strategies users
+ * write, `describeCredentialsShape` for credentials apig-signer builds itself (no hint table in
+ * the Cognito entry's bundle).
  */
 export async function resolveCredentials(
   provider: CredentialsProvider,
-  { checkExpiry = true, now = Date.now }: ResolveOptions = {},
+  describe: typeof describeInvalidCredentials,
 ): Promise<Credentials> {
   let credentials: unknown;
   try {
@@ -53,12 +48,17 @@ export async function resolveCredentials(
       { cause: error },
     );
   }
-  assertResolvedCredentials(credentials);
-  if (
-    checkExpiry &&
-    credentials.expiration !== undefined &&
-    credentials.expiration.getTime() <= now()
-  ) {
+  assertResolvedCredentials(credentials, describe);
+  return credentials;
+}
+
+/**
+ * Refuses credentials whose `expiration` is not after `now` (`ERR_CREDENTIALS_EXPIRED`); returns
+ * them otherwise. Kept apart from {@link resolveCredentials} so the Cognito entry, whose only
+ * caller (memoize) judges expiry itself, does not carry it.
+ */
+export function assertUnexpired(credentials: Credentials, now: number): Credentials {
+  if (credentials.expiration !== undefined && credentials.expiration.getTime() <= now) {
     throw new CredentialsError(
       'ERR_CREDENTIALS_EXPIRED',
       `The credentials strategy returned credentials that expired at ${credentials.expiration.toISOString()}; the request was not sent. Check the strategy's clock and source.`,

@@ -27,14 +27,17 @@ function describeForeignShape(value: Record<string, unknown>): string | undefine
   return undefined;
 }
 
-/** Why `value` is not usable credentials, or `undefined` when it is. Never quotes a value. */
-export function describeInvalidCredentials(value: unknown): string | undefined {
+/**
+ * Why `value` is not usable credentials, or `undefined` when it is, without the hints for other
+ * libraries' shapes: for credentials apig-signer builds itself (the Cognito entry's identity-pool
+ * client, `fromAmplify`'s copy of Amplify's four fields), where those shapes cannot occur. Never
+ * quotes a value.
+ */
+export function describeCredentialsShape(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) {
     return `expected an object with accessKeyId and secretAccessKey, got ${value === null ? 'null' : typeof value}`;
   }
   const record = value as Record<string, unknown>;
-  const foreign = describeForeignShape(record);
-  if (foreign !== undefined) return foreign;
   const { accessKeyId, secretAccessKey, sessionToken, expiration } = record;
   if (typeof accessKeyId !== 'string' || accessKeyId.trim() === '') {
     return 'accessKeyId must be a non-empty string';
@@ -60,6 +63,19 @@ export function describeInvalidCredentials(value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Why `value` is not usable credentials, or `undefined` when it is: {@link describeCredentialsShape}
+ * after the hints for credentials in another library's shape (AWS SDK v2, STS, sigV4Client), for
+ * what users write. Never quotes a value.
+ */
+export function describeInvalidCredentials(value: unknown): string | undefined {
+  return (
+    (typeof value === 'object' && value !== null
+      ? describeForeignShape(value as Record<string, unknown>)
+      : undefined) ?? describeCredentialsShape(value)
+  );
+}
+
 /** Throws a `ConfigurationError` when credentials given in options are malformed. */
 export function assertCredentialsOption(
   value: unknown,
@@ -71,9 +87,15 @@ export function assertCredentialsOption(
   }
 }
 
-/** Throws a `CredentialsError` when a strategy resolved to something that is not credentials. */
-export function assertResolvedCredentials(value: unknown): asserts value is Credentials {
-  const problem = describeInvalidCredentials(value);
+/**
+ * Throws a `CredentialsError` when a strategy resolved to something that is not credentials, as
+ * `describe` (one of the two above) explains it.
+ */
+export function assertResolvedCredentials(
+  value: unknown,
+  describe: (value: unknown) => string | undefined,
+): asserts value is Credentials {
+  const problem = describe(value);
   if (problem !== undefined) {
     throw new CredentialsError(
       'ERR_INVALID_CREDENTIALS',

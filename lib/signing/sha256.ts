@@ -68,7 +68,8 @@ function subtle(): SubtleCrypto {
   return api;
 }
 
-const toHex = (bytes: Uint8Array): string => {
+/** Lower-case hex, two digits a byte. */
+export const toHex = (bytes: Uint8Array): string => {
   let hex = '';
   for (const byte of bytes) hex += (byte < 16 ? '0' : '') + byte.toString(16);
   return hex;

@@ -1,5 +1,6 @@
 import { isMemoized } from '../credentials/memoize';
-import { resolveCredentials, toCredentialsProvider } from '../credentials/resolve';
+import { assertUnexpired, resolveCredentials, toCredentialsProvider } from '../credentials/resolve';
+import { describeInvalidCredentials } from '../credentials/validateCredentials';
 import { assertTimeoutMs } from '../credentials/timeout';
 import type { Credentials, CredentialsProvider } from '../credentials/types';
 import { ConfigurationError, CredentialsError, SigningError } from '../errors';
@@ -173,7 +174,9 @@ async function credentialsWithin(
   });
   try {
     return await Promise.race([
-      resolveCredentials(provider, { now: () => signingDate.getTime() }),
+      resolveCredentials(provider, describeInvalidCredentials).then((credentials) =>
+        assertUnexpired(credentials, signingDate.getTime()),
+      ),
       timeout,
     ]);
   } finally {
