@@ -1,4 +1,6 @@
+import { createServer } from 'node:http';
 import type { IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 import axios from 'axios';
 import type { AxiosAdapter, InternalAxiosRequestConfig } from 'axios';
@@ -63,4 +65,44 @@ describe('review: no signer header follows a redirect away, whatever adapter the
     expect(other!.received).toHaveLength(1);
     expect(signerHeaders(other!.received[0]!.headers)).toEqual([]);
   });
+});
+
+describe('review: a stream 403 whose body never ends is handed on, as axios does', () => {
+  it.each(['http', 'fetch'] as const)(
+    '%s adapter, responseType stream, no timeout',
+    async (adapter) => {
+      // The signed origin answers 403 and then holds the body open: a long-lived stream.
+      const server = createServer((_req, res) => {
+        res.writeHead(403, { 'content-type': 'application/json' });
+        res.write('{"message":');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      try {
+        const { port } = server.address() as AddressInfo;
+        const api = axios.create({ adapter, responseType: 'stream' });
+        api.interceptors.request.use(signer());
+        const controller = new AbortController();
+        const outcome = api
+          .get(`http://127.0.0.1:${port}/feed`, { signal: controller.signal })
+          .then(
+            () => 'resolved',
+            (error: unknown) =>
+              (error as { response?: { status: number } }).response?.status ?? 'no answer',
+          );
+        // With the fix it settles as soon as the head arrives; the timer only bounds a failure.
+        let timer: NodeJS.Timeout | undefined;
+        const held = new Promise<string>((resolve) => {
+          timer = setTimeout(() => resolve('still held after 2 s'), 2000);
+        });
+        const early = await Promise.race([outcome, held]);
+        clearTimeout(timer);
+        controller.abort();
+        await outcome;
+        expect(early).toBe(403);
+      } finally {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      }
+    },
+  );
 });
