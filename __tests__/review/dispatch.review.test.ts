@@ -106,3 +106,17 @@ describe('review: a stream 403 whose body never ends is handed on, as axios does
     },
   );
 });
+
+describe('review: the fetch follower drops what fetch itself drops on a redirect away', () => {
+  itWith('fetch')('Cookie and Proxy-Authorization do not reach another origin', async () => {
+    await redirectAway();
+    const api = axios.create({ baseURL: `${gateway!.url}/prod`, adapter: 'fetch' });
+    api.interceptors.request.use(signer());
+    await api.get('/start', {
+      headers: { Cookie: 'sid=secret', 'Proxy-Authorization': 'Basic x' },
+    });
+    expect(other!.received).toHaveLength(1);
+    const { headers } = other!.received[0]!;
+    expect([headers['cookie'], headers['proxy-authorization']]).toEqual([undefined, undefined]);
+  });
+});
