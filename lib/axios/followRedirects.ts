@@ -33,6 +33,13 @@ const REDIRECTS: ReadonlySet<number> = new Set([301, 302, 303, 307, 308]);
 /** Headers that describe a body: dropped with it. Ref: Fetch standard, "request-body-header name". */
 const BODY_HEADERS = ['content-type', 'content-encoding', 'content-language', 'content-location'];
 
+/**
+ * Headers that never follow a redirect to another origin: what Node's fetch (undici) and
+ * follow-redirects drop there themselves. The follower sends every hop with `redirect: 'manual'`,
+ * so it must drop them itself, or the app's cookies would reach the other origin.
+ */
+const CROSS_ORIGIN_DROPPED = ['authorization', 'proxy-authorization', 'cookie', 'host'];
+
 /** What the next hop sends, by the Fetch standard's rules (§4.4 HTTP-redirect fetch). */
 function nextMethod(status: number, method: string): { method: string; keepsBody: boolean } {
   if (
@@ -135,6 +142,8 @@ export const followRedirects = (
       const headers = new AxiosHeaders(hop.headers);
       for (const name of SIGNER_HEADERS) headers.delete(name);
       if (!keepsBody) for (const name of BODY_HEADERS) headers.delete(name);
+      if (url.origin !== hop.url.origin)
+        for (const name of CROSS_ORIGIN_DROPPED) headers.delete(name);
       const target = sign ? resolveTarget({ url: url.href }) : undefined;
       hop = {
         url,

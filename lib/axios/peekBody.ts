@@ -1,3 +1,4 @@
+import { AxiosHeaders } from 'axios';
 import type { AxiosResponse } from 'axios';
 
 /** AWS's own error answers are a few hundred bytes: no more than this is read to judge one. */
@@ -28,6 +29,18 @@ const isNodeReadable = (data: object): data is NodeReadable =>
   typeof (data as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function' &&
   typeof (data as { constructor?: { from?: unknown } }).constructor?.from === 'function';
 
+/**
+ * Whether a stream answer looks like one of AWS's error answers, which carry `x-amzn-ErrorType`
+ * or state a small `Content-Length`: only such a stream is read before it is handed on.
+ */
+function mayBeAwsError(response: AxiosResponse): boolean {
+  const headers = AxiosHeaders.from(response.headers as never);
+  if (headers.has('x-amzn-errortype')) return true;
+  const value = headers.get('content-length');
+  const length = typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  return length <= PEEK_LIMIT;
+}
+
 /** What was read of an answer, and the answer to hand on in its place. */
 export interface Peeked {
   /** The first bytes of the body, or the body as the adapter gave it when already in memory. */
@@ -41,8 +54,10 @@ export interface Peeked {
 /**
  * Reads the start of an answer's body, at most 16 KiB, whatever the `responseType`: a string, a
  * buffer or parsed JSON as they are; a Blob by slicing it (it can be read again); a Node or web
- * stream by reading its first chunks, then handing on a stream that gives those chunks and the
- * rest. The caller's answer is unchanged but for being a new stream object.
+ * stream that carries `x-amzn-ErrorType` or states a `Content-Length` of at most 16 KiB by
+ * reading its first chunks, then handing on a stream that gives those chunks and the rest (any
+ * other stream is handed on unread). The caller's answer is unchanged but for being a new stream
+ * object.
  */
 export async function peekBody(response: AxiosResponse): Promise<Peeked> {
   const data: unknown = response.data;
@@ -51,6 +66,13 @@ export async function peekBody(response: AxiosResponse): Promise<Peeked> {
   if (typeof Blob !== 'undefined' && data instanceof Blob) {
     return { ...none, data: new Uint8Array(await data.slice(0, PEEK_LIMIT).arrayBuffer()) };
   }
+  const isStream =
+    (typeof ReadableStream !== 'undefined' && data instanceof ReadableStream) ||
+    isNodeReadable(data);
+  // A stream is read only when it may be AWS's error answer: the body of any other 403 may
+  // trickle or never end (a long-lived stream the caller means to read), and reading it would
+  // hold the call back, with no timeout, where axios hands the stream on at once.
+  if (isStream && !mayBeAwsError(response)) return none;
   const chunks: Chunk[] = [];
   let size = 0;
   if (typeof ReadableStream !== 'undefined' && data instanceof ReadableStream) {

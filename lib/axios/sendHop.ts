@@ -52,6 +52,8 @@ export const sendHop: Send<WireHop> = async (call, hop) => {
       ? host.redirectHook
       : redirectHook(host.redirectKey, userHook)) as InternalAxiosRequestConfig['beforeRedirect'],
   } as unknown as InternalAxiosRequestConfig;
+  if (config.transport != null)
+    sent.transport = guardedTransport(config.transport, host.redirectHook);
   if (followsRedirects(call)) {
     const fetchOptions = config.fetchOptions as { redirect?: unknown } | undefined;
     // 'error' is safe as it is; anything else becomes 'manual', and the follower follows.
@@ -68,6 +70,32 @@ export const sendHop: Send<WireHop> = async (call, hop) => {
     throw error;
   }
 };
+
+type Transport = {
+  request: (options: { beforeRedirect?: unknown }, ...rest: unknown[]) => unknown;
+};
+
+/**
+ * The app's own `transport` (follow-redirects, say) with the signer's redirect guard in it: axios's
+ * http adapter installs `beforeRedirect` only on the transport it picks itself, so with the app's
+ * transport a redirect to another origin would carry `X-Amz-Security-Token` and `X-Amz-Date`
+ * (follow-redirects strips only `Authorization`). The guard runs after axios's own redirect steps
+ * (proxy), as it does without a transport; everything else of the transport is left as it is.
+ */
+function guardedTransport(transport: unknown, guard: (...args: unknown[]) => void): unknown {
+  const inner = transport as Transport;
+  if (typeof inner.request !== 'function') return transport;
+  return Object.assign(Object.create(inner) as Transport, {
+    request(options: { beforeRedirect?: unknown }, ...rest: unknown[]) {
+      const before = options.beforeRedirect;
+      options.beforeRedirect = (...args: unknown[]) => {
+        if (typeof before === 'function') (before as (...a: unknown[]) => void)(...args);
+        guard(...args);
+      };
+      return inner.request(options, ...rest);
+    },
+  });
+}
 
 /** The final answer, judged by the caller's `validateStatus` as axios's own `settle` does. */
 export function settle(response: AxiosResponse, call: Call, cause?: unknown): AxiosResponse {

@@ -19,6 +19,12 @@ export type { RedirectHook } from './redirectGuard';
 const runtime = globalThis as { process?: { versions?: { node?: string } }; Deno?: unknown };
 const SERVER_RUNTIME = runtime.process?.versions?.node !== undefined || runtime.Deno !== undefined;
 
-/** Whether the signer follows this call's redirects itself (see `followRedirects`). */
+/**
+ * Whether the signer follows this call's redirects itself (see `followRedirects`): with axios's
+ * fetch adapter, and with an adapter function of the app's (one that wraps the fetch adapter,
+ * for logging say, would otherwise let fetch follow a redirect to another origin with
+ * `X-Amz-Security-Token` and `X-Amz-Date`; one that wraps the http adapter still follows with the
+ * signer's redirect hook, and the follower then only sees its final answer).
+ */
 export const followsRedirects = (call: Call): boolean =>
-  call.app.name === 'fetch' && SERVER_RUNTIME;
+  (call.app.name === 'fetch' || call.app.name === undefined) && SERVER_RUNTIME;
