@@ -18,6 +18,8 @@ export function describeAuthError(): string {
     case 'ERR_SIGN_IN_SUPERSEDED':
     case 'ERR_REFUSED_BY_TRIGGER':
     case 'ERR_PASSWORD_RESET_REQUIRED':
+    case 'ERR_CODE_EXPIRED':
+    case 'ERR_USERNAME_EXISTS':
       return error.message;
     case 'ERR_UNSUPPORTED_CHALLENGE': {
       const name: string | undefined = error.challengeName;
