@@ -10,10 +10,10 @@ import { browserFieldForSources } from './lib/browserField.mjs';
 
 /**
  * Entry (a): a guard against growth. Issue 21's target is 12 KiB; signing and recovery at
- * dispatch, the option-key checks and the unsigned-request notice made it 13.8 KiB (the issue
- * stays open for that).
+ * dispatch, the option-key checks, the unsigned-request notice and the review's redirect fixes
+ * made it 13.9 KiB (the issue stays open for that).
  */
-const BUDGET_A = 14 * 1024;
+const BUDGET_A = 14.5 * 1024;
 /**
  * The Cognito entry alone, no Cognito package, no polyfill: issue 23 sets 18 KiB for the whole
  * entry with every flow (sign-in and SRP, session store, refresh lease, identity pool, every
