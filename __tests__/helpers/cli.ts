@@ -71,7 +71,7 @@ function shellQuote(arg: string): string {
 export interface TerminalSession {
   /** Everything the terminal has shown so far (prompts, echo, output), CRs removed. */
   screen(): string;
-  /** Resolves when the screen shows `text` (after `from`), rejects after `timeoutMs`. */
+  /** Resolves when the screen shows `text` after what the last `waitFor` matched; rejects after `timeoutMs`. */
   waitFor(text: string, timeoutMs?: number): Promise<void>;
   /** Types keys (end a line with `\r`, as the Enter key sends). */
   type(keys: string): void;
@@ -95,6 +95,9 @@ export function runInTerminal(
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   let shown = '';
+  // Where the last awaited text ended: a prompt asked again (a retyped password) is awaited anew,
+  // not matched by its first showing, before the command has turned echo off again.
+  let seen = 0;
   const waiters: Array<() => void> = [];
   const onOutput = (chunk: Buffer) => {
     shown += chunk.toString('utf8').replace(/\r/g, '');
@@ -113,7 +116,9 @@ export function runInTerminal(
     waitFor(text, timeoutMs = 20_000) {
       return new Promise((done, fail) => {
         const check = () => {
-          if (shown.includes(text)) {
+          const at = shown.indexOf(text, seen);
+          if (at !== -1) {
+            seen = at + text.length;
             waiters.splice(waiters.indexOf(check), 1);
             clearTimeout(timer);
             done();

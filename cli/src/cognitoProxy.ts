@@ -22,6 +22,25 @@ export function cognitoEndpoints(user: {
   ];
 }
 
+/** The options of `createCognitoAuth` that name the user's pool, app client and endpoints. */
+export function cognitoPoolOptions(user: {
+  userPoolId: string;
+  clientId: string;
+  identityPoolId: string;
+  endpoint: string | undefined;
+}) {
+  return {
+    region: user.userPoolId.split('_')[0] as string,
+    userPoolId: user.userPoolId,
+    clientId: user.clientId,
+    identityPoolId: user.identityPoolId,
+    endpoints:
+      user.endpoint === undefined
+        ? undefined
+        : { userPool: user.endpoint, identity: user.endpoint },
+  };
+}
+
 /**
  * Sends the library's Cognito calls through the proxy the command chose for them, by curl's rules
  * as for the API call: `-x` first, else the proxy variables (a proxy without a scheme is

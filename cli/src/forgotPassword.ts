@@ -1,4 +1,4 @@
-import { cognitoEndpoints, routeCognitoCalls } from './cognitoProxy';
+import { cognitoEndpoints, cognitoPoolOptions, routeCognitoCalls } from './cognitoProxy';
 import { CliError, EXIT, usageError } from './exitCodes';
 import type { Io } from './main';
 import type { ForgotPasswordCommand } from './parseCommandLine';
@@ -27,14 +27,7 @@ export async function runForgotPassword(command: ForgotPasswordCommand, io: Io):
   try {
     const { createCognitoAuth, AuthError } = await import('apig-signer/cognito');
     const auth = createCognitoAuth({
-      region: user.userPoolId.split('_')[0] as string,
-      userPoolId: user.userPoolId,
-      clientId: user.clientId,
-      identityPoolId: user.identityPoolId,
-      endpoints:
-        user.endpoint === undefined
-          ? undefined
-          : { userPool: user.endpoint, identity: user.endpoint },
+      ...cognitoPoolOptions(user),
     });
     try {
       const delivery = await auth.forgotPassword(user.username);

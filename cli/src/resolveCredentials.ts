@@ -1,7 +1,7 @@
 import type { Credentials } from 'apig-signer';
 import type { SignInResult } from 'apig-signer/cognito';
 
-import { cognitoEndpoints, routeCognitoCalls } from './cognitoProxy';
+import { cognitoEndpoints, cognitoPoolOptions, routeCognitoCalls } from './cognitoProxy';
 import { describeProfile } from './describeProfile';
 import { CliError, EXIT, usageError } from './exitCodes';
 import type { CognitoUserOptions } from './parseCommandLine';
@@ -122,14 +122,7 @@ async function fromCognitoUser(
     : undefined;
   const region = user.userPoolId.split('_')[0] as string;
   const auth = createCognitoAuth({
-    region,
-    userPoolId: user.userPoolId,
-    clientId: user.clientId,
-    identityPoolId: user.identityPoolId,
-    endpoints:
-      user.endpoint === undefined
-        ? undefined
-        : { userPool: user.endpoint, identity: user.endpoint },
+    ...cognitoPoolOptions(user),
     ...(cache === undefined ? {} : { storage: cache.storage }),
   });
   const source = `Cognito user ${user.username} (user pool ${user.userPoolId}, identity pool ${user.identityPoolId})`;

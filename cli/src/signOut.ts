@@ -1,4 +1,4 @@
-import { cognitoEndpoints, routeCognitoCalls } from './cognitoProxy';
+import { cognitoEndpoints, cognitoPoolOptions, routeCognitoCalls } from './cognitoProxy';
 import { EXIT } from './exitCodes';
 import type { SignOutCommand } from './parseCommandLine';
 import { sessionCache } from './sessionCache';
@@ -45,14 +45,7 @@ export async function signOut(
   routeCognitoCalls(cognitoEndpoints(user), command, env);
   const { createCognitoAuth } = await import('apig-signer/cognito');
   const auth = createCognitoAuth({
-    region: user.userPoolId.split('_')[0] as string,
-    userPoolId: user.userPoolId,
-    clientId: user.clientId,
-    identityPoolId: user.identityPoolId,
-    endpoints:
-      user.endpoint === undefined
-        ? undefined
-        : { userPool: user.endpoint, identity: user.endpoint },
+    ...cognitoPoolOptions(user),
     storage: cache.storage,
     timeoutMs: REVOKE_TIMEOUT_MS,
     retry: REVOKE_RETRY,
