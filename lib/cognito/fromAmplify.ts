@@ -28,7 +28,10 @@ export type AmplifyFetchAuthSession = (options?: {
 /** One message on Amplify's Hub, as far as this strategy reads it. */
 export interface AmplifyHubCapsule {
   /** The message: `event` is `signedIn`, `signedOut`, `tokenRefresh`, … on channel `auth`. */
-  payload: { event: string };
+  payload: {
+    /** What happened: `signedIn`, `signedOut`, `tokenRefresh`, … */
+    event: string;
+  };
 }
 
 /** Amplify v6's `Hub` from `aws-amplify/utils` (or anything with the same `listen`). */
@@ -60,9 +63,9 @@ export interface AmplifyCredentialsProvider extends MemoizedCredentialsProvider 
  * apig-signer. It takes Amplify's own functions, so apig-signer never imports `aws-amplify`.
  *
  * What it does:
- * - Hands out the identity-pool credentials of `fetchAuthSession()`, memoised as
- *   {@link memoize} does (one call for any number of concurrent requests, refreshed 5 minutes
- *   before they expire).
+ * - Hands out the identity-pool credentials of `fetchAuthSession()`, memoised as `memoize`
+ *   (from `apig-signer`) does (one call for any number of concurrent requests, refreshed 5
+ *   minutes before they expire).
  * - When AWS refuses the credentials it handed out (the signer's recovery calls
  *   `invalidate(credentials)` on an expired-token answer), the next fetch is
  *   `fetchAuthSession({ forceRefresh: true })`: Amplify keeps credentials cached for 50 minutes
@@ -82,7 +85,7 @@ export interface AmplifyCredentialsProvider extends MemoizedCredentialsProvider 
  * `timeoutMs`, `now`).
  * @returns the memoised strategy, for `attachApigSigner(api, { credentials })` (whose recovery
  * re-sends a refused request once); `stopListening()` ends its Hub subscription.
- * @throws {@link ConfigurationError} at once when `fetchAuthSession` is not a function or `Hub`
+ * @throws `ConfigurationError` (from `apig-signer`) at once when `fetchAuthSession` is not a function or `Hub`
  * has no `listen`; when called, {@link NotSignedInError} (`ERR_NOT_SIGNED_IN`) when Amplify has
  * no credentials, or a `CredentialsError` wrapping what Amplify threw.
  *
