@@ -123,7 +123,10 @@ async function commandLine() {
     config.identityPoolId,
     '--username',
     username,
-    ...(live ? [] : ['--cognito-endpoint', cognito.url, '--region', cognito.region]),
+    // Offline, the emulator is new each run: a session kept on disk would outlive its pool.
+    ...(live
+      ? []
+      : ['--cognito-endpoint', cognito.url, '--region', cognito.region, '--no-session-cache']),
     '--fail',
     '--json',
     '{"content":"from the command line"}',
