@@ -369,6 +369,29 @@ describe('apig-signer and the Cognito session cache', () => {
     cacheHome = mkdtempSync(join(home, 'xdg-'));
   });
 
+  it('a cached session Cognito refuses outright (the pools were re-created) gives way to a sign-in', async () => {
+    const xdg = mkdtempSync(join(home, 'xdg-recreated-'));
+    const env = cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD, XDG_CACHE_HOME: xdg });
+    // The same pool and client ids, another emulator: the other's identity pool refuses its tokens.
+    const before = await startCognitoEmulator({
+      users: [{ username: 'alice', password: PASSWORD }],
+      gateways: [gateway],
+    });
+    const pointedAt = (url: string) => args().map((arg) => (arg === cognito.url ? url : arg));
+    try {
+      const first = await runCli([...pointedAt(before.url), `${gateway.url}/prod/notes`], { env });
+      expect(first.code).toBe(0);
+    } finally {
+      await before.close();
+    }
+    const signIns = cognito.count('InitiateAuth');
+    const again = await runCli([...pointedAt(cognito.url), `${gateway.url}/prod/notes`], { env });
+    expect(again.stderr).not.toContain('Invalid login token');
+    expect(again.code).toBe(0);
+    expect(cognito.count('InitiateAuth')).toBe(signIns + 1);
+    expect(gateway.requests.at(-1)?.verdict.accepted).toBe(true);
+  });
+
   it('keeps the tokens (never the password) in $XDG_CACHE_HOME, 0700/0600, and reuses them without a password', async () => {
     const first = await runCli([...args(), `${gateway.url}/prod/notes`], {
       env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD, XDG_CACHE_HOME: cacheHome }),

@@ -127,7 +127,9 @@ async function fromCognitoUser(
   });
   const source = `Cognito user ${user.username} (user pool ${user.userPoolId}, identity pool ${user.identityPoolId})`;
   // A cached session first: its tokens, refreshed with the refresh token when due. A session
-  // Cognito no longer honours falls through to a sign-in (the file is overwritten by it).
+  // Cognito no longer honours (expired, revoked, or refused outright, as after the pools were
+  // re-created) falls through to a sign-in, which overwrites the file. Cognito out of reach does
+  // not: a sign-in would not get through either.
   if (cache !== undefined && auth.username === user.username) {
     try {
       return {
@@ -135,7 +137,11 @@ async function fromCognitoUser(
         source: `${source}, the session cached in ${cache.path}`,
       };
     } catch (error) {
-      if (!(error instanceof NotSignedInError || error instanceof SessionExpiredError)) throw error;
+      const refused =
+        error instanceof NotSignedInError ||
+        error instanceof SessionExpiredError ||
+        (error instanceof CognitoServiceError && error.code === 'ERR_COGNITO');
+      if (!refused) throw error;
     }
   }
   // Asked (or refused) before any sign-in call goes out.
