@@ -6,6 +6,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+import { npmInstallInto } from './lib/npmInstallInto.mjs';
+
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const RUNTIMES_DIR = join(ROOT, '.runtimes');
 
@@ -30,21 +32,7 @@ export function installRuntimes(log = console.log) {
   for (const runtime of RUNTIMES) {
     if (existsSync(binaryOf(runtime))) continue;
     log(`installing ${runtime.pkg}@${runtime.version} into .runtimes/${runtime.name}`);
-    execFileSync(
-      'npm',
-      [
-        'install',
-        '--no-save',
-        '--no-package-lock',
-        '--no-audit',
-        '--no-fund',
-        '--ignore-scripts',
-        '--prefix',
-        join(RUNTIMES_DIR, runtime.name),
-        `${runtime.pkg}@${runtime.version}`,
-      ],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
+    npmInstallInto(join(RUNTIMES_DIR, runtime.name), `${runtime.pkg}@${runtime.version}`);
     if (!existsSync(binaryOf(runtime))) {
       throw new Error(`${runtime.pkg}@${runtime.version}: no binary at ${runtime.bin}`);
     }

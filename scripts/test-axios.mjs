@@ -9,8 +9,10 @@
 // Usage: node scripts/test-axios.mjs [--maxWorkers=N] [--only=1.6.0,latest]
 // Ends with `axios: N passed, N failed`; exits non-zero on any failure.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+import { npmInstallInto } from './lib/npmInstallInto.mjs';
 
 /**
  * The suites every axios version runs: jest path patterns (regular expressions), relative to the
@@ -71,26 +73,7 @@ function install(spec) {
   const dir = join(CACHE, spec);
   const manifest = join(dir, 'node_modules', 'axios', 'package.json');
   if (spec === 'latest' || !existsSync(manifest)) {
-    mkdirSync(dir, { recursive: true });
-    // An empty manifest makes the folder its own project: npm installs there, not in the
-    // workspace root above it.
-    if (!existsSync(join(dir, 'package.json'))) writeFileSync(join(dir, 'package.json'), '{}\n');
-    const npm = spawnSync(
-      'npm',
-      [
-        'install',
-        '--no-save',
-        '--no-package-lock',
-        '--no-audit',
-        '--no-fund',
-        '--ignore-scripts',
-        '--prefix',
-        dir,
-        `axios@${spec}`,
-      ],
-      { stdio: ['ignore', 'ignore', 'inherit'] },
-    );
-    if (npm.status !== 0) throw new Error(`npm install axios@${spec} failed`);
+    npmInstallInto(dir, `axios@${spec}`);
   }
   const { version } = JSON.parse(readFileSync(manifest, 'utf8'));
   // The CommonJS build: what `require('axios')` loads on Node through the package's exports.
