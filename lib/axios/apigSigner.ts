@@ -1,7 +1,7 @@
 import type { InternalAxiosRequestConfig } from 'axios';
 
 import { fromEnvByDefault } from '../credentials/fromEnv';
-import { isMemoized, memoize } from '../credentials/memoize';
+import { isMemoized, memoizeStrategy } from '../credentials/memoize';
 import type { MemoizedCredentialsProvider } from '../credentials/memoize';
 import { toCredentialsProvider } from '../credentials/resolve';
 import type { Credentials, CredentialsProvider } from '../credentials/types';
@@ -189,7 +189,7 @@ function memoizedStrategy(
   credentials: CredentialsProvider | Credentials,
 ): MemoizedCredentialsProvider {
   const strategy = toCredentialsProvider(credentials);
-  return isMemoized(strategy) ? strategy : memoize(strategy);
+  return isMemoized(strategy) ? strategy : memoizeStrategy(strategy);
 }
 
 /** The URL of a request without its query, as far as it can be resolved, for the debug hook. */

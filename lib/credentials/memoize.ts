@@ -174,7 +174,20 @@ export function memoize(
   strategy: CredentialsProvider,
   options: MemoizeOptions = {},
 ): MemoizedCredentialsProvider {
-  return memoizeWith(strategy, options, describeInvalidCredentials);
+  return memoizeWith(strategy, checked(strategy, options), describeInvalidCredentials);
+}
+
+/**
+ * {@link memoize} without the option checks, for `apigSigner`: it passes a strategy
+ * `toCredentialsProvider` made (always a function) and no options, so the checks cannot fail and
+ * their messages stay out of its bundle.
+ *
+ * @internal
+ * @param strategy - a function, as `toCredentialsProvider` returns.
+ * @returns the memoised strategy, with the default refresh window, timeout and clock.
+ */
+export function memoizeStrategy(strategy: CredentialsProvider): MemoizedCredentialsProvider {
+  return memoizeWith(strategy, {}, describeInvalidCredentials);
 }
 
 /**
@@ -193,7 +206,32 @@ export function memoizeOwn(
   strategy: CredentialsProvider,
   options: MemoizeOptions = {},
 ): MemoizedCredentialsProvider {
-  return memoizeWith(strategy, options, describeCredentialsShape);
+  return memoizeWith(strategy, checked(strategy, options), describeCredentialsShape);
+}
+
+/** Throws `ERR_CONFIGURATION` for a strategy that is not a function or malformed options. */
+function checked(strategy: unknown, options: MemoizeOptions): MemoizeOptions {
+  const { refreshWindowMs = 0, timeoutMs, now = Date.now } = options;
+  if (typeof strategy !== 'function') {
+    throw new ConfigurationError(
+      'ERR_CONFIGURATION',
+      'memoize(strategy): strategy must be a function.',
+    );
+  }
+  if (!(Number.isFinite(refreshWindowMs) && refreshWindowMs >= 0)) {
+    throw new ConfigurationError(
+      'ERR_CONFIGURATION',
+      'memoize(): refreshWindowMs must be a number of milliseconds, 0 or more.',
+    );
+  }
+  if (timeoutMs !== undefined) assertTimeoutMs(timeoutMs, 'memoize(): timeoutMs');
+  if (typeof now !== 'function') {
+    throw new ConfigurationError(
+      'ERR_CONFIGURATION',
+      'memoize(): now must be a function returning milliseconds.',
+    );
+  }
+  return options;
 }
 
 function memoizeWith(
@@ -201,28 +239,9 @@ function memoizeWith(
   options: MemoizeOptions,
   describe: typeof describeInvalidCredentials,
 ): MemoizedCredentialsProvider {
-  if (typeof strategy !== 'function') {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      'memoize(strategy): strategy must be a function.',
-    );
-  }
   const refreshWindowMs = options.refreshWindowMs ?? DEFAULT_REFRESH_WINDOW_MS;
-  if (!(Number.isFinite(refreshWindowMs) && refreshWindowMs >= 0)) {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      'memoize(): refreshWindowMs must be a number of milliseconds, 0 or more.',
-    );
-  }
   const defaultTimeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  assertTimeoutMs(defaultTimeoutMs, 'memoize(): timeoutMs');
   const now = options.now ?? Date.now;
-  if (typeof now !== 'function') {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      'memoize(): now must be a function returning milliseconds.',
-    );
-  }
 
   let cached: CacheEntry | undefined;
   let inFlight: Fetch | undefined;
