@@ -64,7 +64,9 @@ describe('recovery: only replayable bodies are sent again', () => {
       .catch((e: unknown) => e);
     expect(axios.isAxiosError(error)).toBe(true);
     expect(error).toMatchObject({ code: 'ERR_BODY_NOT_REPLAYABLE', response: { status: 403 } });
-    expect((error as Error).message).toMatch(/stream that cannot be sent twice/);
+    expect((error as Error).message).toMatch(
+      /a stream, which cannot be sent twice: not re-sent\. Retry with a new stream/,
+    );
     // The one attempt carried the whole body; nothing was sent again with an empty one.
     expect(gateway.requests).toHaveLength(1);
     expect(gateway.requests[0]!.body.toString()).toBe('chunk one, chunk two');

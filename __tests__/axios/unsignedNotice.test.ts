@@ -35,7 +35,7 @@ describe('a request that goes out unsigned by mistake', () => {
 
     expect(warn).toHaveBeenCalledTimes(1);
     expect(warn).toHaveBeenCalledWith(
-      'apig-signer: GET https://api.example.com/prod/notes went out unsigned: api.example.com is not in `hosts` (by default only AWS endpoint host names are signed): add it to `hosts` in apigSigner() options. Said once per signer; a `debug` hook hears of every unsigned request instead.',
+      'apig-signer: GET https://api.example.com/prod/notes went out unsigned: api.example.com is not in `hosts` (default: AWS endpoints only): add it to `hosts` in apigSigner() options. Said once per signer; `debug` hears of every unsigned request.',
     );
     // Told, not changed: both requests went out as they were, unsigned.
     expect(sent.map((c) => c.headers.has('authorization'))).toEqual([false, false]);

@@ -128,7 +128,7 @@ describe('fromEnvByDefault (apigSigner() without a `credentials` option)', () =>
       code: 'ERR_CREDENTIALS_UNAVAILABLE',
       tryNextLink: true,
       message: expect.stringMatching(
-        /^No `credentials` option was given to apigSigner\(\), so it read the environment: fromEnv\(\): there are no environment variables here \(a browser\?\)\. Pass `credentials`/,
+        /^No `credentials` option was given to apigSigner\(\), so it read the environment: fromEnv\(\): no environment variables here \(a browser\?\)\. Pass `credentials`/,
       ),
     });
   });

@@ -123,7 +123,7 @@ describe('apigSigner({ sha256 })', () => {
       ConfigurationError,
     );
     expect(() => apigSigner({ sha256: 'sha256' as unknown as Sha256Constructor })).toThrow(
-      /`sha256` must be a hash constructor such as `Sha256` from '@aws-crypto\/sha256-js'/,
+      /`sha256` must be a hash class such as `Sha256` from '@aws-crypto\/sha256-js'/,
     );
   });
 });

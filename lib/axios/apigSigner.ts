@@ -15,7 +15,7 @@ import { createDispatcher } from './dispatch';
 import { Mark, isDispatcher, keepDispatcherInFront, markOf, setMark } from './mark';
 import { validateOptions } from './options';
 import { hostKey, redirectHook } from './serverRedirects';
-import { unsignedNotice } from './unsignedNotice';
+import { NOT_IN_HOSTS, unsignedNotice } from './unsignedNotice';
 
 /** Options of {@link apigSigner}. */
 export interface ApigSignerOptions {
@@ -205,8 +205,7 @@ function describeUrl(config: InternalAxiosRequestConfig): string {
 const SKIP_MESSAGES: Readonly<Record<SkipReason, string>> = {
   'sign-false': 'the request set `apigSigner: { sign: false }`.',
   'not-http': 'the URL is neither http nor https.',
-  'host-not-allowed':
-    'the host is not in `hosts` (by default only AWS endpoint host names are signed): add it to `hosts` in apigSigner() options.',
+  'host-not-allowed': `the host ${NOT_IN_HOSTS}`,
 };
 
 /**

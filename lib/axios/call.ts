@@ -15,6 +15,7 @@ import type { ApigSignerDebugEvent, SkipReason } from './apigSigner';
 import type { AppAdapter } from './appAdapter';
 import { resolveTarget } from './canonicalize';
 import type { RedirectHook } from './serverRedirects';
+import { NOT_IN_HOSTS } from './unsignedNotice';
 
 /** What the request and dispatch sides of one signer share. */
 export interface SignerState {
@@ -143,19 +144,19 @@ export function callOf(
     }
     throw new ConfigurationError(
       'ERR_HOST_NOT_ALLOWED',
-      `The request to ${url.host} asks to be signed (\`apigSigner: { sign: true }\`), but ${url.host} is not in \`hosts\`: add it to \`hosts\` in apigSigner() options. Nothing was sent.`,
+      `The request asks to be signed (\`sign: true\`), but ${url.host} ${NOT_IN_HOSTS}`,
     );
   }
   if (host.insecure) {
     throw new SigningError(
       'ERR_INSECURE_URL',
-      `Refusing to sign http://${url.host}: AWS endpoints are served over https, and over http the signature and session token would travel in clear text. Use https://. Nothing was sent.`,
+      `Refusing to sign http://${url.host}: the signature and session token would travel in clear text. Use https://.`,
     );
   }
   if (config.auth || url.username || url.password) {
     throw new SigningError(
       'ERR_BASIC_AUTH',
-      `The request to ${url.host} sets HTTP Basic auth (\`auth\` or credentials in the URL), which would replace the SigV4 signature: remove it, or turn signing off for this request with \`apigSigner: { sign: false }\`.`,
+      `The request to ${url.host} sets HTTP Basic auth (\`auth\` or URL credentials), which would replace the signature: remove it, or set \`apigSigner: { sign: false }\`.`,
     );
   }
   assertScopePart(perRequest?.region, 'region', 'apigSigner.region');
@@ -164,7 +165,7 @@ export function callOf(
   if (region === undefined) {
     throw new ConfigurationError(
       'ERR_NO_REGION',
-      `No region for host ${url.host}: its region cannot be read off the name. Set \`region\` in apigSigner() options (or per request under \`apigSigner\`).`,
+      `No region for host ${url.host}: set \`region\` in apigSigner() options (or per request under \`apigSigner\`).`,
     );
   }
   const service = perRequest?.service ?? signer.service ?? host.scope?.service ?? 'execute-api';
@@ -183,13 +184,13 @@ export function callOf(
       if (!signer.unsignedPayload) {
         throw new SigningError(
           'ERR_STREAM_BODY',
-          `A stream body cannot be hashed for the signature of ${method} ${url.host}${url.pathname}: send a Buffer, string or Blob, or create the signer with \`unsignedPayload: true\` if the service accepts unsigned payloads.`,
+          `A stream body cannot be hashed for ${method} ${url.host}${url.pathname}: send a Buffer, string or Blob, or sign with \`unsignedPayload: true\` if the service allows it.`,
         );
       }
       if (alreadyRead(body.send)) {
         throw new SigningError(
           'ERR_BODY_NOT_REPLAYABLE',
-          `The stream body of ${method} ${url.host}${url.pathname} has been read already (an earlier attempt sent it), so it cannot be sent again: nothing was sent. Retry with a new stream, or send a Buffer, string or Blob.`,
+          `The stream body of ${method} ${url.host}${url.pathname} was read by an earlier attempt; nothing was sent. Retry with a new stream, or send a Buffer, string or Blob.`,
         );
       }
     }

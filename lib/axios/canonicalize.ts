@@ -69,7 +69,7 @@ export function resolveTarget(config: AxiosRequestConfig): RequestTarget {
   if (!ABSOLUTE_URL.test(raw) && base === undefined) {
     throw new ConfigurationError(
       'ERR_RELATIVE_URL',
-      `Cannot sign a request to the relative URL "${raw.split('?')[0] ?? ''}": set \`baseURL\` on the axios instance or use an absolute URL.`,
+      `Cannot sign the relative URL "${raw.split('?')[0] ?? ''}": set \`baseURL\` or use an absolute URL.`,
     );
   }
   let url: URL;

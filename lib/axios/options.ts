@@ -33,7 +33,7 @@ export function validateOptions(options: ApigSignerOptions): void {
   if ('headers' in options && 'transitional' in options) {
     throw new ConfigurationError(
       'ERR_CONFIGURATION',
-      'apigSigner was given to use() without being called: call apigSigner(options), as in `api.interceptors.request.use(apigSigner({ credentials }))`.',
+      'apigSigner was passed to use() uncalled: call apigSigner(options).',
     );
   }
   assertKnownKeys(options, Object.keys(KNOWN_OPTIONS), 'apigSigner(options)');
@@ -58,7 +58,7 @@ export function validateOptions(options: ApigSignerOptions): void {
   ) {
     throw new ConfigurationError(
       'ERR_CONFIGURATION',
-      `expiresIn must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN} (one week).`,
+      `expiresIn must be a whole number of seconds from 1 to ${MAX_EXPIRES_IN}.`,
     );
   }
 }

@@ -12,7 +12,7 @@ import type { Send } from './signHop';
 function notReplayable(call: Call, response: AxiosResponse, why: string): AxiosResponse {
   const reason = new SigningError(
     'ERR_BODY_NOT_REPLAYABLE',
-    `AWS answered that ${why}, which a new signature would fix, but the request body is a stream that cannot be sent twice, so it was not re-sent. Send the request again with a new stream, or send a Buffer, string or Blob.`,
+    `AWS answered that ${why}, which a new signature would fix, but the body is a stream, which cannot be sent twice: not re-sent. Retry with a new stream, or send a Buffer, string or Blob.`,
   );
   try {
     return settle(response, call, reason);

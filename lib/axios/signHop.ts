@@ -42,7 +42,7 @@ function headersToSign(
     if (!isSendableHeaderValue(value)) {
       throw new SigningError(
         'ERR_HEADER_VALUE',
-        `Header "${name}" holds characters that HTTP cannot carry unchanged (line breaks, control characters, or characters beyond U+00FF): encode the value, for example with encodeURIComponent.`,
+        `Header "${name}" holds characters HTTP cannot carry (line breaks, controls, beyond U+00FF): encode it, e.g. with encodeURIComponent.`,
       );
     }
     const lower = name.toLowerCase();

@@ -1,5 +1,9 @@
 import type { ApigSignerOptions } from './apigSigner';
 
+/** Why a host goes unsigned, and what to do: said by the notice, the debug hook and `sign: true`. */
+export const NOT_IN_HOSTS =
+  'is not in `hosts` (default: AWS endpoints only): add it to `hosts` in apigSigner() options.';
+
 /**
  * The notice for a request that went out unsigned and looks like a mistake, so that API
  * Gateway's "Missing Authentication Token" is not the only symptom.
@@ -37,7 +41,7 @@ export function unsignedNotice(
     }
     told = true;
     console.warn(
-      `apig-signer: ${(method ?? 'get').toUpperCase()} ${url.origin}${url.pathname} went out unsigned: ${url.host} is not in \`hosts\` (by default only AWS endpoint host names are signed): add it to \`hosts\` in apigSigner() options. Said once per signer; a \`debug\` hook hears of every unsigned request instead.`,
+      `apig-signer: ${(method ?? 'get').toUpperCase()} ${url.origin}${url.pathname} went out unsigned: ${url.host} ${NOT_IN_HOSTS} Said once per signer; \`debug\` hears of every unsigned request.`,
     );
   };
 }

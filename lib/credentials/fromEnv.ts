@@ -22,7 +22,7 @@ export function fromEnvByDefault(): CredentialsProvider {
     provider().catch((error: unknown) => {
       throw (error as CredentialsError).code === 'ERR_CREDENTIALS_UNAVAILABLE'
         ? unavailable(
-            `No \`credentials\` option was given to apigSigner(), so it read the environment: ${(error as Error).message} Pass \`credentials\` (a strategy such as createCognitoAuth(…).credentials, or fromStatic(…)).`,
+            `No \`credentials\` option was given to apigSigner(), so it read the environment: ${(error as Error).message} Pass \`credentials\` (createCognitoAuth(…).credentials, fromStatic(…)…).`,
           )
         : error;
     });
@@ -53,9 +53,7 @@ export function fromEnv(): CredentialsProvider {
   return function fromEnvProvider(): Promise<Credentials> {
     const env = environment();
     if (env === undefined) {
-      return Promise.reject(
-        unavailable('fromEnv(): there are no environment variables here (a browser?).'),
-      );
+      return Promise.reject(unavailable('fromEnv(): no environment variables here (a browser?).'));
     }
     const accessKeyId = env['AWS_ACCESS_KEY_ID'];
     const secretAccessKey = env['AWS_SECRET_ACCESS_KEY'];
@@ -75,7 +73,7 @@ export function fromEnv(): CredentialsProvider {
         return Promise.reject(
           new CredentialsError(
             'ERR_INVALID_CREDENTIALS',
-            'fromEnv(): AWS_CREDENTIAL_EXPIRATION is not a date: use ISO 8601, such as 2026-01-31T12:00:00Z.',
+            'fromEnv(): AWS_CREDENTIAL_EXPIRATION is not a date: use ISO 8601 (2026-01-31T12:00:00Z).',
           ),
         );
       }

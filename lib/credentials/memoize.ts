@@ -116,14 +116,14 @@ interface Fetch {
 function timeoutError(timeoutMs: number): CredentialsError {
   return new CredentialsError(
     'ERR_CREDENTIALS_TIMEOUT',
-    `The credentials strategy did not answer within ${timeoutMs} ms; the request was not sent. Check the strategy's network access, or raise \`credentialsTimeoutMs\`.`,
+    `The credentials strategy did not answer within ${timeoutMs} ms; nothing was sent. Check its network access, or raise \`credentialsTimeoutMs\`.`,
   );
 }
 
 function invalidatedError(): CredentialsError {
   return new CredentialsError(
     'ERR_CREDENTIALS',
-    `The cached credentials were dropped ${MAX_FETCHES_PER_CALL} times while this request waited for new ones; the request was not sent. Retry it.`,
+    `The credentials were dropped ${MAX_FETCHES_PER_CALL} times while this request waited; nothing was sent. Retry it.`,
   );
 }
 

@@ -15,7 +15,7 @@ export function toCredentialsProvider(
   if (isThenable(credentials)) {
     throw new ConfigurationError(
       'ERR_INVALID_CREDENTIALS',
-      `${where} is a Promise: pass the strategy itself (\`credentials: provider\`), not the result of calling it (\`credentials: provider()\`), so that credentials can be refreshed.`,
+      `${where} is a Promise: pass the strategy itself (\`credentials: provider\`), not \`provider()\`, so credentials can be refreshed.`,
     );
   }
   assertCredentialsOption(credentials, where);
@@ -44,7 +44,7 @@ export async function resolveCredentials(
     const name = error instanceof Error ? error.name : typeof error;
     throw new CredentialsError(
       'ERR_CREDENTIALS',
-      `The credentials strategy failed (${name}); the request was not sent. See \`cause\` for details.`,
+      `The credentials strategy failed (${name}); nothing was sent. See \`cause\`.`,
       { cause: error },
     );
   }

@@ -16,7 +16,7 @@ export function assertTimeoutMs(value: unknown, name: string): asserts value is 
   )) {
     throw new ConfigurationError(
       'ERR_CONFIGURATION',
-      `${name} must be a number of milliseconds from 1 to ${MAX_TIMER_MS} (about 24.8 days).`,
+      `${name} must be a number of milliseconds from 1 to ${MAX_TIMER_MS}.`,
     );
   }
 }

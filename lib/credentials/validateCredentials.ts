@@ -13,16 +13,16 @@ const FIELDS = ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const;
 /** Hints for objects that are credentials in another library's shape. */
 function describeForeignShape(value: Record<string, unknown>): string | undefined {
   if (typeof value['getPromise'] === 'function' || typeof value['needsRefresh'] === 'function') {
-    return 'this is an AWS SDK v2 `Credentials` object: wrap it in a strategy, `async () => { await creds.getPromise(); return { accessKeyId: creds.accessKeyId, secretAccessKey: creds.secretAccessKey, sessionToken: creds.sessionToken, expiration: creds.expireTime ?? undefined }; }`';
+    return 'an AWS SDK v2 `Credentials` object: wrap it in a strategy that awaits `getPromise()` and returns its accessKeyId, secretAccessKey, sessionToken and `expiration: expireTime ?? undefined`';
   }
   if (value['accessKeyId'] === undefined && value['AccessKeyId'] !== undefined) {
-    return 'the fields are capitalised, as AWS STS returns them (`AccessKeyId`): did you mean accessKeyId? Map them to `accessKeyId`, `secretAccessKey`, `sessionToken` and `expiration` (a Date)';
+    return "`AccessKeyId` is capitalised (STS's shape): did you mean accessKeyId? Map the fields to accessKeyId, secretAccessKey, sessionToken and expiration";
   }
   if (
     value['accessKeyId'] === undefined &&
     (value['accessKey'] !== undefined || value['secretKey'] !== undefined)
   ) {
-    return 'the fields are named `accessKey`/`secretKey` (as in sigV4Client.js): name them `accessKeyId`, `secretAccessKey` and `sessionToken`';
+    return '`accessKey`/`secretKey` are sigV4Client.js names: name them `accessKeyId`, `secretAccessKey` and `sessionToken`';
   }
   return undefined;
 }
@@ -51,7 +51,7 @@ export function describeCredentialsShape(value: unknown): string | undefined {
   for (const field of FIELDS) {
     const text = record[field];
     if (typeof text === 'string' && !KEY_MATERIAL.test(text)) {
-      return `${field} holds a space, a line break, a control or a non-ASCII character, which HTTP cannot carry: check how it was read (a trailing newline from a file or a copy-paste is the usual cause)`;
+      return `${field} holds a space, line break or non-ASCII character, which HTTP cannot carry: check how it was read (a trailing newline?)`;
     }
   }
   if (
@@ -99,7 +99,7 @@ export function assertResolvedCredentials(
   if (problem !== undefined) {
     throw new CredentialsError(
       'ERR_INVALID_CREDENTIALS',
-      `The credentials strategy returned unusable credentials: ${problem}. Check the strategy passed as \`credentials\`.`,
+      `The \`credentials\` strategy returned unusable credentials: ${problem}.`,
     );
   }
 }

@@ -96,7 +96,7 @@ export function toSignableBody(
       } catch (error) {
         throw new SigningError(
           'ERR_UNSUPPORTED_BODY',
-          'This multipart form holds a stream, which cannot be hashed for the signature: append Buffers or strings instead, or use the platform FormData with Blob/File values.',
+          'This multipart form holds a stream, which cannot be hashed: append Buffers or strings, or use the platform FormData.',
           { cause: error },
         );
       }
@@ -109,6 +109,6 @@ export function toSignableBody(
     'ERR_UNSUPPORTED_BODY',
     `The request body is ${
       typeof data === 'object' ? (data.constructor?.name ?? 'an object') : typeof data
-    }, which cannot be sent as it is: use a string, ArrayBuffer, typed array, Blob, FormData or URLSearchParams (with axios, make transformRequest return one).`,
+    }, which cannot be sent: use a string, ArrayBuffer, typed array, Blob, FormData or URLSearchParams.`,
   );
 }

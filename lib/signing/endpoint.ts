@@ -62,7 +62,7 @@ function compileStringPattern(raw: string): HostMatcher {
   if (parts === null) {
     throw new ConfigurationError(
       'ERR_CONFIGURATION',
-      `hosts: "${raw}" is not a host name pattern. Use a host ("api.example.com"), a host and port ("127.0.0.1:8080"), a wildcard ("*.example.com") or a RegExp.`,
+      `hosts: "${raw}" is not a host pattern: use "api.example.com", "127.0.0.1:8080", "*.example.com" or a RegExp.`,
     );
   }
   const [, wildcard, name = '', port] = parts;
@@ -88,7 +88,7 @@ function compileRegExp(entry: RegExp): HostMatcher {
   if (!anchoredAtEnd(entry.source)) {
     throw new ConfigurationError(
       'ERR_CONFIGURATION',
-      `hosts: the RegExp /${entry.source}/ is not anchored at the end, so it also matches hosts that merely contain it (such as example.com.evil.net for /example\\.com/). End it with $, and start it with ^ or a dot: /(^|\\.)example\\.com$/.`,
+      `hosts: /${entry.source}/ is not anchored at the end (it would match example.com.evil.net): end it with $, as in /(^|\\.)example\\.com$/.`,
     );
   }
   // A global or sticky RegExp keeps state between tests; copy it without those flags. The `$`
@@ -111,7 +111,7 @@ export function createHostMatcher(hosts: ReadonlyArray<HostPattern> | undefined)
   if (!Array.isArray(hosts)) {
     throw new ConfigurationError(
       'ERR_CONFIGURATION',
-      'hosts must be an array of host names, wildcards ("*.example.com") or RegExps.',
+      'hosts must be an array of host names, wildcards or RegExps.',
     );
   }
   const matchers = hosts.map((entry: unknown): HostMatcher => {
@@ -149,7 +149,7 @@ export function assertScopePart(
   if (part === 'service') {
     throw new ConfigurationError(
       'ERR_CONFIGURATION',
-      `${where} must be an AWS service name of lower-case letters, digits and dashes, such as "execute-api".`,
+      `${where} must be an AWS service name ([a-z0-9-]), such as "execute-api".`,
     );
   }
   const hint =
@@ -158,6 +158,6 @@ export function assertScopePart(
       : '';
   throw new ConfigurationError(
     'ERR_CONFIGURATION',
-    `${where}${quotable ? ` "${value}"` : ''} is not an AWS region name: regions look like "eu-west-2" (lower-case letters, dashes, and a number at the end).${hint}`,
+    `${where}${quotable ? ` "${value}"` : ''} is not an AWS region name such as "eu-west-2".${hint}`,
   );
 }

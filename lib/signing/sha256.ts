@@ -62,7 +62,7 @@ function subtle(): SubtleCrypto {
   if (api === undefined) {
     throw new SigningError(
       'ERR_NO_CRYPTO',
-      "No SHA-256 in this runtime: it has neither node:crypto nor WebCrypto (browsers offer crypto.subtle only on https or localhost pages; React Native has none). Pass a hash: `import { Sha256 } from '@aws-crypto/sha256-js'` and the option `sha256: Sha256`, or serve the page over https.",
+      "No SHA-256 here (no node:crypto, no WebCrypto: a page not on https?): pass `sha256: Sha256` from '@aws-crypto/sha256-js', or serve over https.",
     );
   }
   return api;
@@ -137,7 +137,7 @@ export function assertSha256Option(value: unknown, where: string): void {
   if (value !== undefined && typeof value !== 'function') {
     throw new ConfigurationError(
       'ERR_CONFIGURATION',
-      `${where}: \`sha256\` must be a hash constructor such as \`Sha256\` from '@aws-crypto/sha256-js' (the class itself, not an instance).`,
+      `${where}: \`sha256\` must be a hash class such as \`Sha256\` from '@aws-crypto/sha256-js', not an instance.`,
     );
   }
 }
