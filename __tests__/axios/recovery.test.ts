@@ -65,7 +65,7 @@ describe('recovery: only replayable bodies are sent again', () => {
     expect(axios.isAxiosError(error)).toBe(true);
     expect(error).toMatchObject({ code: 'ERR_BODY_NOT_REPLAYABLE', response: { status: 403 } });
     expect((error as Error).message).toMatch(
-      /a stream, which cannot be sent twice: not re-sent\. Retry with a new stream/,
+      /the stream body cannot be sent twice\. Retry with a new stream/,
     );
     // The one attempt carried the whole body; nothing was sent again with an empty one.
     expect(gateway.requests).toHaveLength(1);

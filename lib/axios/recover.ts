@@ -12,7 +12,7 @@ import type { Send } from './signHop';
 function notReplayable(call: Call, response: AxiosResponse, why: string): AxiosResponse {
   const reason = new SigningError(
     'ERR_BODY_NOT_REPLAYABLE',
-    `AWS answered that ${why}, which a new signature would fix, but the body is a stream, which cannot be sent twice: not re-sent. Retry with a new stream, or send a Buffer, string or Blob.`,
+    `AWS answered that ${why}, which a new signature would fix, but the stream body cannot be sent twice. Retry with a new stream, or send a Buffer, string or Blob.`,
   );
   try {
     return settle(response, call, reason);

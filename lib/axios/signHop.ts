@@ -42,7 +42,7 @@ function headersToSign(
     if (!isSendableHeaderValue(value)) {
       throw new SigningError(
         'ERR_HEADER_VALUE',
-        `Header "${name}" holds characters HTTP cannot carry (line breaks, controls, beyond U+00FF): encode it, e.g. with encodeURIComponent.`,
+        `Header "${name}" holds a line break, control or non-Latin-1 character: encode it (encodeURIComponent).`,
       );
     }
     const lower = name.toLowerCase();

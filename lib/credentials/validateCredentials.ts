@@ -13,10 +13,10 @@ const FIELDS = ['accessKeyId', 'secretAccessKey', 'sessionToken'] as const;
 /** Hints for objects that are credentials in another library's shape. */
 function describeForeignShape(value: Record<string, unknown>): string | undefined {
   if (typeof value['getPromise'] === 'function' || typeof value['needsRefresh'] === 'function') {
-    return 'an AWS SDK v2 `Credentials` object: wrap it in a strategy that awaits `getPromise()` and returns its accessKeyId, secretAccessKey, sessionToken and `expiration: expireTime ?? undefined`';
+    return 'an AWS SDK v2 `Credentials` object: wrap it in a strategy that awaits `getPromise()` and returns its keys, with `expiration: expireTime ?? undefined`';
   }
   if (value['accessKeyId'] === undefined && value['AccessKeyId'] !== undefined) {
-    return "`AccessKeyId` is capitalised (STS's shape): did you mean accessKeyId? Map the fields to accessKeyId, secretAccessKey, sessionToken and expiration";
+    return "`AccessKeyId` (STS's shape): did you mean accessKeyId? Map the fields to accessKeyId, secretAccessKey, sessionToken, expiration";
   }
   if (
     value['accessKeyId'] === undefined &&
@@ -38,22 +38,17 @@ export function describeCredentialsShape(value: unknown): string | undefined {
     return `expected an object with accessKeyId and secretAccessKey, got ${value === null ? 'null' : typeof value}`;
   }
   const record = value as Record<string, unknown>;
-  const { accessKeyId, secretAccessKey, sessionToken, expiration } = record;
-  if (typeof accessKeyId !== 'string' || accessKeyId.trim() === '') {
-    return 'accessKeyId must be a non-empty string';
-  }
-  if (typeof secretAccessKey !== 'string' || secretAccessKey.trim() === '') {
-    return 'secretAccessKey must be a non-empty string';
-  }
-  if (sessionToken !== undefined && (typeof sessionToken !== 'string' || sessionToken === '')) {
-    return 'sessionToken, when given, must be a non-empty string';
-  }
   for (const field of FIELDS) {
     const text = record[field];
-    if (typeof text === 'string' && !KEY_MATERIAL.test(text)) {
-      return `${field} holds a space, line break or non-ASCII character, which HTTP cannot carry: check how it was read (a trailing newline?)`;
+    if (field === 'sessionToken' && text === undefined) continue;
+    if (typeof text !== 'string' || text.trim() === '') {
+      return `${field} must be a non-empty string${field === 'sessionToken' ? ', or left out' : ''}`;
+    }
+    if (!KEY_MATERIAL.test(text)) {
+      return `${field} holds a space, line break or non-ASCII character: check how it was read (a trailing newline?)`;
     }
   }
+  const { expiration } = record;
   if (
     expiration !== undefined &&
     !(expiration instanceof Date && !Number.isNaN(expiration.getTime()))

@@ -62,7 +62,7 @@ function subtle(): SubtleCrypto {
   if (api === undefined) {
     throw new SigningError(
       'ERR_NO_CRYPTO',
-      "No SHA-256 here (no node:crypto, no WebCrypto: a page not on https?): pass `sha256: Sha256` from '@aws-crypto/sha256-js', or serve over https.",
+      "No SHA-256 here (no node:crypto or WebCrypto; pages get it on https only): pass `sha256: Sha256` from '@aws-crypto/sha256-js'.",
     );
   }
   return api;
