@@ -39,18 +39,19 @@ export function validateOptions(options: ApigSignerOptions): void {
   assertKnownKeys(options, Object.keys(KNOWN_OPTIONS), 'apigSigner(options)');
   assertScopePart(options.region, 'region', 'region');
   assertScopePart(options.service, 'service', 'service');
-  for (const name of ['signQuery', 'unsignedPayload'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'boolean') {
-      throw new ConfigurationError('ERR_CONFIGURATION', `${name} must be true or false.`);
+  for (const [name, type] of [
+    ['signQuery', 'boolean'],
+    ['unsignedPayload', 'boolean'],
+    ['debug', 'function'],
+  ] as const) {
+    if (options[name] !== undefined && typeof options[name] !== type) {
+      throw new ConfigurationError('ERR_CONFIGURATION', `${name} must be a ${type}.`);
     }
   }
   if (options.credentialsTimeoutMs !== undefined) {
     assertTimeoutMs(options.credentialsTimeoutMs, 'credentialsTimeoutMs');
   }
   assertSha256Option(options.sha256, 'apigSigner()');
-  if (options.debug !== undefined && typeof options.debug !== 'function') {
-    throw new ConfigurationError('ERR_CONFIGURATION', 'debug must be a function.');
-  }
   const { expiresIn } = options;
   if (
     expiresIn !== undefined &&
