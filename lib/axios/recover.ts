@@ -36,7 +36,8 @@ function notReplayable(call: Call, response: AxiosResponse, why: string): AxiosR
  *   refused for the same credentials share one new fetch.
  *
  * It reads the raw answer, before axios's `settle`, `validateStatus` and response interceptors,
- * for every `responseType` (a small body is read, and an equivalent answer handed on). The
+ * for every `responseType` (a small body is read, and an equivalent answer handed on; a stream
+ * body that has not come within a second is not judged, and the answer goes on as it is). The
  * re-send's answer, whatever it is (200, 409, 500), is the caller's answer; the first 403 reaches
  * the caller only when the re-send never left (credentials or signing failed), with the reason
  * as its `cause`. A cancellation or timeout is never replaced by the 403.
@@ -55,6 +56,8 @@ export const recoverOnce =
     const first = await next(call, hop);
     if (first.status !== 403 || !answeredBySignedOrigin(first, call.host.origin)) return first;
     const peeked = await peekBody(first);
+    // A body that did not come in time is not judged: the answer goes on as it is.
+    if (peeked.late) return peeked.response;
     // diagnose() reads only `response`: the answer with the start of its body in memory.
     const diagnosis = diagnose({
       response: { ...first, data: peeked.data },
