@@ -9,8 +9,12 @@ import type { AxiosInstance, CreateAxiosDefaults } from 'axios';
 
 import { apigSigner } from '../../lib';
 import type { ApigSignerOptions } from '../../lib';
-import { describeEachAdapter, TEST_KEYS } from '../helpers/setup';
+import type { SigV4Gateway } from '../../lib/testing';
+import { startOtherOrigin } from '../helpers/otherOrigin';
+import { describeEachAdapter, startTestGateway, TEST_KEYS } from '../helpers/setup';
 import type { AdapterName } from '../helpers/setup';
+
+const MINUTE = 60_000;
 
 /** Closed after each test. */
 const closers: Array<() => Promise<void>> = [];
@@ -141,5 +145,86 @@ describeEachAdapter('dispatch edges: a stalled 403 body from the signed origin (
     jest.useRealTimers();
     expect(outcome).toMatchObject({ code: 'ECONNABORTED' });
     expect(origin.requests()).toBe(1);
+  });
+});
+
+describeEachAdapter('dispatch edges: clock skew on HEAD (%s)', (adapter) => {
+  async function gatewayWith(options: Parameters<typeof startTestGateway>[0]) {
+    const gateway: SigV4Gateway = await startTestGateway(options);
+    closers.push(() => gateway.close());
+    return gateway;
+  }
+  const verdicts = (gateway: SigV4Gateway) =>
+    gateway.requests.map((r) => [r.method, r.verdict.errorType ?? r.verdict.status]);
+
+  it.each([
+    ['slow', 10 * MINUTE],
+    ['fast', -10 * MINUTE],
+  ])(
+    'a %s device clock: healed from the Date header, re-sent once, later HEADs right first time',
+    async (_name, serverOffset) => {
+      const gateway = await gatewayWith({ clockOffsetMs: serverOffset });
+      const api = client(`${gateway.url}/prod`, adapter);
+      expect((await api.head('/file')).status).toBe(200);
+      expect((await api.head('/file')).status).toBe(200);
+      expect(verdicts(gateway)).toEqual([
+        ['HEAD', 'InvalidSignatureException'],
+        ['HEAD', 200],
+        ['HEAD', 200],
+      ]);
+    },
+  );
+
+  it('a wrong secret on HEAD is not re-sent (the Date is within AWS’s window)', async () => {
+    const gateway = await gatewayWith({});
+    const api = client(
+      `${gateway.url}/prod`,
+      adapter,
+      {},
+      {
+        credentials: { ...TEST_KEYS, secretAccessKey: 'not-the-secret' },
+      },
+    );
+    await expect(api.head('/file')).rejects.toMatchObject({ response: { status: 403 } });
+    expect(verdicts(gateway)).toEqual([['HEAD', 'InvalidSignatureException']]);
+  });
+
+  it('a skewed Date within AWS’s window is an ordinary bad signature: not re-sent', async () => {
+    const gateway = await gatewayWith({ clockOffsetMs: 4 * MINUTE });
+    const api = client(
+      `${gateway.url}/prod`,
+      adapter,
+      {},
+      {
+        credentials: { ...TEST_KEYS, secretAccessKey: 'not-the-secret' },
+      },
+    );
+    await expect(api.head('/file')).rejects.toMatchObject({ response: { status: 403 } });
+    expect(gateway.requests).toHaveLength(1);
+  });
+
+  it('a forged skew answer from another origin a redirect led to is not acted on', async () => {
+    const other = await startOtherOrigin();
+    closers.push(() => other.close());
+    other.routes['/landing'] = () => [
+      403,
+      {
+        'x-amzn-ErrorType': 'InvalidSignatureException',
+        date: new Date(Date.now() + 60 * MINUTE).toUTCString(),
+      },
+      '',
+    ];
+    const gateway = await gatewayWith({
+      handler: () => ({ status: 302, headers: { Location: `${other.url}/landing` } }),
+    });
+    const api = client(`${gateway.url}/prod`, adapter);
+    await expect(api.head('/file')).rejects.toMatchObject({ response: { status: 403 } });
+    await api.head('/file').catch(() => undefined);
+    // No re-send, and no clock moved: the second call is signed right and accepted again.
+    expect(verdicts(gateway)).toEqual([
+      ['HEAD', 200],
+      ['HEAD', 200],
+    ]);
+    expect(other.received).toHaveLength(2);
   });
 });
