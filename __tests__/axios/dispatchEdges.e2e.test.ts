@@ -9,7 +9,7 @@ import type { AxiosInstance, CreateAxiosDefaults } from 'axios';
 
 import { apigSigner } from '../../lib';
 import type { ApigSignerOptions } from '../../lib';
-import type { SigV4Gateway } from '../../lib/testing';
+import type { GatewayResponse, SigV4Gateway } from '../../lib/testing';
 import { startOtherOrigin } from '../helpers/otherOrigin';
 import { describeEachAdapter, startTestGateway, TEST_KEYS } from '../helpers/setup';
 import type { AdapterName } from '../helpers/setup';
@@ -226,5 +226,88 @@ describeEachAdapter('dispatch edges: clock skew on HEAD (%s)', (adapter) => {
       ['HEAD', 200],
     ]);
     expect(other.received).toHaveLength(2);
+  });
+});
+
+describe('dispatch edges: redirects on the signed origin with the http adapter', () => {
+  /** A gateway whose routes (path → answer) only validly signed requests reach. */
+  async function routed(routes: Record<string, () => GatewayResponse>) {
+    const gateway = await startTestGateway({ handler: (r) => routes[r.path]?.() });
+    closers.push(() => gateway.close());
+    return gateway;
+  }
+  const to = (status: number, location: string) => (): GatewayResponse => ({
+    status,
+    headers: { location },
+  });
+  const seen = (gateway: SigV4Gateway) =>
+    gateway.requests.map((r) => [r.method, r.path, r.verdict.accepted]);
+
+  it('302: the new path is signed anew and accepted', async () => {
+    const gateway = await routed({
+      '/prod/start': to(302, '/prod/landing?x=two%20words'),
+      '/prod/landing': () => ({ body: 'landed' }),
+    });
+    const response = await client(`${gateway.url}/prod`, 'http').get('/start');
+    expect(response.data).toBe('landed');
+    expect(seen(gateway)).toEqual([
+      ['GET', '/prod/start', true],
+      ['GET', '/prod/landing', true],
+    ]);
+  });
+
+  it('307 after a PUT: the same method and body, signed anew', async () => {
+    const gateway = await routed({
+      '/prod/v1/orders': to(307, '/prod/v2/orders'),
+      '/prod/v2/orders': () => ({ status: 201, body: 'created' }),
+    });
+    const response = await client(`${gateway.url}/prod`, 'http').put('/v1/orders', { pay: 10 });
+    expect(response.status).toBe(201);
+    expect(seen(gateway)).toEqual([
+      ['PUT', '/prod/v1/orders', true],
+      ['PUT', '/prod/v2/orders', true],
+    ]);
+    expect(gateway.requests[1]!.body.toString()).toBe('{"pay":10}');
+  });
+
+  it('maxRedirects is honoured: ERR_FR_TOO_MANY_REDIRECTS after that many hops', async () => {
+    const gateway = await routed({ '/prod/loop': to(302, '/prod/loop') });
+    const error: unknown = await client(`${gateway.url}/prod`, 'http', { maxRedirects: 2 })
+      .get('/loop')
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_FR_TOO_MANY_REDIRECTS' });
+    expect(seen(gateway)).toEqual([
+      ['GET', '/prod/loop', true],
+      ['GET', '/prod/loop', true],
+      ['GET', '/prod/loop', true],
+    ]);
+  });
+
+  it('maxRedirects: 0 hands back the redirect itself', async () => {
+    const gateway = await routed({ '/prod/start': to(302, '/prod/landing') });
+    const api = client(`${gateway.url}/prod`, 'http', {
+      maxRedirects: 0,
+      validateStatus: () => true,
+    });
+    expect((await api.get('/start')).status).toBe(302);
+    expect(gateway.requests).toHaveLength(1);
+  });
+
+  it('the app’s beforeRedirect is still called for each hop, and what it adds is sent', async () => {
+    const gateway = await routed({
+      '/prod/start': to(302, '/prod/landing'),
+      '/prod/landing': () => ({ body: 'landed' }),
+    });
+    const hook = jest.fn((options: { headers: Record<string, string> }) => {
+      options.headers['X-Hop'] = 'yes';
+    });
+    const api = client(`${gateway.url}/prod`, 'http', {
+      beforeRedirect: hook as unknown as NonNullable<CreateAxiosDefaults['beforeRedirect']>,
+    });
+    expect((await api.get('/start')).data).toBe('landed');
+    expect(hook).toHaveBeenCalledTimes(1);
+    const landed = gateway.requests[1]!;
+    expect(landed.verdict.accepted).toBe(true);
+    expect(landed.headers.find(([name]) => name.toLowerCase() === 'x-hop')?.[1]).toBe('yes');
   });
 });

@@ -61,8 +61,12 @@ function locationOf(response: AxiosResponse): string | undefined {
 /**
  * Follows redirects of a signed request sent with axios's fetch adapter in Node, Bun and Deno,
  * where the platform would follow them itself and keep `X-Amz-Security-Token` and `X-Amz-Date`
- * on a redirect to another origin (fetch strips only `Authorization`). Every hop is sent with
- * `redirect: 'manual'`, whatever the axios version and `maxRedirects`.
+ * on a redirect to another origin (fetch strips only `Authorization`), and with the http adapter,
+ * where follow-redirects would re-send a redirect on the signed origin with the old signature.
+ * Every hop is sent with `redirect: 'manual'` (fetch) or `maxRedirects: 0` (http), whatever the
+ * axios version and `maxRedirects`. With the http adapter, the app's `beforeRedirect` is called
+ * for each hop as follow-redirects calls it (`options`, with `headers` it may change, the answer
+ * and the request); the rules below are applied after it.
  *
  * The rules of axios's http adapter, with the signer's guard:
  * - to the signed origin (scheme, host and port): signed again for the new URL, unless an
@@ -135,13 +139,41 @@ export const followRedirects = (
           `its Location (${url.protocol}//${url.host}) carries a user name or password`,
         );
       }
+      // The 3xx's own body is not the caller's: a stream of it would hold its connection.
+      (response.data as { destroy?: () => void } | null)?.destroy?.();
       // Once a hop left the signed origin, a URL it names is never signed: it was not ours.
       const sign = hop.sign && `${url.protocol}//${url.host}` === call.host.origin;
       // Query auth: never carry a signature or token that the server copied into `Location` away.
       if (!sign) url.search = withoutPresignParams(url.search);
-      const headers = new AxiosHeaders(hop.headers);
-      for (const name of SIGNER_HEADERS) headers.delete(name);
+      let headers = new AxiosHeaders(hop.headers);
       if (!keepsBody) for (const name of BODY_HEADERS) headers.delete(name);
+      const hook = config.beforeRedirect as unknown;
+      if (call.app.name === 'http' && typeof hook === 'function') {
+        // Where axios's http adapter (follow-redirects) would call it, with what it would pass.
+        const options = {
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: url.port,
+          path: `${url.pathname}${url.search}`,
+          href: url.href,
+          method,
+          headers: headers.toJSON(),
+        };
+        try {
+          (hook as (...args: unknown[]) => void)(
+            options,
+            { headers: response.headers, statusCode: response.status },
+            { url: hop.url.href, method: hop.method, headers: hop.headers.toJSON() },
+          );
+        } catch (error) {
+          // Thrown after a hop left: the call's own outcome, as an adapter's error would be.
+          if (typeof error === 'object' && error !== null) left(error);
+          throw error;
+        }
+        headers = new AxiosHeaders(options.headers);
+      }
+      // After the app's hook: nothing it added of these reaches another origin.
+      for (const name of SIGNER_HEADERS) headers.delete(name);
       if (url.origin !== hop.url.origin)
         for (const name of CROSS_ORIGIN_DROPPED) headers.delete(name);
       const target = sign ? resolveTarget({ url: url.href }) : undefined;
