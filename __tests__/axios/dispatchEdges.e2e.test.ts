@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import * as realTimers from 'node:timers';
 
 import axios from 'axios';
-import type { AxiosInstance, CreateAxiosDefaults } from 'axios';
+import type { AxiosInstance, CreateAxiosDefaults, InternalAxiosRequestConfig } from 'axios';
 
 import { apigSigner } from '../../lib';
 import type { ApigSignerOptions } from '../../lib';
@@ -309,5 +309,43 @@ describe('dispatch edges: redirects on the signed origin with the http adapter',
     const landed = gateway.requests[1]!;
     expect(landed.verdict.accepted).toBe(true);
     expect(landed.headers.find(([name]) => name.toLowerCase() === 'x-hop')?.[1]).toBe('yes');
+  });
+});
+
+describe('dispatch edges: the app’s beforeRedirect runs before the signer’s redirect guard', () => {
+  /** A hook that puts the signer's headers back, as a careless app hook might. */
+  const readding = (options: { headers: Record<string, string> }) => {
+    options.headers['Authorization'] = 'AWS4-HMAC-SHA256 Credential=AKIDTESTEXAMPLE/…';
+    options.headers['X-Amz-Security-Token'] = TEST_KEYS.sessionToken;
+    options.headers['X-Amz-Date'] = '20260101T000000Z';
+    options.headers['X-App'] = 'kept';
+  };
+  const http = axios.getAdapter('http');
+
+  it.each([
+    ['the http adapter', 'http' as const],
+    ['an adapter function that wraps the http adapter', (c: InternalAxiosRequestConfig) => http(c)],
+  ])('%s: nothing the hook adds of the signer’s reaches another origin', async (_name, adapter) => {
+    const other = await startOtherOrigin();
+    closers.push(() => other.close());
+    const gateway = await startTestGateway({
+      handler: () => ({ status: 302, headers: { Location: `${other.url}/landing` } }),
+    });
+    closers.push(() => gateway.close());
+    const api = axios.create({
+      baseURL: `${gateway.url}/prod`,
+      adapter,
+      beforeRedirect: readding as unknown as NonNullable<CreateAxiosDefaults['beforeRedirect']>,
+    });
+    api.interceptors.request.use(
+      apigSigner({ credentials: { ...TEST_KEYS }, region: 'us-east-1', hosts: ['127.0.0.1'] }),
+    );
+    expect((await api.get('/start')).data).toBe('elsewhere');
+    expect(other.received).toHaveLength(1);
+    const { headers } = other.received[0]!;
+    expect(
+      ['authorization', 'x-amz-security-token', 'x-amz-date'].filter((n) => n in headers),
+    ).toEqual([]);
+    expect(headers['x-app']).toBe('kept');
   });
 });

@@ -66,7 +66,9 @@ function locationOf(response: AxiosResponse): string | undefined {
  * Every hop is sent with `redirect: 'manual'` (fetch) or `maxRedirects: 0` (http), whatever the
  * axios version and `maxRedirects`. With the http adapter, the app's `beforeRedirect` is called
  * for each hop as follow-redirects calls it (`options`, with `headers` it may change, the answer
- * and the request); the rules below are applied after it.
+ * and the request; a URL it writes into `options` is not followed), after `Cookie` and
+ * `Proxy-Authorization` were dropped for another origin and before the signer's headers are:
+ * nothing it adds of those reaches another origin.
  *
  * The rules of axios's http adapter, with the signer's guard:
  * - to the signed origin (scheme, host and port): signed again for the new URL, unless an
@@ -147,6 +149,8 @@ export const followRedirects = (
       if (!sign) url.search = withoutPresignParams(url.search);
       let headers = new AxiosHeaders(hop.headers);
       if (!keepsBody) for (const name of BODY_HEADERS) headers.delete(name);
+      if (url.origin !== hop.url.origin)
+        for (const name of CROSS_ORIGIN_DROPPED) headers.delete(name);
       const hook = config.beforeRedirect as unknown;
       if (call.app.name === 'http' && typeof hook === 'function') {
         // Where axios's http adapter (follow-redirects) would call it, with what it would pass.
@@ -172,10 +176,9 @@ export const followRedirects = (
         }
         headers = new AxiosHeaders(options.headers);
       }
-      // After the app's hook: nothing it added of these reaches another origin.
+      // After the app's hook (which, as with follow-redirects, may set the others): nothing it
+      // added of these reaches another origin, and a signed hop is signed anew.
       for (const name of SIGNER_HEADERS) headers.delete(name);
-      if (url.origin !== hop.url.origin)
-        for (const name of CROSS_ORIGIN_DROPPED) headers.delete(name);
       const target = sign ? resolveTarget({ url: url.href }) : undefined;
       hop = {
         url,

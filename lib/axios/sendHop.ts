@@ -27,8 +27,8 @@ export const foreignAnswers = new WeakSet<AxiosResponse>();
  *   before 1.20 does not map `maxRedirects: 0` to it), and the http adapter for
  *   `maxRedirects: 0`.
  * - Where the http adapter follows (the app's `transport`, an adapter function of the app's),
- *   the signer's redirect hook goes in front of the caller's `beforeRedirect`: no signer header
- *   follows a redirect to another origin or to plain http.
+ *   the signer's redirect hook runs after the caller's `beforeRedirect`: no signer header
+ *   follows a redirect to another origin or to plain http, whatever that hook added.
  * - A hop's error carries the caller's config, so a re-send (axios-retry) starts over from it.
  */
 export const sendHop: Send<WireHop> = async (call, hop) => {
