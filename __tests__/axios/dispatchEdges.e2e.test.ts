@@ -349,3 +349,31 @@ describe('dispatch edges: the app’s beforeRedirect runs before the signer’s 
     expect(headers['x-app']).toBe('kept');
   });
 });
+
+describeEachAdapter('dispatch edges: axios’s sensitiveHeaders on redirects (%s)', (adapter) => {
+  it('dropped on a hop to another origin, kept on the signed origin', async () => {
+    const other = await startOtherOrigin();
+    closers.push(() => other.close());
+    const gateway = await startTestGateway({
+      handler: (r) =>
+        r.path === '/prod/start'
+          ? { status: 302, headers: { Location: '/prod/away' } }
+          : { status: 307, headers: { Location: `${other.url}/landing` } },
+    });
+    closers.push(() => gateway.close());
+    const api = client(`${gateway.url}/prod`, adapter, {
+      sensitiveHeaders: ['x-api-key'],
+    } as CreateAxiosDefaults);
+    const response = await api.get('/start', { headers: { 'X-Api-Key': 'k3y', 'X-Other': 'o' } });
+    expect(response.data).toBe('elsewhere');
+    const key = (headers: Array<[string, string]>) =>
+      headers.find(([name]) => name.toLowerCase() === 'x-api-key')?.[1];
+    expect(gateway.requests.map((r) => [r.verdict.accepted, key(r.headers)])).toEqual([
+      [true, 'k3y'],
+      [true, 'k3y'],
+    ]);
+    expect(other.received).toHaveLength(1);
+    expect(other.received[0]!.headers['x-api-key']).toBeUndefined();
+    expect(other.received[0]!.headers['x-other']).toBe('o');
+  });
+});

@@ -74,7 +74,9 @@ function locationOf(response: AxiosResponse): string | undefined {
  * - to the signed origin (scheme, host and port): signed again for the new URL, unless an
  *   earlier hop left it (a URL another origin chose is never signed);
  * - to any other origin, plain http included: sent without a signer header, and without the
- *   query-auth parameters a server copied into `Location`;
+ *   query-auth parameters a server copied into `Location`; without `Cookie`,
+ *   `Proxy-Authorization` and the headers the app names in axios's `sensitiveHeaders`, as
+ *   axios's http adapter drops them, on every axios version;
  * - only http and https: any other scheme (`data:`, `file:`) ends the call with `ERR_REDIRECT`,
  *   as does a `Location` with a user name or password in it (never sent, never shown);
  * - 303 (and 301/302 after a POST) becomes a GET without a body; otherwise the method and body
@@ -149,8 +151,16 @@ export const followRedirects = (
       if (!sign) url.search = withoutPresignParams(url.search);
       let headers = new AxiosHeaders(hop.headers);
       if (!keepsBody) for (const name of BODY_HEADERS) headers.delete(name);
-      if (url.origin !== hop.url.origin)
-        for (const name of CROSS_ORIGIN_DROPPED) headers.delete(name);
+      if (url.origin !== hop.url.origin) {
+        // axios's `sensitiveHeaders` (1.21+) names the app's own secret headers: its http
+        // follower drops them on a hop to another origin, and so does this one.
+        const sensitive: unknown = (config as { sensitiveHeaders?: unknown }).sensitiveHeaders;
+        for (const name of [
+          ...CROSS_ORIGIN_DROPPED,
+          ...(Array.isArray(sensitive) ? (sensitive as unknown[]) : []),
+        ])
+          if (typeof name === 'string') headers.delete(name);
+      }
       const hook = config.beforeRedirect as unknown;
       if (call.app.name === 'http' && typeof hook === 'function') {
         // Where axios's http adapter (follow-redirects) would call it, with what it would pass.
