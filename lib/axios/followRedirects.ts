@@ -144,7 +144,8 @@ export const followRedirects = (
         );
       }
       // The 3xx's own body is not the caller's: a stream of it would hold its connection.
-      (response.data as { destroy?: () => void } | null)?.destroy?.();
+      const body = response.data as { destroy?: unknown } | null;
+      if (typeof body?.destroy === 'function') (body as { destroy(): void }).destroy();
       // Once a hop left the signed origin, a URL it names is never signed: it was not ours.
       const sign = hop.sign && `${url.protocol}//${url.host}` === call.host.origin;
       // Query auth: never carry a signature or token that the server copied into `Location` away.
