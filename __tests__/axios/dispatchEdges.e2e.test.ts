@@ -134,6 +134,29 @@ describeEachAdapter('dispatch edges: a stalled 403 body from the signed origin (
     expect(origin.requests()).toBe(1);
   });
 
+  it('a body that trickles (a byte every 200 ms) is handed on after the bound too', async () => {
+    const origin = await signedOrigin((res) => {
+      res.writeHead(403, {
+        'content-type': 'application/json',
+        'x-amzn-ErrorType': 'ExpiredTokenException',
+      });
+      // Driven by the fake clock: a byte per step, for as long as the connection lives.
+      const drip = () => {
+        if (res.destroyed) return;
+        res.write(' ');
+        setTimeout(drip, 200);
+      };
+      drip();
+    });
+    const api = client(origin.url, adapter, { validateStatus: () => true });
+    fakeSetTimeout();
+    const outcome = await settleWithFakeTimers(api.get('/feed', { responseType: 'stream' }));
+    jest.useRealTimers();
+    expect(outcome).not.toBe('held');
+    expect((outcome as Exclude<typeof outcome, 'held'>).status).toBe(403);
+    expect(origin.requests()).toBe(1);
+  });
+
   it('the caller’s timeout, sooner than the bound, still wins', async () => {
     const origin = await stalled();
     const api = client(origin.url, adapter);
