@@ -92,11 +92,6 @@ export async function peekBody(response: AxiosResponse): Promise<Peeked> {
     'read' in source ? (source.read() as Promise<Read>) : source.next();
   /** A read the bound overtook: the rest starts with it. */
   let pending: Promise<Read> | undefined;
-  const next = () => {
-    const read = pending ?? pull();
-    pending = undefined;
-    return read;
-  };
   let timer: unknown;
   const bound = new Promise<undefined>((resolve) => {
     timer = setTimeout(resolve, PEEK_TIMEOUT_MS);
@@ -120,32 +115,31 @@ export async function peekBody(response: AxiosResponse): Promise<Peeked> {
     }
   }
   clearTimeout(timer as never);
+  /** The chunks read, then the rest of the body, the read the bound overtook first. */
   async function* rest(): AsyncGenerator<Chunk> {
     yield* chunks;
     while (!done) {
-      const read = await next();
+      const read = await (pending ?? pull());
+      pending = undefined;
       if (read.done === true) done = true;
       else yield read.value;
     }
   }
+  const body = rest();
   const peeked: Peeked = {
     data: concat(chunks),
     response: {
       ...response,
       data: web
         ? new ReadableStream<Chunk>({
-            start(controller) {
-              for (const chunk of chunks) controller.enqueue(chunk);
-              if (done) controller.close();
-            },
             async pull(controller) {
-              const read = await next();
+              const read = await body.next();
               if (read.done === true) controller.close();
               else controller.enqueue(read.value);
             },
             cancel: (reason) => (source as ReadableStreamDefaultReader).cancel(reason),
           })
-        : (data as NodeReadable).constructor.from(rest(), { objectMode: false }),
+        : (data as NodeReadable).constructor.from(body, { objectMode: false }),
     },
     discard: web
       ? () => void (source as ReadableStreamDefaultReader).cancel().catch(() => undefined)
