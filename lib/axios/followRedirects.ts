@@ -61,14 +61,22 @@ function locationOf(response: AxiosResponse): string | undefined {
 /**
  * Follows redirects of a signed request sent with axios's fetch adapter in Node, Bun and Deno,
  * where the platform would follow them itself and keep `X-Amz-Security-Token` and `X-Amz-Date`
- * on a redirect to another origin (fetch strips only `Authorization`). Every hop is sent with
- * `redirect: 'manual'`, whatever the axios version and `maxRedirects`.
+ * on a redirect to another origin (fetch strips only `Authorization`), and with the http adapter,
+ * where follow-redirects would re-send a redirect on the signed origin with the old signature.
+ * Every hop is sent with `redirect: 'manual'` (fetch) or `maxRedirects: 0` (http), whatever the
+ * axios version and `maxRedirects`. With the http adapter, the app's `beforeRedirect` is called
+ * for each hop as follow-redirects calls it (`options`, with `headers` it may change, the answer
+ * and the request; a URL it writes into `options` is not followed), after `Cookie` and
+ * `Proxy-Authorization` were dropped for another origin and before the signer's headers are:
+ * nothing it adds of those reaches another origin.
  *
  * The rules of axios's http adapter, with the signer's guard:
  * - to the signed origin (scheme, host and port): signed again for the new URL, unless an
  *   earlier hop left it (a URL another origin chose is never signed);
  * - to any other origin, plain http included: sent without a signer header, and without the
- *   query-auth parameters a server copied into `Location`;
+ *   query-auth parameters a server copied into `Location`; without `Cookie`,
+ *   `Proxy-Authorization` and the headers the app names in axios's `sensitiveHeaders`, as
+ *   axios's http adapter drops them, on every axios version;
  * - only http and https: any other scheme (`data:`, `file:`) ends the call with `ERR_REDIRECT`,
  *   as does a `Location` with a user name or password in it (never sent, never shown);
  * - 303 (and 301/302 after a POST) becomes a GET without a body; otherwise the method and body
@@ -135,15 +143,53 @@ export const followRedirects = (
           `its Location (${url.protocol}//${url.host}) carries a user name or password`,
         );
       }
+      // The 3xx's own body is not the caller's: a stream of it would hold its connection.
+      const body = response.data as { destroy?: unknown } | null;
+      if (typeof body?.destroy === 'function') (body as { destroy(): void }).destroy();
       // Once a hop left the signed origin, a URL it names is never signed: it was not ours.
       const sign = hop.sign && `${url.protocol}//${url.host}` === call.host.origin;
       // Query auth: never carry a signature or token that the server copied into `Location` away.
       if (!sign) url.search = withoutPresignParams(url.search);
-      const headers = new AxiosHeaders(hop.headers);
-      for (const name of SIGNER_HEADERS) headers.delete(name);
+      let headers = new AxiosHeaders(hop.headers);
       if (!keepsBody) for (const name of BODY_HEADERS) headers.delete(name);
-      if (url.origin !== hop.url.origin)
-        for (const name of CROSS_ORIGIN_DROPPED) headers.delete(name);
+      if (url.origin !== hop.url.origin) {
+        // axios's `sensitiveHeaders` (1.21+) names the app's own secret headers: its http
+        // follower drops them on a hop to another origin, and so does this one.
+        const sensitive: unknown = (config as { sensitiveHeaders?: unknown }).sensitiveHeaders;
+        for (const name of [
+          ...CROSS_ORIGIN_DROPPED,
+          ...(Array.isArray(sensitive) ? (sensitive as unknown[]) : []),
+        ])
+          if (typeof name === 'string') headers.delete(name);
+      }
+      const hook = config.beforeRedirect as unknown;
+      if (call.app.name === 'http' && typeof hook === 'function') {
+        // Where axios's http adapter (follow-redirects) would call it, with what it would pass.
+        const options = {
+          protocol: url.protocol,
+          hostname: url.hostname,
+          port: url.port,
+          path: `${url.pathname}${url.search}`,
+          href: url.href,
+          method,
+          headers: headers.toJSON(),
+        };
+        try {
+          (hook as (...args: unknown[]) => void)(
+            options,
+            { headers: response.headers, statusCode: response.status },
+            { url: hop.url.href, method: hop.method, headers: hop.headers.toJSON() },
+          );
+        } catch (error) {
+          // Thrown after a hop left: the call's own outcome, as an adapter's error would be.
+          if (typeof error === 'object' && error !== null) left(error);
+          throw error;
+        }
+        headers = new AxiosHeaders(options.headers);
+      }
+      // After the app's hook (which, as with follow-redirects, may set the others): nothing it
+      // added of these reaches another origin, and a signed hop is signed anew.
+      for (const name of SIGNER_HEADERS) headers.delete(name);
       const target = sign ? resolveTarget({ url: url.href }) : undefined;
       hop = {
         url,

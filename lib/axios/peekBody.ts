@@ -5,6 +5,7 @@ import type { AxiosResponse } from 'axios';
 const PEEK_LIMIT = 16_384;
 
 type Chunk = Uint8Array | string;
+type Read = IteratorResult<Chunk, undefined>;
 
 function concat(chunks: Chunk[]): Uint8Array {
   const encoder = new TextEncoder();
@@ -18,7 +19,7 @@ function concat(chunks: Chunk[]): Uint8Array {
   return bytes;
 }
 
-interface NodeReadable extends AsyncIterable<Chunk> {
+interface NodeReadable extends AsyncIterable<Chunk, undefined> {
   pipe: unknown;
   destroy(): void;
   constructor: { from: (source: AsyncIterable<Chunk>, options: object) => unknown };
@@ -41,6 +42,12 @@ function mayBeAwsError(response: AxiosResponse): boolean {
   return length <= PEEK_LIMIT;
 }
 
+/**
+ * How long the start of a stream body is waited for. AWS sends its error answer with its head;
+ * a 403 whose body does not come within this is handed on unjudged, as axios would hand it on.
+ */
+const PEEK_TIMEOUT_MS = 1_000;
+
 /** What was read of an answer, and the answer to hand on in its place. */
 export interface Peeked {
   /** The first bytes of the body, or the body as the adapter gave it when already in memory. */
@@ -49,6 +56,8 @@ export interface Peeked {
   response: AxiosResponse;
   /** Frees what the answer still holds (the rest of a stream), when it is not handed on. */
   discard(): void;
+  /** The body did not come within the bound: `data` is only its start, not to be judged. */
+  late?: true;
 }
 
 /**
@@ -58,6 +67,11 @@ export interface Peeked {
  * reading its first chunks, then handing on a stream that gives those chunks and the rest (any
  * other stream is handed on unread). The caller's answer is unchanged but for being a new stream
  * object.
+ *
+ * A stream is read for at most a second (`PEEK_TIMEOUT_MS`): a body that stalls or trickles
+ * past it is marked `late`, and handed on with what was read and everything after it (a read
+ * still under way included); it is never judged, so recovery never acts on half an answer. The
+ * call's own deadline, when sooner, still ends the call first.
  */
 export async function peekBody(response: AxiosResponse): Promise<Peeked> {
   const data: unknown = response.data;
@@ -66,73 +80,73 @@ export async function peekBody(response: AxiosResponse): Promise<Peeked> {
   if (typeof Blob !== 'undefined' && data instanceof Blob) {
     return { ...none, data: new Uint8Array(await data.slice(0, PEEK_LIMIT).arrayBuffer()) };
   }
-  const isStream =
-    (typeof ReadableStream !== 'undefined' && data instanceof ReadableStream) ||
-    isNodeReadable(data);
+  const web = typeof ReadableStream !== 'undefined' && data instanceof ReadableStream;
   // A stream is read only when it may be AWS's error answer: the body of any other 403 may
-  // trickle or never end (a long-lived stream the caller means to read), and reading it would
-  // hold the call back, with no timeout, where axios hands the stream on at once.
-  if (isStream && !mayBeAwsError(response)) return none;
+  // trickle or never end (a long-lived stream the caller means to read), and is handed on at
+  // once, as axios does.
+  if (!(web || isNodeReadable(data)) || !mayBeAwsError(response)) return none;
+  const source = web
+    ? (data as ReadableStream<Chunk>).getReader()
+    : (data as NodeReadable)[Symbol.asyncIterator]();
+  const pull = (): Promise<Read> =>
+    'read' in source ? (source.read() as Promise<Read>) : source.next();
+  /** A read the bound overtook: the rest starts with it. */
+  let pending: Promise<Read> | undefined;
+  let timer: unknown;
+  const bound = new Promise<undefined>((resolve) => {
+    timer = setTimeout(resolve, PEEK_TIMEOUT_MS);
+  });
   const chunks: Chunk[] = [];
   let size = 0;
-  if (typeof ReadableStream !== 'undefined' && data instanceof ReadableStream) {
-    const reader = (data as ReadableStream<Chunk>).getReader();
-    let done = false;
-    while (!done && size < PEEK_LIMIT) {
-      const read = await reader.read();
-      done = read.done;
-      if (read.value !== undefined) {
-        chunks.push(read.value);
-        size += read.value.length;
-      }
+  let done = false;
+  let late = false;
+  while (!done && size < PEEK_LIMIT) {
+    pending = pull();
+    const read = await Promise.race([pending, bound]);
+    if (read === undefined) {
+      late = true;
+      break;
     }
-    const stream = new ReadableStream<Chunk>({
-      start(controller) {
-        for (const chunk of chunks) controller.enqueue(chunk);
-        if (done) controller.close();
-      },
-      async pull(controller) {
-        const read = await reader.read();
-        if (read.done) controller.close();
-        else controller.enqueue(read.value);
-      },
-      cancel(reason) {
-        return reader.cancel(reason);
-      },
-    });
-    return {
-      data: concat(chunks),
-      response: { ...response, data: stream },
-      discard: () => void reader.cancel().catch(() => undefined),
-    };
+    pending = undefined;
+    if (read.done === true) done = true;
+    else {
+      chunks.push(read.value);
+      size += read.value.length;
+    }
   }
-  if (isNodeReadable(data)) {
-    const iterator = data[Symbol.asyncIterator]();
-    let done = false;
-    while (!done && size < PEEK_LIMIT) {
-      const read = await iterator.next();
-      done = read.done === true;
-      if (!done) {
-        chunks.push(read.value as Chunk);
-        size += (read.value as Chunk).length;
-      }
+  clearTimeout(timer as never);
+  /** The chunks read, then the rest of the body, the read the bound overtook first. */
+  async function* rest(): AsyncGenerator<Chunk> {
+    yield* chunks;
+    while (!done) {
+      const read = await (pending ?? pull());
+      pending = undefined;
+      if (read.done === true) done = true;
+      else yield read.value;
     }
-    async function* rest(): AsyncGenerator<Chunk> {
-      yield* chunks;
-      if (done) return;
-      for (;;) {
-        const read = await iterator.next();
-        if (read.done === true) return;
-        yield read.value;
-      }
-    }
-    return {
-      data: concat(chunks),
-      response: { ...response, data: data.constructor.from(rest(), { objectMode: false }) },
-      discard: () => {
-        data.destroy();
-      },
-    };
   }
-  return none;
+  const body = rest();
+  const peeked: Peeked = {
+    data: concat(chunks),
+    response: {
+      ...response,
+      data: web
+        ? new ReadableStream<Chunk>({
+            async pull(controller) {
+              const read = await body.next();
+              if (read.done === true) controller.close();
+              else controller.enqueue(read.value);
+            },
+            cancel: (reason) => (source as ReadableStreamDefaultReader).cancel(reason),
+          })
+        : (data as NodeReadable).constructor.from(body, { objectMode: false }),
+    },
+    discard: web
+      ? () => void (source as ReadableStreamDefaultReader).cancel().catch(() => undefined)
+      : () => {
+          (data as NodeReadable).destroy();
+        },
+  };
+  if (late) peeked.late = true;
+  return peeked;
 }

@@ -4,7 +4,7 @@ import type { AxiosResponse } from 'axios';
 import { SigningError } from '../errors';
 import type { Call, Hop } from './call';
 import { peekBody } from './peekBody';
-import { answeredBySignedOrigin, diagnose } from './recovery';
+import { answeredBySignedOrigin, diagnose, diagnoseHead } from './recovery';
 import { sentErrors, settle } from './sendHop';
 import type { Send } from './signHop';
 
@@ -30,13 +30,16 @@ function notReplayable(call: Call, response: AxiosResponse, why: string): AxiosR
  *
  * - the device clock is wrong (`InvalidSignatureException` "Signature expired" / "Signature not
  *   yet current"): the offset is learnt from the server time in the message, or the `Date`
- *   header, and kept for the signer, so later requests are right the first time;
+ *   header, and kept for the signer, so later requests are right the first time. A HEAD answer
+ *   has no message: there `InvalidSignatureException` with a `Date` more than AWS's 5 minutes
+ *   from the signing clock counts as skew, and nothing closer (a wrong key stays final);
  * - the credentials expired (`ExpiredTokenException`): the credentials that signed the call are
  *   dropped, unless a newer set is already cached, and fresh ones fetched; any number of calls
  *   refused for the same credentials share one new fetch.
  *
  * It reads the raw answer, before axios's `settle`, `validateStatus` and response interceptors,
- * for every `responseType` (a small body is read, and an equivalent answer handed on). The
+ * for every `responseType` (a small body is read, and an equivalent answer handed on; a stream
+ * body that has not come within a second is not judged, and the answer goes on as it is). The
  * re-send's answer, whatever it is (200, 409, 500), is the caller's answer; the first 403 reaches
  * the caller only when the re-send never left (credentials or signing failed), with the reason
  * as its `cause`. A cancellation or timeout is never replaced by the 403.
@@ -55,12 +58,16 @@ export const recoverOnce =
     const first = await next(call, hop);
     if (first.status !== 403 || !answeredBySignedOrigin(first, call.host.origin)) return first;
     const peeked = await peekBody(first);
+    // A body that did not come in time is not judged: the answer goes on as it is.
+    if (peeked.late) return peeked.response;
     // diagnose() reads only `response`: the answer with the start of its body in memory.
-    const diagnosis = diagnose({
-      response: { ...first, data: peeked.data },
-    } as unknown as AxiosError);
-    if (diagnosis === undefined) return peeked.response;
     const { state } = call.signer;
+    const diagnosis =
+      diagnose({
+        response: { ...first, data: peeked.data },
+      } as unknown as AxiosError) ??
+      (hop.method === 'HEAD' ? diagnoseHead(first, Date.now() + state.clockOffsetMs) : undefined);
+    if (diagnosis === undefined) return peeked.response;
     // Learnt even when the request cannot be re-sent: the caller's next attempt, with a new
     // stream, must not meet the same refusal.
     if (diagnosis.kind === 'clock-skew') state.clockOffsetMs = diagnosis.serverTime - Date.now();

@@ -112,6 +112,25 @@ export function answeredBySignedOrigin(response: AxiosResponse, origin: string):
   }
 }
 
+/** How far AWS lets a request's signing time be from its own clock. */
+const WINDOW_MS = 300_000;
+
+/**
+ * Reads AWS's 403 to a HEAD request, which has no body and so no message to say the time was
+ * the fault: API Gateway answers HEAD with GET's headers only (`x-amzn-ErrorType:
+ * InvalidSignatureException` and its `Date`). Only a `Date` more than AWS's 5-minute window from
+ * `signedAt` (the time the request was signed for) is read as clock skew; closer, it is an
+ * ordinary bad signature (a wrong key, say), and final.
+ */
+export function diagnoseHead(response: AxiosResponse, signedAt: number): Diagnosis {
+  const serverTime = serverTimeOf(response, '');
+  return errorTypeOf(response, undefined) === 'InvalidSignatureException' &&
+    serverTime !== undefined &&
+    Math.abs(serverTime - signedAt) > WINDOW_MS
+    ? { kind: 'clock-skew', serverTime }
+    : undefined;
+}
+
 /**
  * Reads a 403 from AWS: a wrong device clock, or expired credentials. Only AWS's own error type
  * counts (the `x-amzn-ErrorType` header or an AWS JSON `__type`), never the words of a message

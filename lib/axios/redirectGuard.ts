@@ -38,12 +38,15 @@ export const hostKey = (protocol: string, hostname: string, port: string): strin
 /**
  * The redirect guard of axios's Node http adapter. Its redirect follower strips `Authorization`
  * (and cookies) when a redirect leaves the host, but not `X-Amz-Security-Token`: a redirect must
- * never hand a session token to another host. The hook strips the signer's headers from a
- * redirect away from `signedFor` (a {@link hostKey}), then calls the caller's own
- * `beforeRedirect`, if any.
+ * never hand a session token to another host. The hook calls the caller's own `beforeRedirect`,
+ * if any, then strips the signer's headers (and query-auth parameters) from a redirect away from
+ * `signedFor` (a {@link hostKey}): last, so nothing that hook adds of them, or any other origin
+ * it points the redirect at, escapes the guard.
  */
 export function redirectHook(signedFor: string, userHook: unknown): RedirectHook {
   const hook = (...args: unknown[]) => {
+    // The caller's hook first: the guard below then sees (and strips) whatever it added.
+    if (typeof userHook === 'function') (userHook as (...a: unknown[]) => void)(...args);
     const options = args[0] as {
       protocol?: string;
       hostname?: string;
@@ -78,7 +81,6 @@ export function redirectHook(signedFor: string, userHook: unknown): RedirectHook
         }
       }
     }
-    if (typeof userHook === 'function') (userHook as (...a: unknown[]) => void)(...args);
   };
   return Object.assign(hook, { userHook });
 }

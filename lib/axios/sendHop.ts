@@ -23,10 +23,12 @@ export const foreignAnswers = new WeakSet<AxiosResponse>();
  * `validateStatus` judges the final answer only, once) and the call's signal. The adapter's own
  * `timeout` is off: the call has one deadline (see `withDeadline`).
  *
- * - With the fetch adapter where the signer follows redirects, fetch is always asked for
- *   `redirect: 'manual'` (axios before 1.20 does not map `maxRedirects: 0` to it).
- * - With the http adapter, the signer's redirect hook goes in front of the caller's
- *   `beforeRedirect`: no signer header follows a redirect to another origin or to plain http.
+ * - Where the signer follows redirects, fetch is always asked for `redirect: 'manual'` (axios
+ *   before 1.20 does not map `maxRedirects: 0` to it), and the http adapter for
+ *   `maxRedirects: 0`.
+ * - Where the http adapter follows (the app's `transport`, an adapter function of the app's),
+ *   the signer's redirect hook runs after the caller's `beforeRedirect`: no signer header
+ *   follows a redirect to another origin or to plain http, whatever that hook added.
  * - A hop's error carries the caller's config, so a re-send (axios-retry) starts over from it.
  */
 export const sendHop: Send<WireHop> = async (call, hop) => {
@@ -60,6 +62,8 @@ export const sendHop: Send<WireHop> = async (call, hop) => {
     if (fetchOptions?.redirect !== 'error') {
       sent.fetchOptions = { ...fetchOptions, redirect: 'manual' };
     }
+    // The http adapter hands back the 3xx, and the follower signs the next hop anew.
+    if (app.name === 'http') sent.maxRedirects = 0;
   }
   if (call.body.stream && hop.data != null) sentStreams.add(hop.data);
   try {

@@ -21,10 +21,14 @@ const SERVER_RUNTIME = runtime.process?.versions?.node !== undefined || runtime.
 
 /**
  * Whether the signer follows this call's redirects itself (see `followRedirects`): with axios's
- * fetch adapter, and with an adapter function of the app's (one that wraps the fetch adapter,
- * for logging say, would otherwise let fetch follow a redirect to another origin with
- * `X-Amz-Security-Token` and `X-Amz-Date`; one that wraps the http adapter still follows with the
- * signer's redirect hook, and the follower then only sees its final answer).
+ * fetch adapter; with the http adapter (follow-redirects would re-send a redirect on the signed
+ * origin with the old signature, for the old path), unless the app gives its own `transport`,
+ * which follows as it will (the redirect guard then rides in it, see `sendHop`); and with an
+ * adapter function of the app's (one that wraps the fetch adapter, for logging say, would
+ * otherwise let fetch follow a redirect to another origin with `X-Amz-Security-Token` and
+ * `X-Amz-Date`; one that wraps the http adapter still follows with the signer's redirect hook,
+ * and the follower then only sees its final answer).
  */
-export const followsRedirects = (call: Call): boolean =>
-  (call.app.name === 'fetch' || call.app.name === undefined) && SERVER_RUNTIME;
+export const followsRedirects = ({ app, config }: Call): boolean =>
+  (app.name === 'fetch' || app.name === undefined || (app.name === 'http' && !config.transport)) &&
+  SERVER_RUNTIME;

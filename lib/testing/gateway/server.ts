@@ -193,7 +193,9 @@ export interface SigV4Gateway {
  * Starts a stand-in for API Gateway with IAM auth on 127.0.0.1: it verifies AWS Signature
  * Version 4 from the raw request as received (request target, header lines, body bytes) and
  * answers like AWS: 403 with `x-amzn-ErrorType` and, on a signature mismatch, the canonical
- * request and string-to-sign it expected. It records the last requests for assertions.
+ * request and string-to-sign it expected. It records the last requests for assertions. A `HEAD`
+ * request gets what `GET` would get without the body, as API Gateway answers `HEAD`: a refusal
+ * keeps its status, `x-amzn-ErrorType` and `Date`.
  *
  * Its canonicalisation is written from the AWS specification and shares no code with
  * apig-signer's signer, so tests against it are an independent check of any signer. The check
