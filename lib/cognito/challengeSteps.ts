@@ -1,7 +1,7 @@
 import { bad, requireText } from './signUpFlow';
 import { toAccountError } from './accountErrors';
 import type { SignInContext } from './signInSteps';
-import { totpSetup } from './totpFlow';
+import { totpSetup, verifyBody } from './totpFlow';
 import type { SignInResult } from './types';
 import type { AuthAnswer } from './userPoolClient';
 
@@ -83,7 +83,9 @@ export function moreChallenges(
               throw bad('answer(code): call setUpTotp() first.');
             }
             const token = await accounts
-              .associateSoftwareToken({ Session: session })
+              .byToken<{ SecretCode?: string; Session?: string }>('AssociateSoftwareToken', {
+                Session: session,
+              })
               .catch((error: unknown) => {
                 throw toAccountError(error);
               });
@@ -98,7 +100,11 @@ export function moreChallenges(
               throw bad('answer(code): call setUpTotp() first.');
             }
             const verified = await accounts
-              .verifySoftwareToken({ Session: session }, code, options.deviceName)
+              .byToken<{ Session?: string }>(
+                'VerifySoftwareToken',
+                { Session: session },
+                verifyBody(code, options.deviceName),
+              )
               .catch((error: unknown) => {
                 throw toAccountError(error);
               });
