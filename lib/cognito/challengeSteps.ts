@@ -19,9 +19,10 @@ function list(text: string | undefined): string[] {
 }
 
 /**
- * The challenges of issue 23 as results: email and SMS one-time codes, the choice of an MFA
- * method, authenticator-app set-up inside the sign-in, custom auth and choice-based sign-in's
- * factor selection. `undefined` for a challenge none of these is (the caller refuses it).
+ * The challenges beside a new password as results: a code (SMS or TOTP MFA, email and SMS
+ * one-time codes), the choice of an MFA method, authenticator-app set-up inside the sign-in,
+ * custom auth and choice-based sign-in's factor selection. `undefined` for a challenge none of
+ * these is (the caller refuses it).
  */
 export function moreChallenges(
   context: SignInContext,
@@ -38,6 +39,8 @@ export function moreChallenges(
       return work(...args);
     };
   switch (name) {
+    case 'SMS_MFA':
+    case 'SOFTWARE_TOKEN_MFA':
     case 'EMAIL_OTP':
     case 'SMS_OTP':
       return {
