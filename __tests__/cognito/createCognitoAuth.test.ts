@@ -231,6 +231,12 @@ describe('createCognitoAuth: sign-in', () => {
       const first = await world.auth.signIn(ALICE.username, ALICE.password);
       expect(first.challenge?.name).toBe(mfa);
       if (mfa === 'SMS_MFA') expect(first.challenge).toMatchObject({ destination: '+*******0100' });
+      // An empty code is refused here, before any call: Cognito is not asked.
+      const calls = world.cognito.calls.length;
+      const empty: unknown = await first.challenge!.answer('').catch((e: unknown) => e);
+      expect(empty).toBeInstanceOf(ConfigurationError);
+      expect(empty).toMatchObject({ message: expect.stringContaining('answer(code)') });
+      expect(world.cognito.calls).toHaveLength(calls);
       const wrong: unknown = await first.challenge!.answer('000000').catch((e: unknown) => e);
       expect(wrong).toMatchObject({ code: 'ERR_CODE_MISMATCH' });
       const again = await world.auth.signIn(ALICE.username, ALICE.password);

@@ -1,8 +1,9 @@
-import type { AccountClient } from './accountClient';
+import type { AccountClient, AttributeList } from './accountClient';
 import { toAccountError } from './accountErrors';
 import type { UpdateAttributesResult } from './accountTypes';
 import { attributeList, codeDelivery, requireText } from './signUpFlow';
 import type { CodeDelivery } from './types';
+import type { CodeDeliveryDetails } from './userPoolClient';
 
 /** What the account calls need of the session: a fresh access token, and ending it. */
 export interface SignedInUser {
@@ -14,11 +15,17 @@ export interface SignedInUser {
   accessToken(): Promise<{ token: string; deleted(): void }>;
 }
 
-/** One call with the signed-in user's access token; Cognito's refusals as typed errors. */
-export function signedInCall(user: SignedInUser) {
-  return async <T>(call: (accessToken: string) => Promise<T>): Promise<T> => {
+/**
+ * One operation of the signed-in user, by access token (`body` beside it); Cognito's refusals
+ * as typed errors.
+ */
+export function signedInCall(client: AccountClient, user: SignedInUser) {
+  return async <T = Record<string, unknown>>(
+    operation: string,
+    body?: Record<string, unknown>,
+  ): Promise<T> => {
     const { token } = await user.accessToken();
-    return call(token).catch((error: unknown) => {
+    return client.byToken<T>(operation, token, body).catch((error: unknown) => {
       throw toAccountError(error);
     });
   };
@@ -26,17 +33,20 @@ export function signedInCall(user: SignedInUser) {
 
 /** Password change, attributes and deletion: calls of the signed-in user, by access token. */
 export function accountFlow(client: AccountClient, user: SignedInUser) {
-  const withToken = signedInCall(user);
+  const withToken = signedInCall(client, user);
 
   return {
     async changePassword(oldPassword: string, newPassword: string): Promise<void> {
       requireText(oldPassword, 'changePassword(oldPassword, newPassword)');
       requireText(newPassword, 'changePassword(oldPassword, newPassword)');
-      await withToken((token) => client.changePassword(token, oldPassword, newPassword));
+      await withToken('ChangePassword', {
+        PreviousPassword: oldPassword,
+        ProposedPassword: newPassword,
+      });
     },
 
     async getUserAttributes(): Promise<Record<string, string>> {
-      const answer = await withToken((token) => client.getUser(token));
+      const answer = await withToken<{ UserAttributes?: AttributeList }>('GetUser');
       const attributes: Record<string, string> = {};
       for (const { Name, Value } of answer.UserAttributes ?? []) {
         if (typeof Name === 'string' && typeof Value === 'string') attributes[Name] = Value;
@@ -48,7 +58,10 @@ export function accountFlow(client: AccountClient, user: SignedInUser) {
       attributes: Record<string, string>,
     ): Promise<UpdateAttributesResult> {
       const list = attributeList(attributes, 'updateUserAttributes(attributes)');
-      const answer = await withToken((token) => client.updateUserAttributes(token, list));
+      const answer = await withToken<{ CodeDeliveryDetailsList?: CodeDeliveryDetails[] }>(
+        'UpdateUserAttributes',
+        { UserAttributes: list },
+      );
       return {
         awaitingVerification: (answer.CodeDeliveryDetailsList ?? []).map((details) => ({
           attribute: typeof details.AttributeName === 'string' ? details.AttributeName : '',
@@ -59,8 +72,9 @@ export function accountFlow(client: AccountClient, user: SignedInUser) {
 
     async sendUserAttributeVerificationCode(name: string): Promise<CodeDelivery> {
       requireText(name, 'sendUserAttributeVerificationCode(name)');
-      const answer = await withToken((token) =>
-        client.getUserAttributeVerificationCode(token, name),
+      const answer = await withToken<{ CodeDeliveryDetails?: CodeDeliveryDetails }>(
+        'GetUserAttributeVerificationCode',
+        { AttributeName: name },
       );
       return codeDelivery(answer.CodeDeliveryDetails);
     },
@@ -68,12 +82,12 @@ export function accountFlow(client: AccountClient, user: SignedInUser) {
     async verifyUserAttribute(name: string, code: string): Promise<void> {
       requireText(name, 'verifyUserAttribute(name, code)');
       requireText(code, 'verifyUserAttribute(name, code)');
-      await withToken((token) => client.verifyUserAttribute(token, name, code));
+      await withToken('VerifyUserAttribute', { AttributeName: name, Code: code });
     },
 
     async deleteUser(): Promise<void> {
       const session = await user.accessToken();
-      await client.deleteUser(session.token).catch((error: unknown) => {
+      await client.byToken('DeleteUser', session.token).catch((error: unknown) => {
         throw toAccountError(error);
       });
       session.deleted();

@@ -1,7 +1,7 @@
 import { bad, requireText } from './signUpFlow';
 import { toAccountError } from './accountErrors';
 import type { SignInContext } from './signInSteps';
-import { totpSetup } from './totpFlow';
+import { totpSetup, verifyBody } from './totpFlow';
 import type { SignInResult } from './types';
 import type { AuthAnswer } from './userPoolClient';
 
@@ -19,9 +19,10 @@ function list(text: string | undefined): string[] {
 }
 
 /**
- * The challenges of issue 23 as results: email and SMS one-time codes, the choice of an MFA
- * method, authenticator-app set-up inside the sign-in, custom auth and choice-based sign-in's
- * factor selection. `undefined` for a challenge none of these is (the caller refuses it).
+ * The challenges beside a new password as results: a code (SMS or TOTP MFA, email and SMS
+ * one-time codes), the choice of an MFA method, authenticator-app set-up inside the sign-in,
+ * custom auth and choice-based sign-in's factor selection. `undefined` for a challenge none of
+ * these is (the caller refuses it).
  */
 export function moreChallenges(
   context: SignInContext,
@@ -38,6 +39,8 @@ export function moreChallenges(
       return work(...args);
     };
   switch (name) {
+    case 'SMS_MFA':
+    case 'SOFTWARE_TOKEN_MFA':
     case 'EMAIL_OTP':
     case 'SMS_OTP':
       return {
@@ -83,7 +86,9 @@ export function moreChallenges(
               throw bad('answer(code): call setUpTotp() first.');
             }
             const token = await accounts
-              .associateSoftwareToken({ Session: session })
+              .byToken<{ SecretCode?: string; Session?: string }>('AssociateSoftwareToken', {
+                Session: session,
+              })
               .catch((error: unknown) => {
                 throw toAccountError(error);
               });
@@ -98,7 +103,11 @@ export function moreChallenges(
               throw bad('answer(code): call setUpTotp() first.');
             }
             const verified = await accounts
-              .verifySoftwareToken({ Session: session }, code, options.deviceName)
+              .byToken<{ Session?: string }>(
+                'VerifySoftwareToken',
+                { Session: session },
+                verifyBody(code, options.deviceName),
+              )
               .catch((error: unknown) => {
                 throw toAccountError(error);
               });

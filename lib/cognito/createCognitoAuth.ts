@@ -544,7 +544,13 @@ export function createCognitoAuth(options: CognitoAuthOptions): CognitoAuth {
    */
   function revoke(tokens: Tokens | undefined): void {
     if (tokens === undefined) return;
-    accounts.revokeToken(tokens.refreshToken).catch(() => undefined);
+    accounts
+      .call('RevokeToken', {
+        Token: tokens.refreshToken,
+        ClientId: config.clientId,
+        ...(config.clientSecret === undefined ? {} : { ClientSecret: config.clientSecret }),
+      })
+      .catch(() => undefined);
   }
 
   // ---- Account -------------------------------------------------------------------------------

@@ -84,9 +84,12 @@ export function createDevices(options: {
       const salt = padHex(BigInt(`0x${toHex(randomBytes(16))}`));
       const inner = await sha256Hex(`${deviceGroupKey}${deviceKey}:${randomPassword}`, sha256);
       const x = BigInt(`0x${await hexHash(salt + inner, sha256)}`);
-      await accounts.confirmDevice(accessToken, deviceKey, {
-        PasswordVerifier: toBase64(hexToBytes(padHex(modPow(g, x)))),
-        Salt: toBase64(hexToBytes(salt)),
+      await accounts.byToken('ConfirmDevice', accessToken, {
+        DeviceKey: deviceKey,
+        DeviceSecretVerifierConfig: {
+          PasswordVerifier: toBase64(hexToBytes(padHex(modPow(g, x)))),
+          Salt: toBase64(hexToBytes(salt)),
+        },
       });
       const values = { deviceKey, deviceGroupKey, randomPasswordKey: randomPassword };
       for (const item of ITEMS) await storage.setItem(key(username, item), values[item]);
@@ -142,7 +145,7 @@ export function deviceFlow(
   devices: Devices,
   user: SignedInUser & { username(): string | undefined },
 ) {
-  const withToken = signedInCall(user);
+  const withToken = signedInCall(accounts, user);
   const current = async () => {
     const username = user.username();
     return username === undefined ? undefined : devices.read(username);
@@ -155,13 +158,16 @@ export function deviceFlow(
           'rememberDevice(): this device is not known to the user pool (is device tracking on?).',
         );
       }
-      await withToken((token) => accounts.rememberDevice(token, device.deviceKey));
+      await withToken('UpdateDeviceStatus', {
+        DeviceKey: device.deviceKey,
+        DeviceRememberedStatus: 'remembered',
+      });
     },
     async forgetDevice(): Promise<void> {
       const username = user.username();
       const device = await current();
       if (username === undefined || device === undefined) return;
-      await withToken((token) => accounts.forgetDevice(token, device.deviceKey));
+      await withToken('ForgetDevice', { DeviceKey: device.deviceKey });
       await devices.forget(username);
     },
   };

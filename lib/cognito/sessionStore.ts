@@ -147,14 +147,19 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     copy.set(key, null);
     return enqueue(() => storage.removeItem(key));
   };
-  /** Removes, never failing: what is left behind cannot be helped, and the caller goes on. */
-  const removeQuietly = (key: string): void => {
+  /**
+   * A write that never fails (synchronously or later): what it leaves behind cannot be helped,
+   * and the caller goes on.
+   */
+  const quietly = (write: () => void | Promise<void>): void => {
     try {
-      const done = remove(key);
-      if (done !== undefined) done.catch(() => undefined);
+      write()?.catch(() => undefined);
     } catch {
       // nothing more to do
     }
+  };
+  const removeQuietly = (key: string): void => {
+    quietly(() => remove(key));
   };
 
   async function load(): Promise<void> {
@@ -233,13 +238,9 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
       // (still good), or nothing for a new sign-in.
       const before = items.map(([key]) => [key, get(key)] as const);
       const undo = (error: unknown): never => {
+        // Restoring the value that was there rarely fails; nothing more to do if it does.
         for (const [key, value] of before) {
-          try {
-            const done = value === null ? remove(key) : set(key, value);
-            if (done !== undefined) done.catch(() => undefined);
-          } catch {
-            // Restoring the value that was there rarely fails; nothing more to do if it does.
-          }
+          quietly(() => (value === null ? remove(key) : set(key, value)));
         }
         throw storageError(error);
       };
@@ -280,12 +281,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     },
 
     setIdentityId(username, identityId) {
-      try {
-        const done = set(identityKey(username), identityId);
-        if (done !== undefined) done.catch(() => undefined);
-      } catch {
-        // Not kept: the next start asks the pool again (GetId), which gives the same id.
-      }
+      // Not kept: the next start asks the pool again (GetId), which gives the same id.
+      quietly(() => set(identityKey(username), identityId));
     },
 
     dropIdentityId(username, identityId) {
@@ -304,12 +301,8 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
     },
 
     takeLease(username, owner, until) {
-      try {
-        const done = set(tokenKey(username, LEASE_ITEM), `${owner} ${until}`);
-        if (done !== undefined) done.catch(() => undefined);
-      } catch {
-        // A lease that cannot be written only means another tab may refresh at the same time.
-      }
+      // A lease that cannot be written only means another tab may refresh at the same time.
+      quietly(() => set(tokenKey(username, LEASE_ITEM), `${owner} ${until}`));
     },
 
     releaseLease(username, owner) {

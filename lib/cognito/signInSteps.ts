@@ -1,4 +1,5 @@
 import { ConfigurationError } from '../index';
+import { requireText } from './signUpFlow';
 import type { Sha256Constructor } from '../signing/sha256';
 import { AuthError, CognitoServiceError } from './errors';
 import { missingAttributesError, toAuthError } from './failures';
@@ -42,15 +43,6 @@ export interface SignInContext {
 }
 
 const present = (value: string | undefined) => typeof value === 'string' && value !== '';
-
-function requireAnswer(value: unknown, what: string): void {
-  if (typeof value !== 'string' || value === '') {
-    throw new ConfigurationError(
-      'ERR_CONFIGURATION',
-      `answer(): ${what} must be a non-empty string.`,
-    );
-  }
-}
 
 /** `JSON.parse` of a challenge parameter, or `fallback` when Cognito sent none or not JSON. */
 function parsed<T>(text: string | undefined, fallback: T, check: (value: unknown) => boolean): T {
@@ -264,7 +256,7 @@ export async function nextStep(
           requiredAttributes: required,
           answer: async (newPassword, given = {}) => {
             context.attempt.check();
-            requireAnswer(newPassword, 'newPassword');
+            requireText(newPassword, 'answer(newPassword)');
             const missing = required.filter(
               (attribute) => !present(given[attribute]) && !present(attributes[attribute]),
             );
@@ -278,20 +270,6 @@ export async function nextStep(
         },
       };
     }
-    case 'SMS_MFA':
-    case 'SOFTWARE_TOKEN_MFA':
-      return {
-        username,
-        challenge: {
-          name,
-          destination: parameters['CODE_DELIVERY_DESTINATION'],
-          answer: async (code) => {
-            context.attempt.check();
-            requireAnswer(code, 'code');
-            return next({ [`${name}_CODE`]: code });
-          },
-        },
-      };
     default: {
       const more = moreChallenges(context, answer, username, (responses, later = session) =>
         answerChallenge(context, name, later, responses, username),

@@ -36,6 +36,13 @@ export function attributeList(attributes: unknown, call: string): AttributeList 
 
 /** Sign-up, its confirmation and the code sent again: calls that need no signed-in user. */
 export function signUpFlow(client: AccountClient) {
+  /** An operation that names a user; Cognito's refusals as typed errors. */
+  const named = <T>(operation: string, username: string, body: Record<string, unknown>) =>
+    client.byName<T>(operation, username, body).catch((error: unknown) => {
+      throw toAccountError(error);
+    });
+  type Delivered = { CodeDeliveryDetails?: CodeDeliveryDetails };
+
   return {
     async signUp(
       username: string,
@@ -47,11 +54,15 @@ export function signUpFlow(client: AccountClient) {
       const attributes = attributeList(options.attributes ?? {}, 'signUp()');
       const metadata = options.clientMetadata;
       if (metadata !== undefined) attributeList(metadata, 'signUp() clientMetadata');
-      const answer = await client
-        .signUp(username, password, attributes, metadata)
-        .catch((error: unknown) => {
-          throw toAccountError(error);
-        });
+      const answer = await named<Delivered & { UserConfirmed?: boolean; UserSub?: string }>(
+        'SignUp',
+        username,
+        {
+          Password: password,
+          UserAttributes: attributes,
+          ...(metadata === undefined ? {} : { ClientMetadata: metadata }),
+        },
+      );
       return {
         userConfirmed: answer.UserConfirmed === true,
         userSub: typeof answer.UserSub === 'string' ? answer.UserSub : '',
@@ -64,16 +75,12 @@ export function signUpFlow(client: AccountClient) {
     async confirmSignUp(username: string, code: string): Promise<void> {
       requireText(username, 'confirmSignUp(username, code)');
       requireText(code, 'confirmSignUp(username, code)');
-      await client.confirmSignUp(username, code).catch((error: unknown) => {
-        throw toAccountError(error);
-      });
+      await named('ConfirmSignUp', username, { ConfirmationCode: code });
     },
 
     async resendSignUpCode(username: string): Promise<CodeDelivery> {
       requireText(username, 'resendSignUpCode(username)');
-      const answer = await client.resendConfirmationCode(username).catch((error: unknown) => {
-        throw toAccountError(error);
-      });
+      const answer = await named<Delivered>('ResendConfirmationCode', username, {});
       return codeDelivery(answer.CodeDeliveryDetails);
     },
   };

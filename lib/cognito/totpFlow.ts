@@ -29,6 +29,12 @@ export function totpSetup(secret: string | undefined, account: string): TotpSetu
   };
 }
 
+/** `VerifySoftwareToken`'s body beside the token or `Session`: the code and a device name. */
+export const verifyBody = (code: string, deviceName: string | undefined) => ({
+  UserCode: code,
+  ...(deviceName === undefined ? {} : { FriendlyDeviceName: deviceName }),
+});
+
 const PREFERENCES = new Set<unknown>(['preferred', 'enabled', 'disabled']);
 
 function settings(preference: MfaPreference | undefined, name: string): MfaSettings | undefined {
@@ -44,20 +50,19 @@ export function totpFlow(
   client: AccountClient,
   user: SignedInUser & { username(): string | undefined },
 ) {
-  const withToken = signedInCall(user);
+  const withToken = signedInCall(client, user);
 
   return {
     async setUpTotp(): Promise<TotpSetup> {
-      const answer = await withToken((token) =>
-        client.associateSoftwareToken({ AccessToken: token }),
-      );
+      const answer = await withToken<{ SecretCode?: string }>('AssociateSoftwareToken');
       return totpSetup(answer.SecretCode, user.username() ?? '');
     },
 
     async verifyTotp(code: string, options: { deviceName?: string | undefined } = {}) {
       requireText(code, 'verifyTotp(code)');
-      const answer = await withToken((token) =>
-        client.verifySoftwareToken({ AccessToken: token }, code, options.deviceName),
+      const answer = await withToken<{ Status?: string }>(
+        'VerifySoftwareToken',
+        verifyBody(code, options.deviceName),
       );
       // Cognito refuses a wrong code (EnableSoftwareTokenMFAException); an ERROR status too.
       if (answer.Status === 'ERROR')
@@ -75,13 +80,11 @@ export function totpFlow(
       const totp = settings(preferences.totp, 'totp');
       const sms = settings(preferences.sms, 'sms');
       const email = settings(preferences.email, 'email');
-      await withToken((token) =>
-        client.setUserMfaPreference(token, {
-          ...(totp === undefined ? {} : { SoftwareTokenMfaSettings: totp }),
-          ...(sms === undefined ? {} : { SMSMfaSettings: sms }),
-          ...(email === undefined ? {} : { EmailMfaSettings: email }),
-        }),
-      );
+      await withToken('SetUserMFAPreference', {
+        ...(totp === undefined ? {} : { SoftwareTokenMfaSettings: totp }),
+        ...(sms === undefined ? {} : { SMSMfaSettings: sms }),
+        ...(email === undefined ? {} : { EmailMfaSettings: email }),
+      });
     },
   };
 }
