@@ -107,7 +107,7 @@ describe('apig-signer in a React-Native-like runtime (no crypto)', () => {
     )) as { name: string; code: string; message: string };
     expect(error.name).toBe('SigningError');
     expect(error.code).toBe('ERR_NO_CRYPTO');
-    expect(error.message).toContain("import { Sha256 } from '@aws-crypto/sha256-js'");
+    expect(error.message).toContain("`sha256: Sha256` from '@aws-crypto/sha256-js'");
     expect(error.message).toContain('sha256: Sha256');
     expect(gateway.requests.length).toBe(before);
   });
