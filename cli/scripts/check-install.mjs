@@ -5,7 +5,7 @@
 // signed and accepted. Run from the repository root: node cli/scripts/check-install.mjs
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,6 +51,7 @@ try {
   const env = {
     PATH: `${join(prefix, 'bin')}:${process.env.PATH}`,
     HOME: work,
+    XDG_CACHE_HOME: join(work, 'cache'),
     npm_config_cache: process.env.npm_config_cache ?? join(process.env.HOME ?? work, '.npm'),
     AWS_CONFIG_FILE: join(work, 'no-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(work, 'no-credentials'),
@@ -87,6 +88,12 @@ try {
       fail(`${way}: the gateway did not accept one signed call (${received.length} received)`);
     }
     if (received[0].body.toString('utf8') !== '{"from":"install"}') fail(`${way}: wrong body`);
+    // Only the one-file build keeps a code cache: the launcher ran it, so it carries the very
+    // library version installed beside it.
+    const cached = existsSync(join(work, 'cache/apig-signer/code-cache'))
+      ? readdirSync(join(work, 'cache/apig-signer/code-cache'))
+      : [];
+    if (cached.length !== 1) fail(`${way}: the one-file build did not run (no code cache kept)`);
   }
   console.log(
     'check-install: the packed apig-signer-cli, installed with the packed library, signs a call the gateway accepts (bin and npm exec)',
