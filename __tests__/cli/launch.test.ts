@@ -149,10 +149,10 @@ exports.run = async () => {
   );
   buildSync({
     entryPoints: [join(__dirname, '../../cli/src/launch.ts')],
-    outfile: join(dist, 'launch.mjs'),
+    outfile: join(dist, 'launch.cjs'),
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: 'cjs',
     logLevel: 'error',
   });
   if (installed !== undefined) {
@@ -170,16 +170,16 @@ exports.run = async () => {
   return `${dist}/`;
 }
 
-/** Runs the launcher as bin/apig-signer.mjs does in a published install; resolves to stdout. */
+/** Runs the launcher as bin/apig-signer.cjs does in a published install; resolves to stdout. */
 async function launchIn(
   dist: string,
   args: readonly string[],
   env: Record<string, string>,
 ): Promise<string> {
-  const bin = join(dist, '..', 'bin.mjs');
+  const bin = join(dist, '..', 'bin.cjs');
   writeFileSync(
     bin,
-    `const { launch } = await import(${JSON.stringify(pathToFileURL(join(dist, 'launch.mjs')).href)});\nawait launch(${JSON.stringify(dist)});\n`,
+    `void require(${JSON.stringify(join(dist, 'launch.cjs'))}).launch(${JSON.stringify(dist)});\n`,
   );
   const result = await promisify(execFile)(process.execPath, [bin, ...args], {
     env: { PATH: process.env['PATH'] ?? '', ...env },

@@ -1,5 +1,5 @@
 // Builds dist/ for the published package, two builds of cli/src and the launcher that picks one
-// (src/launch.ts, run by bin/apig-signer.mjs):
+// (src/launch.ts → dist/launch.cjs, run by bin/apig-signer.cjs):
 // - the one-file build, dist/apig-signer.cjs: the command with `apig-signer` and axios (with its
 //   own dependencies) bundled in, one CommonJS file that V8's code cache keeps compiled, for a
 //   start-up near Node's own. The AWS SDK, `apig-signer/cognito` and `apig-signer/testing` stay
@@ -66,6 +66,9 @@ await build({
   outdir: dist,
   outExtension: { '.js': '.cjs' },
   format: 'cjs',
+  // import() of those, as require(): V8 drops a script's dynamic-import callback for functions
+  // it takes from a code cache ("A dynamic import callback was not specified").
+  supported: { 'dynamic-import': false },
   plugins: [jsonParsed],
   // Loaded only for what needs them; bundling them would slow every other start.
   external: ['@aws-sdk/*', 'apig-signer/cognito', 'apig-signer/testing'],
@@ -75,10 +78,11 @@ writeFileSync(
   `${JSON.stringify({ file: 'apig-signer.cjs', library: library.version }, null, 2)}\n`,
 );
 
+// CommonJS, as bin/apig-signer.cjs, which requires it.
 await build({
   ...common,
   entryPoints: { launch: source('launch.ts') },
   outdir: dist,
-  outExtension: { '.js': '.mjs' },
-  format: 'esm',
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
 });

@@ -8,11 +8,12 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const require = createRequire(import.meta.url);
 const builds = {
   modules: await import('../dist/apig-signer.mjs'),
-  'one-file': createRequire(import.meta.url)('../dist/apig-signer.cjs'),
+  'one-file': require('../dist/apig-signer.cjs'),
 };
-const { chooseBuild } = await import('../dist/launch.mjs');
+const { chooseBuild } = require('../dist/launch.cjs');
 
 async function run(main, argv) {
   const written = [];

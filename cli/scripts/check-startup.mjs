@@ -2,7 +2,7 @@
 // a slow or busy machine: `--help` within 2.5 times, a signed GET with credentials in the
 // environment (against a local gateway, every call checked by its verifier) within 4 times.
 // Medians of RUNS runs each, taken in turn so that a burst of load hits all alike. Runs the built
-// command as published (bin/apig-signer.mjs → dist/launch.mjs, which picks the one-file build
+// command as published (bin/apig-signer.cjs → dist/launch.cjs, which picks the one-file build
 // when it carries the installed library; `npm run build` and `npm run build -w apig-signer-cli`
 // first), with a cache directory of its own: the warm-up run writes the code cache, as a user's
 // first request does.
@@ -14,6 +14,7 @@
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -25,18 +26,18 @@ const RUNS = Number(process.argv[2] ?? 9);
 const BUDGETS = { help: 2.5, 'signed GET': 4 };
 const KEYS = { accessKeyId: 'AKIDSTARTUP', secretAccessKey: 'startup-secret' };
 
-if (!existsSync(join(dist, 'launch.mjs')) || !existsSync(join(root, 'dist/testing/index.mjs'))) {
+if (!existsSync(join(dist, 'launch.cjs')) || !existsSync(join(root, 'dist/testing/index.mjs'))) {
   console.error('check-startup: build first: npm run build && npm run build -w apig-signer-cli');
   process.exit(1);
 }
 const work = mkdtempSync(join(tmpdir(), 'apig-signer-startup-'));
-// What bin/apig-signer.mjs does in a published install (there, dist/ is beside it).
-const bin = join(work, 'apig-signer.mjs');
+// What bin/apig-signer.cjs does in a published install (there, dist/ is beside it).
+const bin = join(work, 'apig-signer.cjs');
 writeFileSync(
   bin,
-  `const { launch } = await import(${JSON.stringify(pathToFileURL(join(dist, 'launch.mjs')).href)});\nawait launch(${JSON.stringify(`${dist}/`)});\n`,
+  `void require(${JSON.stringify(join(dist, 'launch.cjs'))}).launch(${JSON.stringify(`${dist}/`)});\n`,
 );
-const { chooseBuild } = await import(pathToFileURL(join(dist, 'launch.mjs')).href);
+const { chooseBuild } = createRequire(import.meta.url)(join(dist, 'launch.cjs'));
 const build = chooseBuild(`${dist}/`, ['--region', 'us-east-1', 'https://api.example.com/']);
 if (build.kind !== 'one-file') {
   console.error(`check-startup: the launcher would run the modules build: ${build.reason}`);

@@ -1,4 +1,4 @@
-// How the published command starts: bin/apig-signer.mjs → dist/launch.mjs → one of two builds
+// How the published command starts: bin/apig-signer.cjs → dist/launch.cjs → one of two builds
 // of the same sources (scripts/build.mjs). Kept apart from main.ts so that choosing costs a
 // file read, not a module graph.
 import { readFileSync } from 'node:fs';
@@ -65,7 +65,7 @@ export function chooseBuild(distDir: string, argv: readonly string[] = []): Buil
   let installed: string;
   try {
     // Resolved from dist/ as the modules build's `import 'apig-signer'` is.
-    const path = createRequire(join(distDir, 'launch.mjs')).resolve('apig-signer/package.json');
+    const path = createRequire(join(distDir, 'launch.cjs')).resolve('apig-signer/package.json');
     installed = String((readJson(path) as { version?: unknown }).version);
   } catch {
     return modules('apig-signer is not installed beside the command');

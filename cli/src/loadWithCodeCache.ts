@@ -2,11 +2,11 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
-import { Script, constants } from 'node:vm';
+import { Script } from 'node:vm';
 
 /** How a load used the code cache. */
 export type CodeCacheUse =
-  /** No cache directory, or a Node without what a cached script's `import()` needs. */
+  /** No cache directory: a plain `require`. */
   | 'off'
   /** None yet for this file and this V8: one is written by `save()`. */
   | 'missing'
@@ -58,7 +58,8 @@ function readCache(path: string, digest: Buffer): { data: Buffer | undefined; st
  *
  * What it never does: run a cache made from other source (the sha256 of the source is checked
  * first), or fail the command over the cache (unreadable, damaged or unwritable: the file is
- * compiled as without one).
+ * compiled as without one). The file must not use `import()`: V8 gives functions taken from a
+ * code cache no dynamic-import callback, so the build turns the one-file build's into `require`.
  *
  * @param file - absolute path of the CommonJS file.
  * @param cacheDir - where caches live; `undefined`: no cache, a plain `require`.
@@ -66,11 +67,7 @@ function readCache(path: string, digest: Buffer): { data: Buffer | undefined; st
  */
 export function loadWithCodeCache(file: string, cacheDir: string | undefined): LoadedModule {
   const require = createRequire(file);
-  // A cached script's `import()` (the AWS SDK, apig-signer/cognito) needs Node's own loader:
-  // Node 20.11 and earlier cannot give it to a vm.Script, so there the file is required.
-  const mainContextLoader = (constants as Partial<typeof constants> | undefined)
-    ?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  if (cacheDir === undefined || mainContextLoader === undefined) {
+  if (cacheDir === undefined) {
     return { exports: require(file) as unknown, cache: 'off', save: () => undefined };
   }
   const source = readFileSync(file, 'utf8');
@@ -80,7 +77,6 @@ export function loadWithCodeCache(file: string, cacheDir: string | undefined): L
   const script = new Script(Module.wrap(source), {
     filename: file,
     ...(cached.data === undefined ? {} : { cachedData: cached.data }),
-    importModuleDynamically: mainContextLoader,
   });
   const cache: CodeCacheUse =
     cached.data === undefined
