@@ -70,8 +70,9 @@ export function loadWithCodeCache(file: string, cacheDir: string | undefined): L
   if (cacheDir === undefined) {
     return { exports: require(file) as unknown, cache: 'off', save: () => undefined };
   }
-  const source = readFileSync(file, 'utf8');
-  const digest = createHash('sha256').update(source).digest();
+  const bytes = readFileSync(file);
+  const digest = createHash('sha256').update(bytes).digest();
+  const source = bytes.toString('utf8');
   const cachePath = join(cacheDir, `${basename(file)}-v8-${process.versions.v8}-${process.arch}`);
   const cached = readCache(cachePath, digest);
   const script = new Script(Module.wrap(source), {
