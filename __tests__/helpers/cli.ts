@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** The command as `npx apig-signer` runs it in a clone (bundled from the current sources). */
-export const CLI_BIN = resolve(__dirname, '../../cli/bin/apig-signer.mjs');
+export const CLI_BIN = resolve(__dirname, '../../cli/bin/apig-signer.cjs');
 
 export interface CliResult {
   code: number | null;

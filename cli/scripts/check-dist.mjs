@@ -1,11 +1,21 @@
-// npm run check:package (after npm run build): the command as published, dist/apig-signer.mjs
-// importing the built library (dist/ of the repository, through the workspace link) rather than
-// the sources. Runs --help, and a request that the library itself must refuse (no region).
+// npm run check:package (after npm run build): the command as published, both builds: the
+// modules build (dist/apig-signer.mjs, importing the built library of the repository through the
+// workspace link) and the one-file build (dist/apig-signer.cjs, the library bundled in), and the
+// launcher's choice between them. Runs --help, --version, and a request that the library itself
+// must refuse (no region).
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 
-const { main } = await import('../dist/apig-signer.mjs');
+const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+const require = createRequire(import.meta.url);
+const builds = {
+  modules: await import('../dist/apig-signer.mjs'),
+  'one-file': require('../dist/apig-signer.cjs'),
+};
+const { chooseBuild } = require('../dist/launch.cjs');
 
-async function run(argv) {
+async function run(main, argv) {
   const written = [];
   const sink = {
     write(data, callback) {
@@ -26,20 +36,29 @@ async function run(argv) {
 }
 
 const failures = [];
-const help = await run(['--help']);
-if (help.code !== 0 || !help.output.startsWith('Usage: apig-signer [options] <url>')) {
-  failures.push(`--help: exit ${help.code}: ${help.output.slice(0, 80)}`);
-}
-const version = await run(['--version']);
 const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
-if (version.output !== `${manifest.version}\n`) failures.push(`--version: ${version.output}`);
-const noRegion = await run(['https://api.example.com/notes']);
-if (noRegion.code !== 2 || !noRegion.output.includes('no region for host api.example.com')) {
-  failures.push(`no region: exit ${noRegion.code}: ${noRegion.output}`);
+for (const [name, { main }] of Object.entries(builds)) {
+  const help = await run(main, ['--help']);
+  if (help.code !== 0 || !help.output.startsWith('Usage: apig-signer [options] <url>')) {
+    failures.push(`${name} --help: exit ${help.code}: ${help.output.slice(0, 80)}`);
+  }
+  const version = await run(main, ['--version']);
+  if (version.output !== `${manifest.version}\n`)
+    failures.push(`${name} --version: ${version.output}`);
+  const noRegion = await run(main, ['https://api.example.com/notes']);
+  if (noRegion.code !== 2 || !noRegion.output.includes('no region for host api.example.com')) {
+    failures.push(`${name} no region: exit ${noRegion.code}: ${noRegion.output}`);
+  }
 }
+// The workspace link holds the library the one-file build carries: the launcher picks it.
+const chosen = chooseBuild(dist, ['https://api.example.com/notes']);
+if (chosen.kind !== 'one-file')
+  failures.push(`the launcher picks the modules build: ${chosen.reason}`);
 if (failures.length > 0) {
   console.error(`apig-signer-cli dist: ${failures.join('; ')}`);
   process.exit(1);
 }
-console.log('apig-signer-cli dist: --help, --version and the library import work');
+console.log(
+  'apig-signer-cli dist: --help, --version and the library work in both builds; the launcher picks the one-file build',
+);
 process.exit(0);

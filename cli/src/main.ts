@@ -44,6 +44,17 @@ async function describeFailure(error: unknown): Promise<{ exitCode: number; mess
   return { exitCode: EXIT.FAILURE, message: message.split('\n')[0] as string };
 }
 
+/** What the last command of this process was, once its command line was read. */
+let lastKind: ReturnType<typeof parseCommandLine>['kind'] | undefined;
+
+/**
+ * The kind of the command this process ran (`request`, `help`, `sandbox`…), `undefined` before
+ * one was read: the launcher keeps the code cache a request compiled, not what `--help` did.
+ */
+export function commandKind(): typeof lastKind {
+  return lastKind;
+}
+
 /** How the command ended: its exit code, and how long the process may stay up for work in flight. */
 interface Ending {
   exitCode: number;
@@ -64,6 +75,7 @@ async function runCommand(io: Io): Promise<Ending> {
   let command: ReturnType<typeof parseCommandLine> | undefined;
   try {
     command = parseCommandLine(io.argv);
+    lastKind = command.kind;
     if (command.kind === 'help') {
       await write(io.stdout, HELP);
       return done(EXIT.OK);

@@ -1,11 +1,13 @@
 import type { Credentials } from 'apig-signer';
 import type { SignInResult } from 'apig-signer/cognito';
 
+import { awsSdkClientConfig } from './awsSdkProxy';
 import { cognitoEndpoints, cognitoPoolOptions, routeCognitoCalls } from './cognitoProxy';
 import { describeProfile } from './describeProfile';
 import { CliError, EXIT, usageError } from './exitCodes';
 import type { CognitoUserOptions } from './parseCommandLine';
 import type { Terminal } from './terminal';
+import { CERTIFICATE_CODES } from './transport';
 
 /** `-x` and `--noproxy`: they apply to the Cognito calls as to the API call. */
 export interface ProxyOptions {
@@ -197,6 +199,7 @@ function fromEnvironment(env: NodeJS.ProcessEnv): ResolvedCredentials | undefine
 
 async function fromAwsChain(
   profile: string | undefined,
+  proxy: ProxyOptions,
   context: CredentialsContext,
 ): Promise<ResolvedCredentials> {
   const named = profile ?? context.env['AWS_PROFILE'];
@@ -204,10 +207,14 @@ async function fromAwsChain(
     const fromEnv = fromEnvironment(context.env);
     if (fromEnv !== undefined) return fromEnv;
   }
+  // STS (assume-role, web identity), SSO and SSO OIDC through the proxy, by the API call's
+  // rules: each provider builds its client from `clientConfig`.
+  const clientConfig = awsSdkClientConfig(proxy, context.env);
   const { fromNodeProviderChain } = await import('@aws-sdk/credential-providers');
   try {
     const credentials = await fromNodeProviderChain({
       ...(profile === undefined ? {} : { profile }),
+      ...(clientConfig === undefined ? {} : { clientConfig }),
       // The chain warns on the console, over many lines, when a profile and keys are both in
       // the environment; the guide documents its rule (the profile wins) instead.
       logger: QUIET_LOGGER,
@@ -274,6 +281,26 @@ async function chainFailure(
       return usageError(`the credential_process of profile ${named} failed: ${why}`);
     }
   }
+  if (error instanceof Error && error.name === 'ProxyFailure') {
+    // The SDK's call went to the proxy (-x, HTTPS_PROXY…), which could not be reached or refused.
+    return new CliError(
+      code === 'ERR_PROXY_RESOLVE'
+        ? EXIT.RESOLVE_PROXY
+        : code === 'ERR_PROXY_CONNECT'
+          ? EXIT.CONNECT
+          : EXIT.CONNECTION,
+      `the AWS credentials service could not be reached: ${message}`,
+      { cause: error },
+    );
+  }
+  if (typeof code === 'string' && CERTIFICATE_CODES.has(code)) {
+    // --cacert and -k are for the API call; the SDK's clients trust Node's CAs.
+    return new CliError(
+      EXIT.PEER_CERTIFICATE,
+      `the certificate of the AWS credentials service is not trusted (${code}): add its CA with NODE_EXTRA_CA_CERTS`,
+      { cause: error },
+    );
+  }
   if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) {
     return new CliError(
       code === 'ENOTFOUND' || code === 'EAI_AGAIN' ? EXIT.RESOLVE : EXIT.CONNECT,
@@ -295,8 +322,9 @@ async function chainFailure(
  * The credentials to sign with, first match wins: a Cognito user when one is named, otherwise
  * the AWS SDK's default Node chain (environment, profile, SSO, container and instance roles).
  *
- * The Cognito calls go through the proxy `-x` or the environment names, by the rules of the API
- * call ({@link routeCognitoCalls}).
+ * The Cognito calls, and the AWS SDK's STS and SSO calls for a profile, go through the proxy `-x`
+ * or the environment names, by the rules of the API call ({@link routeCognitoCalls},
+ * {@link awsSdkClientConfig}).
  *
  * @throws {@link CliError}: exit 2 when there are none, 67 when Cognito refuses the sign-in.
  */
@@ -308,6 +336,6 @@ export function resolveCredentials(
   context: CredentialsContext,
 ): Promise<ResolvedCredentials> {
   return options.cognito === undefined
-    ? fromAwsChain(options.profile, context)
+    ? fromAwsChain(options.profile, options, context)
     : fromCognitoUser(options.cognito, options, context);
 }

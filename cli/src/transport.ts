@@ -47,7 +47,7 @@ export interface TransportOptions {
 }
 
 /** The codes Node and OpenSSL give a certificate that could not be verified: curl's 60. */
-const CERTIFICATE_CODES = new Set([
+export const CERTIFICATE_CODES = new Set([
   'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
   'UNABLE_TO_GET_ISSUER_CERT',
   'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
@@ -87,8 +87,12 @@ function basicAuth(url: URL): Record<string, string> {
   return { 'Proxy-Authorization': `Basic ${Buffer.from(credentials).toString('base64')}` };
 }
 
-/** A CONNECT tunnel through the proxy to host:port (RFC 9110 §9.3.6). */
-function tunnel(proxy: Proxy, target: URL, done: (error: Error | null, socket?: Socket) => void) {
+/** A CONNECT tunnel through the proxy to host:port (RFC 9110 §9.3.6); also for the AWS SDK's calls. */
+export function tunnel(
+  proxy: Proxy,
+  target: URL,
+  done: (error: Error | null, socket?: Socket) => void,
+) {
   const authority = `${target.hostname}:${portOf(target)}`;
   const connect = httpRequest({
     host: proxy.url.hostname.replace(/^\[|\]$/g, ''),
