@@ -18,6 +18,8 @@ Request:
                                 Accept to application/json
       --data-urlencode <data>   a part of the body, URL-encoded as curl does: text,
                                 name=text, @file, name@file
+  -T, --upload-file <file>      upload the file (- for stdin) with PUT, unless -X says
+                                otherwise; a URL ending in / gets the file's name
   -G, --get                     send the -d data as the query string of a GET
   -I, --head                    send a HEAD request and print the status line and headers
   -L, --location                follow redirects: the same origin is signed again, another
@@ -93,6 +95,7 @@ Exit codes:
   7   could not connect (to the host or the proxy)
   22  HTTP 400 or above, with --fail or --fail-with-body
   23  the body could not be written (a closed pipe included, as with | head)
+  26  a file to send (or stdin) could not be read, or changed while it was sent
   28  --max-time or --connect-timeout reached
   35  the TLS handshake failed
   47  more redirects than --max-redirs
