@@ -287,6 +287,25 @@ describe('apig-signer uploads', () => {
     ]);
   });
 
+  it('a clock-skew refusal: the upload is read again and re-sent once, signed with the server time', async () => {
+    const path = join(files, 'skew.bin');
+    writeFileSync(path, ALL_BYTES);
+    gateway.clockOffsetMs = 10 * 60_000;
+    try {
+      const result = await cli(['-v', '-T', path, `${gateway.url}/prod/skew`]);
+      expect(result.code).toBe(0);
+      expect(result.stderr).toContain(
+        '* AWS refused the first signature (device clock or expired credentials): signed again\n',
+      );
+      expect(result.stderr).toContain('< HTTP/1.1 200 OK\n');
+      expect(accepted).toMatchObject([
+        { path: '/prod/skew', size: 256, sha256: sha256(ALL_BYTES) },
+      ]);
+    } finally {
+      gateway.clockOffsetMs = 0;
+    }
+  });
+
   it('-T cannot go with -d or -G: exit 2, nothing read or sent', async () => {
     for (const extra of [['-d', 'a=1'], ['-G']]) {
       const result = await cli(['-T', '/nonexistent', ...extra, `${gateway.url}/prod/x`]);

@@ -155,8 +155,8 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
   if (!headers.has('content-type')) headers.set('Content-Type', false);
   const { body } = request;
   const upload = body === undefined || Buffer.isBuffer(body) ? undefined : body;
-  try {
-    const response = await api.request({
+  const attempt = () =>
+    api.request({
       url: request.url.href,
       method: request.method,
       headers,
@@ -169,6 +169,18 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
       maxBodyLength: Infinity,
       maxContentLength: Infinity,
     });
+  try {
+    let response: AxiosResponse;
+    try {
+      response = await attempt();
+    } catch (error) {
+      // AWS refused the signature for the device clock or expired credentials: the library
+      // learnt the server's time (or dropped those credentials) but re-sends no stream. The
+      // upload's files can be read again: sent once more, signed afresh, as any other body.
+      if (upload === undefined || !isAxiosError(error) || error.code !== 'ERR_BODY_NOT_REPLAYABLE')
+        throw error;
+      response = await attempt();
+    }
     return answerOf(response);
   } catch (error) {
     if (isAxiosError(error) && error.response !== undefined) return answerOf(error.response);
