@@ -14,8 +14,11 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import type { Writable } from 'node:stream';
 
+import { CliError } from '../../cli/src/exitCodes';
+import { measureUpload } from '../../cli/src/upload';
 import { startSigV4Gateway } from '../../lib/testing';
 import type { SigV4Gateway } from '../../lib/testing';
 import { CLI_BIN, cleanEnv, emptyHome, runCli } from '../helpers/cli';
@@ -451,4 +454,72 @@ describe('apig-signer: the copy of stdin', () => {
     );
     expect(readdirSync(dir)).toEqual([]);
   });
+});
+
+describe('measureUpload', () => {
+  const asIs = (bytes: Buffer) => bytes;
+  const ALL_BYTES_SHORT = Buffer.from('short');
+  /** A stdin that no piece reads. */
+  const stdinNever = Readable.from([]);
+
+  /** Reads an upload's stream to its end or its failure: the bytes it let through, and how. */
+  async function drain(stream: NodeJS.ReadableStream): Promise<{ bytes: Buffer; error: unknown }> {
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      return { bytes: Buffer.concat(chunks), error: undefined };
+    } catch (error) {
+      return { bytes: Buffer.concat(chunks), error };
+    }
+  }
+
+  it('reads the same bytes each time it is opened, and stdin once for every @- that names it', async () => {
+    const path = join(files, 'twice.bin');
+    writeFileSync(path, 'file');
+    const stdin = Readable.from([Buffer.from('std'), Buffer.from('in')]);
+    const upload = await measureUpload(
+      [
+        { path: '-', reshape: asIs, given: '@-' },
+        { bytes: Buffer.from('&') },
+        { path, reshape: asIs, given: `@${path}` },
+        { bytes: Buffer.from('&') },
+        { path: '-', reshape: asIs, given: '@-' },
+      ],
+      stdin,
+    );
+    try {
+      const expected = 'stdin&file&stdin';
+      expect(upload).toMatchObject({ length: expected.length, sha256: sha256(expected) });
+      for (let i = 0; i < 2; i += 1) {
+        expect((await drain(upload.open())).bytes.toString()).toBe(expected);
+      }
+    } finally {
+      await upload.close();
+    }
+  });
+
+  it.each([
+    ['grew', (path: string) => writeFileSync(path, 'more', { flag: 'a' })],
+    ['shrank', (path: string) => writeFileSync(path, ALL_BYTES_SHORT)],
+    ['changed in place', (path: string) => writeFileSync(path, 'X', { flag: 'r+' })],
+  ])(
+    'a file that %s after it was hashed: exit 26, and its last bytes are never let through',
+    async (_, change) => {
+      const path = join(files, 'change.bin');
+      writeFileSync(path, randomBytes(3 * MIB));
+      const upload = await measureUpload(
+        [{ path, reshape: asIs, given: `-T ${path}` }],
+        stdinNever,
+      );
+      try {
+        change(path);
+        const { bytes, error } = await drain(upload.open());
+        expect(error).toBeInstanceOf(CliError);
+        expect(error).toMatchObject({ exitCode: 26 });
+        expect(bytes.length).toBeLessThan(upload.length);
+      } finally {
+        await upload.close();
+      }
+    },
+  );
 });
