@@ -3,7 +3,7 @@ import { mkdtemp, open, rm } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 
 import { CliError, EXIT } from './exitCodes';
 
@@ -153,7 +153,7 @@ export async function measureUpload(
     }
   }
 
-  return { length, sha256, open: () => checked(Readable.from(body()), length, sha256), close };
+  return { length, sha256, open: () => Readable.from(checked(body(), length, sha256)), close };
 }
 
 /** The changed-file failure: nothing complete was sent. */
@@ -164,31 +164,26 @@ function changed(): CliError {
   );
 }
 
-/** Passes the body through, holding back its last chunk until its hash is found right. */
-function checked(body: Readable, length: number, sha256: string): Readable {
+/**
+ * Passes the body through, holding back its last chunk until its hash is found right. A
+ * generator, so nothing is read before the stream is (an upload opened but never sent reads
+ * nothing, and fails nothing).
+ */
+async function* checked(
+  body: AsyncIterable<Buffer>,
+  length: number,
+  sha256: string,
+): AsyncGenerator<Buffer> {
   const hash = createHash('sha256');
   let seen = 0;
   let held: Buffer | undefined;
-  const check = new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      seen += chunk.length;
-      if (seen > length) {
-        done(changed());
-        return;
-      }
-      hash.update(chunk);
-      const previous = held;
-      held = chunk;
-      done(null, previous);
-    },
-    flush(done) {
-      if (seen !== length || hash.digest('hex') !== sha256) {
-        done(changed());
-        return;
-      }
-      done(null, held);
-    },
-  });
-  body.on('error', (error) => check.destroy(error));
-  return body.pipe(check);
+  for await (const chunk of body) {
+    seen += chunk.length;
+    if (seen > length) throw changed();
+    hash.update(chunk);
+    if (held !== undefined) yield held;
+    held = chunk;
+  }
+  if (seen !== length || hash.digest('hex') !== sha256) throw changed();
+  if (held !== undefined) yield held;
 }
