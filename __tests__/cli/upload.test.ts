@@ -99,6 +99,10 @@ beforeAll(async () => {
       if (request.path === '/prod/moved') {
         return { status: 307, headers: { Location: '/prod/here' }, body: '' };
       }
+      const elsewhere = request.query.find(([name]) => name === 'to')?.[1];
+      if (elsewhere !== undefined) {
+        return { status: 307, headers: { Location: elsewhere }, body: '' };
+      }
       return {
         status: 200,
         headers: { 'Content-Type': 'application/json' },
@@ -288,6 +292,40 @@ describe('apig-signer uploads', () => {
       ['/prod/moved', 256, sha256(ALL_BYTES)],
       ['/prod/here', 256, sha256(ALL_BYTES)],
     ]);
+  });
+
+  it('-L and a 307 to another origin: the upload is read again and sent there with no signature', async () => {
+    const path = join(files, 'elsewhere.bin');
+    writeFileSync(path, ALL_BYTES);
+    let received: { headers: Record<string, unknown>; body: Buffer } | undefined;
+    const other = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        received = { headers: request.headers, body: Buffer.concat(chunks) };
+        response.end('stored');
+      });
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    try {
+      const to = `http://127.0.0.1:${(other.address() as AddressInfo).port}/stored`;
+      const result = await cli([
+        '-L',
+        '-T',
+        path,
+        `${gateway.url}/prod/away?to=${encodeURIComponent(to)}`,
+      ]);
+      expect(result.code).toBe(0);
+      expect(result.stdout.toString()).toBe('stored');
+      expect(received!.body.equals(ALL_BYTES)).toBe(true);
+      expect(received!.headers['content-length']).toBe('256');
+      for (const name of ['authorization', 'x-amz-date', 'x-amz-security-token']) {
+        expect(received!.headers[name]).toBeUndefined();
+      }
+      expect(accepted).toMatchObject([{ method: 'PUT', path: '/prod/away', size: 256 }]);
+    } finally {
+      await new Promise((resolve) => other.close(resolve));
+    }
   });
 
   it('a clock-skew refusal: the upload is read again and re-sent once, signed with the server time', async () => {
