@@ -10,8 +10,8 @@ Version 4 and sends it. Credentials come from a Cognito user (--user-pool-id, --
 Request:
   -X, --request <method>        the HTTP method (default GET, or POST with a body)
   -H, --header <line>           a header, "Name: value" (repeatable)
-  -d, --data <data>             a body: text, @file, or @- for stdin, line breaks removed
-                                (repeatable, joined with &); Content-Type
+  -d, --data <data>             a body: text, @file, or @- for stdin (line breaks and NUL
+                                bytes removed; repeatable, joined with &); Content-Type
                                 application/x-www-form-urlencoded unless -H sets one
       --data-binary <data>      a body sent byte for byte: text, @file or @- (repeatable)
       --json <data>             a JSON body: text, @file or @-; sets Content-Type and
