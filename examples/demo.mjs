@@ -1,7 +1,8 @@
 // npm run demo: the whole flow, offline, against the Cognito emulator and the SigV4 gateway
 // from apig-signer/testing. With APIG_URL, COGNITO_USER_POOL_ID, COGNITO_CLIENT_ID,
 // COGNITO_IDENTITY_POOL_ID, COGNITO_USERNAME and COGNITO_PASSWORD set, the same script runs
-// against a real deployment. It exits 0 only when every step succeeded.
+// against a real deployment; COGNITO_ENDPOINT sends the Cognito calls elsewhere (the emulator of
+// `apig-signer sandbox`, which prints all seven). It exits 0 only when every step succeeded.
 // The AWS SDK warns once per process that its releases after January 2027 need Node 22; the
 // lockfile pins a release that runs here, so keep the transcript readable (what the warning
 // means for an app: docs/cognito.md, "The AWS SDK's Node.js version warning").
@@ -38,12 +39,19 @@ let username;
 let password;
 if (live) {
   const region = env.COGNITO_USER_POOL_ID.split('_')[0];
+  const endpoint = env.COGNITO_ENDPOINT;
+  const api = new URL(env.APIG_URL);
   config = {
     apiUrl: env.APIG_URL,
     region,
     userPoolId: env.COGNITO_USER_POOL_ID,
     clientId: env.COGNITO_CLIENT_ID,
     identityPoolId: env.COGNITO_IDENTITY_POOL_ID,
+    ...(endpoint ? { endpoints: { userPool: endpoint, identity: endpoint } } : {}),
+    // An AWS endpoint host (*.execute-api.{region}.amazonaws.com) is signed by default, for the
+    // region in its name; any other (a custom domain, the sandbox's 127.0.0.1) is named, and
+    // signed for the user pool's region.
+    ...(/\.(amazonaws\.com(\.cn)?|on\.aws)$/.test(api.hostname) ? {} : { hosts: [api.host] }),
   };
   username = env.COGNITO_USERNAME;
   password = env.COGNITO_PASSWORD;
@@ -125,7 +133,10 @@ async function commandLine() {
     username,
     // Offline, the emulator is new each run: a session kept on disk would outlive its pool.
     ...(live
-      ? []
+      ? [
+          ...(config.endpoints ? ['--cognito-endpoint', config.endpoints.userPool] : []),
+          ...(config.hosts ? ['--region', config.region] : []),
+        ]
       : ['--cognito-endpoint', cognito.url, '--region', cognito.region, '--no-session-cache']),
     '--fail',
     '--json',

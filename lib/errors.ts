@@ -11,7 +11,10 @@
  *   without the variables); `chain()` moves on to the next strategy.
  * - `ERR_CREDENTIALS`: a strategy failed for another reason (see `cause`).
  * - `ERR_CREDENTIALS_TIMEOUT`: a strategy did not answer within `credentialsTimeoutMs`.
- * - `ERR_STREAM_BODY`: a stream body cannot be hashed; set `unsignedPayload: true`.
+ * - `ERR_STREAM_BODY`: a stream body cannot be hashed; give its hash as `payloadHash`, or set
+ *   `unsignedPayload: true`.
+ * - `ERR_PAYLOAD_HASH`: a per-request `payloadHash` that is not 64 lower-case hex digits, or
+ *   that goes with a body that is not a stream.
  * - `ERR_UNSUPPORTED_BODY`: the body after `transformRequest` is of a type that cannot be sent.
  * - `ERR_HEADER_VALUE`: a header value holds characters HTTP cannot carry unchanged.
  * - `ERR_BASIC_AUTH`: the request sets `auth` (HTTP Basic), which would replace the signature.
@@ -63,6 +66,7 @@ export type ApigSignerErrorCode =
   | 'ERR_CREDENTIALS'
   | 'ERR_CREDENTIALS_TIMEOUT'
   | 'ERR_STREAM_BODY'
+  | 'ERR_PAYLOAD_HASH'
   | 'ERR_UNSUPPORTED_BODY'
   | 'ERR_HEADER_VALUE'
   | 'ERR_BASIC_AUTH'

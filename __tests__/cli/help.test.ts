@@ -36,7 +36,7 @@ describe('apig-signer --help', () => {
     const codes = [...help.slice(help.indexOf('Exit codes:')).matchAll(/^ {2}(\d+) /gm)].map((m) =>
       Number(m[1]),
     );
-    expect(codes).toEqual([0, 1, 2, 5, 6, 7, 22, 23, 28, 35, 47, 56, 60, 67, 77]);
+    expect(codes).toEqual([0, 1, 2, 5, 6, 7, 22, 23, 26, 28, 35, 47, 56, 60, 67, 77]);
   });
 
   it('describes every option the command accepts, and no other', () => {

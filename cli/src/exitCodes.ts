@@ -18,6 +18,8 @@ export const EXIT = {
   HTTP_ERROR: 22,
   /** curl's CURLE_WRITE_ERROR. */
   WRITE: 23,
+  /** curl's CURLE_READ_ERROR: a file to send (or stdin) cannot be read. */
+  READ: 26,
   /** curl's CURLE_OPERATION_TIMEDOUT. */
   TIMEOUT: 28,
   /** curl's CURLE_SSL_CONNECT_ERROR: the TLS handshake failed. */

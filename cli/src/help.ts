@@ -10,14 +10,16 @@ Version 4 and sends it. Credentials come from a Cognito user (--user-pool-id, --
 Request:
   -X, --request <method>        the HTTP method (default GET, or POST with a body)
   -H, --header <line>           a header, "Name: value" (repeatable)
-  -d, --data <data>             a body: text, @file, or @- for stdin, line breaks removed
-                                (repeatable, joined with &); Content-Type
+  -d, --data <data>             a body: text, @file, or @- for stdin (line breaks and NUL
+                                bytes removed; repeatable, joined with &); Content-Type
                                 application/x-www-form-urlencoded unless -H sets one
       --data-binary <data>      a body sent byte for byte: text, @file or @- (repeatable)
       --json <data>             a JSON body: text, @file or @-; sets Content-Type and
                                 Accept to application/json
       --data-urlencode <data>   a part of the body, URL-encoded as curl does: text,
                                 name=text, @file, name@file
+  -T, --upload-file <file>      upload the file (- for stdin) with PUT, unless -X says
+                                otherwise; a URL ending in / gets the file's name
   -G, --get                     send the -d data as the query string of a GET
   -I, --head                    send a HEAD request and print the status line and headers
   -L, --location                follow redirects: the same origin is signed again, another
@@ -93,6 +95,7 @@ Exit codes:
   7   could not connect (to the host or the proxy)
   22  HTTP 400 or above, with --fail or --fail-with-body
   23  the body could not be written (a closed pipe included, as with | head)
+  26  a file to send (or stdin) could not be read, or changed while it was sent
   28  --max-time or --connect-timeout reached
   35  the TLS handshake failed
   47  more redirects than --max-redirs

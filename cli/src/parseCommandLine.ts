@@ -29,6 +29,8 @@ export interface RequestCommand {
   method: string | undefined;
   headers: Array<[string, string]>;
   data: DataArgument[];
+  /** `-T`: a file to upload (`-` or `.` for stdin), PUT unless `-X` says otherwise. */
+  uploadFile: string | undefined;
   get: boolean;
   /** `-I`: a HEAD request, its status line and headers written out. */
   head: boolean;
@@ -94,6 +96,7 @@ export const OPTIONS = {
   'data-binary': { type: 'string', multiple: true },
   json: { type: 'string', multiple: true },
   'data-urlencode': { type: 'string', multiple: true },
+  'upload-file': { type: 'string', short: 'T' },
   get: { type: 'boolean', short: 'G' },
   head: { type: 'boolean', short: 'I' },
   location: { type: 'boolean', short: 'L' },
@@ -199,6 +202,26 @@ function parseUrl(text: string, presign: boolean): URL {
   throw usageError(
     `${url.protocol} URLs are not supported: use https:// (or wss:// with --presign)`,
   );
+}
+
+/**
+ * curl's `-T file URL`: a URL whose path ends in `/` (and has no query) gets the file's name
+ * (after its last `/` or `\\`), URL-encoded, as its last segment. Stdin (`-`, `.`) adds none.
+ */
+function withUploadName(url: URL, uploadFile: string | undefined): URL {
+  if (uploadFile === undefined || uploadFile === '-' || uploadFile === '.') return url;
+  if (url.search !== '' || !url.pathname.endsWith('/')) return url;
+  const name = uploadFile.slice(
+    Math.max(uploadFile.lastIndexOf('/'), uploadFile.lastIndexOf('\\')) + 1,
+  );
+  const named = new URL(url.href);
+  // curl_easy_escape: every byte but RFC 3986's unreserved as %XX.
+  const escaped = encodeURIComponent(name).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  named.pathname = `${url.pathname}${escaped}`;
+  return named;
 }
 
 function positiveSeconds(value: string, option: string): number {
@@ -357,7 +380,8 @@ export function parseCommandLine(argv: readonly string[]): Command {
       );
     }
   }
-  const url = parseUrl(positionals[0] as string, presign !== undefined);
+  const uploadFile = nonEmpty(values['upload-file'], '-T');
+  const url = withUploadName(parseUrl(positionals[0] as string, presign !== undefined), uploadFile);
 
   const method = values.request;
   if (method !== undefined && !TOKEN.test(method)) {
@@ -384,6 +408,11 @@ export function parseCommandLine(argv: readonly string[]): Command {
       '-I sends a HEAD request, which has no body: drop -d/--data-binary/--json, or -I',
     );
   }
+  if (uploadFile !== undefined && (data.length > 0 || head || get)) {
+    throw usageError(
+      '-T uploads a file with PUT: it cannot go with -d/--data-binary/--json/--data-urlencode, -I or -G; choose one',
+    );
+  }
   if (data.some((part) => part.kind === 'json') && data.some((part) => part.kind !== 'json')) {
     throw usageError('--json cannot be mixed with -d or --data-binary: give the body one way');
   }
@@ -391,9 +420,14 @@ export function parseCommandLine(argv: readonly string[]): Command {
     throw usageError('-G sends -d data as the query: a --json body cannot go there');
   }
   if (presign !== undefined) {
-    if (data.length > 0 || headers.length > 0 || (method !== undefined && method !== 'GET')) {
+    if (
+      data.length > 0 ||
+      uploadFile !== undefined ||
+      headers.length > 0 ||
+      (method !== undefined && method !== 'GET')
+    ) {
       throw usageError(
-        '--presign signs a URL for a GET: it takes no body (-d, --data-binary, --json), no -H and no -X',
+        '--presign signs a URL for a GET: it takes no body (-d, --data-binary, --json, -T), no -H and no -X',
       );
     }
   }
@@ -417,9 +451,10 @@ export function parseCommandLine(argv: readonly string[]): Command {
   return {
     kind: 'request',
     url,
-    method: method?.toUpperCase() ?? (head ? 'HEAD' : undefined),
+    method: method?.toUpperCase() ?? (head ? 'HEAD' : uploadFile !== undefined ? 'PUT' : undefined),
     headers,
     data,
+    uploadFile,
     get,
     head,
     location: values.location === true,

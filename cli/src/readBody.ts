@@ -1,20 +1,32 @@
 import { readFile } from 'node:fs/promises';
 
-import { usageError } from './exitCodes';
-import type { DataArgument } from './parseCommandLine';
+import { CliError, EXIT } from './exitCodes';
+import type { DataArgument, RequestCommand } from './parseCommandLine';
+import { measureUpload } from './upload';
+import type { Piece, Upload } from './upload';
 
 /** Where `@-` reads from: the process's stdin, read once however many arguments name it. */
 export type StdinReader = () => Promise<Buffer>;
 
-/** The body (or, with `-G`, the query text) the data arguments make. */
+/** The body (or, with `-G`, the query text) the data arguments or `-T` make. */
 export interface Body {
-  bytes: Buffer;
-  /** `'json'` when the body came from `--json`, `'form'` for `-d`/`--data-binary`. */
-  kind: 'json' | 'form';
+  /**
+   * The bytes, when every part is given on the command line (and with `-G`); an upload, hashed
+   * in a first pass and streamed, when a part is a file or stdin.
+   */
+  content: Buffer | Upload;
+  /** `'json'` for `--json`, `'form'` for `-d`/`--data-binary`, `'upload'` for `-T`. */
+  kind: 'json' | 'form' | 'upload';
 }
 
+/** curl's `-d @file` reads text: carriage returns, line feeds and NUL bytes are dropped. */
+const dropLineBreaks = (bytes: Buffer): Buffer =>
+  Buffer.from(bytes.filter((b) => b !== 0x0a && b !== 0x0d && b !== 0x00));
+
+const asIs = (bytes: Buffer): Buffer => bytes;
+
 /** curl's escaping (curl_easy_escape): every byte but RFC 3986's unreserved as %XX. */
-function urlEncode(bytes: Buffer): string {
+function urlEncode(bytes: Uint8Array): string {
   let out = '';
   for (const byte of bytes) {
     const character = String.fromCharCode(byte);
@@ -50,9 +62,16 @@ async function fileOrStdin(
   try {
     return await readFile(path);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'an error';
-    throw usageError(`cannot read ${path} (${code}) for ${flagOf(argument)} ${argument.value}`);
+    throw cannotRead(argument, error);
   }
+}
+
+/** curl's exit 26 for a file it cannot read (curl 8.3 and later; older ones sent an empty body). */
+function cannotRead(argument: DataArgument, error: unknown): CliError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'an error';
+  return new CliError(EXIT.READ, `cannot read ${flagOf(argument)} ${argument.value} (${code})`, {
+    cause: error,
+  });
 }
 
 async function contentOf(argument: DataArgument, readStdin: StdinReader): Promise<Buffer> {
@@ -66,14 +85,10 @@ async function contentOf(argument: DataArgument, readStdin: StdinReader): Promis
     try {
       bytes = await readFile(path);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code ?? 'an error';
-      throw usageError(`cannot read ${path} (${code}) for ${flagOf(argument)} @${path}`);
+      throw cannotRead(argument, error);
     }
   }
-  // curl's -d reads a file as text and drops its carriage returns and newlines.
-  return argument.kind === 'data'
-    ? Buffer.from(bytes.filter((b) => b !== 0x0a && b !== 0x0d))
-    : bytes;
+  return argument.kind === 'data' ? dropLineBreaks(bytes) : bytes;
 }
 
 function flagOf(argument: DataArgument): string {
@@ -85,25 +100,79 @@ function flagOf(argument: DataArgument): string {
   }[argument.kind];
 }
 
+/** The pieces of one data argument: its text, or the file (or stdin) it names. */
+function piecesOf(argument: DataArgument): Piece[] {
+  const { kind, value } = argument;
+  const given = `${flagOf(argument)} ${value}`;
+  if (kind === 'urlencode') {
+    const at = value.indexOf('@');
+    const equals = value.indexOf('=');
+    if (at === -1 || (equals !== -1 && equals < at)) return [];
+    const name = value.slice(0, at);
+    const encode = (bytes: Buffer) => Buffer.from(urlEncode(bytes), 'latin1');
+    return [
+      ...(name === '' ? [] : [{ bytes: Buffer.from(`${name}=`) }]),
+      { path: value.slice(at + 1), reshape: encode, given },
+    ];
+  }
+  if (!value.startsWith('@')) return [];
+  return [{ path: value.slice(1), reshape: kind === 'data' ? dropLineBreaks : asIs, given }];
+}
+
 /**
  * Joins the data arguments as curl does: `-d` and `--data-binary` parts with `&`, `--json`
- * parts end to end. `undefined` when there are none.
+ * parts end to end; or takes `-T`'s file. A part that is a file or stdin makes the body an
+ * {@link Upload}, streamed in bounded memory (with `-G` the data is the query, read whole).
+ * `undefined` when there is no body.
+ *
+ * @throws {@link CliError} exit 26 (curl's read error) for a file that cannot be read.
  */
 export async function readBody(
-  data: readonly DataArgument[],
-  readStdin: StdinReader,
+  command: Pick<RequestCommand, 'data' | 'uploadFile' | 'get'>,
+  stdin: NodeJS.ReadableStream,
 ): Promise<Body | undefined> {
+  const { data, uploadFile } = command;
+  if (uploadFile !== undefined) {
+    const path = uploadFile === '.' ? '-' : uploadFile;
+    const given = `-T ${uploadFile}`;
+    const upload = await measureUpload([{ path, reshape: asIs, given }], stdin);
+    return { content: upload, kind: 'upload' };
+  }
   if (data.length === 0) return undefined;
+  const kind = data.every((argument) => argument.kind === 'json') ? 'json' : 'form';
+  const separator = kind === 'form' ? [{ bytes: Buffer.from('&') }] : [];
+  const streamed = !command.get && data.some((argument) => piecesOf(argument).length > 0);
+  if (streamed) {
+    const pieces: Piece[] = [];
+    data.forEach((argument, index) => {
+      if (index > 0) pieces.push(...separator);
+      const files = piecesOf(argument);
+      // Text parts are turned into bytes as before; only files and stdin are streamed.
+      pieces.push(...(files.length > 0 ? files : [{ bytes: textOf(argument) }]));
+    });
+    return { content: await measureUpload(pieces, stdin), kind };
+  }
+  const readStdin = onceReader(stdin);
   const parts: Buffer[] = [];
   for (const argument of data) parts.push(await contentOf(argument, readStdin));
-  const json = data.every((argument) => argument.kind === 'json');
-  if (json) return { bytes: Buffer.concat(parts), kind: 'json' };
+  if (kind === 'json') return { content: Buffer.concat(parts), kind };
   const joined: Buffer[] = [];
   parts.forEach((part, index) => {
     if (index > 0) joined.push(Buffer.from('&'));
     joined.push(part);
   });
-  return { bytes: Buffer.concat(joined), kind: 'form' };
+  return { content: Buffer.concat(joined), kind };
+}
+
+/** A part given as text on the command line, as it is sent. */
+function textOf(argument: DataArgument): Buffer {
+  if (argument.kind !== 'urlencode') return Buffer.from(argument.value, 'utf8');
+  const { value } = argument;
+  const equals = value.indexOf('=');
+  if (equals === -1) return Buffer.from(urlEncode(Buffer.from(value, 'utf8')));
+  const name = value.slice(0, equals);
+  const text = urlEncode(Buffer.from(value.slice(equals + 1), 'utf8'));
+  return Buffer.from(name === '' ? text : `${name}=${text}`);
 }
 
 /** Reads a stream to its end, once; later calls get the same bytes. */

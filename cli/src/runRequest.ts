@@ -9,12 +9,12 @@ import type { Io } from './main';
 import type { RequestCommand } from './parseCommandLine';
 import { configFile, fallbackRegion } from './fallbackRegion';
 import { proxyFor } from './proxyFor';
-import { onceReader, readBody } from './readBody';
+import { readBody } from './readBody';
 import type { Body } from './readBody';
 import { redactToken } from './redactToken';
 import { resolveCredentials } from './resolveCredentials';
 import type { ResolvedCredentials } from './resolveCredentials';
-import { sendRequest } from './sendRequest';
+import { sendRequest, wireBody } from './sendRequest';
 import type { Answer, OutgoingRequest } from './sendRequest';
 import { compareSigning, expectedSigning, isSignatureMismatch } from './signatureMismatch';
 import type { Terminal } from './terminal';
@@ -48,17 +48,17 @@ function headerOf(headers: ReadonlyArray<[string, string]>, name: string): strin
 function outgoingRequest(command: RequestCommand, body: Body | undefined): OutgoingRequest {
   const url = new URL(command.url);
   if (command.get && body !== undefined) {
-    url.search =
-      url.search === ''
-        ? body.bytes.toString('utf8')
-        : `${url.search}&${body.bytes.toString('utf8')}`;
+    // With -G the data is read whole (readBody): it is the query.
+    const query = (body.content as Buffer).toString('utf8');
+    url.search = url.search === '' ? query : `${url.search}&${query}`;
   }
   const sendsBody = body !== undefined && !command.get;
   const headers: OutgoingRequest['headers'] = [...command.headers];
   const json = body?.kind === 'json';
   if (!hasHeader(headers, 'accept')) headers.push(['Accept', json ? 'application/json' : '*/*']);
-  // Only with a body, as curl: a request without one has no Content-Type (nor Content-Length).
-  if (sendsBody && !hasHeader(headers, 'content-type')) {
+  // Only with a body, as curl: a request without one has no Content-Type (nor Content-Length);
+  // -T's has none either.
+  if (sendsBody && body.kind !== 'upload' && !hasHeader(headers, 'content-type')) {
     headers.push(['Content-Type', json ? 'application/json' : 'application/x-www-form-urlencoded']);
   }
   if (!hasHeader(headers, 'user-agent')) {
@@ -70,7 +70,7 @@ function outgoingRequest(command: RequestCommand, body: Body | undefined): Outgo
     method: command.method ?? (sendsBody ? 'POST' : 'GET'),
     url,
     headers,
-    body: sendsBody ? body.bytes : undefined,
+    body: sendsBody ? body.content : undefined,
   };
 }
 
@@ -104,7 +104,8 @@ async function checkSignable(command: RequestCommand, request: OutgoingRequest):
         method: request.method,
         url: request.url,
         headers: request.headers,
-        body: request.body,
+        // An upload's bytes are not read here: the body does not decide the region.
+        body: Buffer.isBuffer(request.body) ? request.body : undefined,
         credentials: PLACEHOLDER_CREDENTIALS,
         region: command.region,
         service: command.service,
@@ -254,7 +255,10 @@ async function sendTelling(
       });
     } else {
       lines.push(`* ${request.url.origin} is another origin: sent without a signature`);
-      const streamed = await send(request, { ...transport, onSend });
+      const streamed = await send(
+        { ...request, body: wireBody(request.body) },
+        { ...transport, onSend },
+      );
       answer = { ...streamed, buffered: undefined };
     }
     await log.verbose([...lines, ...describeAnswer(redactHead(answer, credentials.sessionToken))]);
@@ -392,9 +396,22 @@ async function readCaFile(path: string | undefined): Promise<Buffer | undefined>
  */
 export async function runRequest(given: RequestCommand, io: Io): Promise<number> {
   const started = performance.now();
-  const log = logFor(given, io.stderr);
   if (given.writeOut !== undefined) checkWriteOut(given.writeOut);
-  const body = await readBody(given.data, onceReader(io.stdin));
+  const body = await readBody(given, io.stdin);
+  try {
+    return await requestWith(given, body, io, started);
+  } finally {
+    if (body !== undefined && !Buffer.isBuffer(body.content)) await body.content.close();
+  }
+}
+
+async function requestWith(
+  given: RequestCommand,
+  body: Body | undefined,
+  io: Io,
+  started: number,
+): Promise<number> {
+  const log = logFor(given, io.stderr);
   const request = outgoingRequest(given, body);
   const command = await withRegion(given, request, io, log);
   const transport: TransportOptions = {

@@ -17,7 +17,7 @@ function quote(word: string): string {
 /**
  * `apig-signer sandbox`: a local API Gateway (it checks every signature) and a Cognito user
  * pool and identity pool with a demo user, on 127.0.0.1, until Ctrl-C. Prints the commands to
- * try them with.
+ * try them with, and the settings with which `npm run demo` runs its app against them.
  *
  * @returns when stopped (SIGINT or SIGTERM), the exit code 0.
  */
@@ -59,6 +59,14 @@ export async function runSandbox(stdout: NodeJS.WritableStream): Promise<number>
     '',
     `  export AWS_ACCESS_KEY_ID=${quote(DEFAULT_GATEWAY_CREDENTIALS.accessKeyId)} AWS_SECRET_ACCESS_KEY=${quote(DEFAULT_GATEWAY_CREDENTIALS.secretAccessKey)}`,
     `  apig-signer --region ${cognito.region} ${url}`,
+    '',
+    "For npm run demo's app (examples/notes-client.mjs), in a clone of apig-signer:",
+    '',
+    `  export APIG_URL=${quote(`${gateway.url}/prod`)} COGNITO_ENDPOINT=${quote(cognito.url)}`,
+    `  export COGNITO_USER_POOL_ID=${quote(cognito.userPoolId)} COGNITO_CLIENT_ID=${quote(cognito.clientId)}`,
+    `  export COGNITO_IDENTITY_POOL_ID=${quote(cognito.identityPoolId)}`,
+    `  export COGNITO_USERNAME=${DEMO_USER} COGNITO_PASSWORD=${quote(password)}`,
+    '  npm run demo',
     '',
   ];
   stdout.write(`${lines.join('\n')}\n`);

@@ -6,14 +6,28 @@ import { attachApigSigner } from 'apig-signer';
 import type { Credentials, SigningDebugInfo } from 'apig-signer';
 
 import { send } from './transport';
-import type { SentRequest, StreamedAnswer, TransportOptions, WireRequest } from './transport';
+import type {
+  BodyStream,
+  SentRequest,
+  StreamedAnswer,
+  TransportOptions,
+  WireRequest,
+} from './transport';
+import type { Upload } from './upload';
 
-/** A request ready to sign: the final URL, method, header lines as given, body bytes. */
+/** A request ready to sign: the final URL, method, header lines as given, body. */
 export interface OutgoingRequest {
   method: string;
   url: URL;
   headers: Array<[string, string]>;
-  body: Buffer | undefined;
+  /** Bytes, or an upload from files that is streamed (hashed beforehand). */
+  body: Buffer | Upload | undefined;
+}
+
+/** The body as the transport sends it: an upload is read afresh for each request. */
+export function wireBody(body: OutgoingRequest['body']): Buffer | BodyStream | undefined {
+  if (body === undefined || Buffer.isBuffer(body)) return body;
+  return { stream: body.open(), length: body.length };
 }
 
 /**
@@ -58,8 +72,13 @@ function transportAdapter(request: OutgoingRequest, options: SendOptions): Axios
       method: (config.method ?? 'get').toUpperCase(),
       url: new URL(config.url ?? ''),
       headers,
-      // The bytes the library signed: axios hands the adapter the data it was given.
-      body: Buffer.isBuffer(config.data) ? config.data : undefined,
+      // The bytes the library signed (or the stream it signed with the upload's hash): axios
+      // hands the adapter the data it was given.
+      body: Buffer.isBuffer(config.data)
+        ? config.data
+        : config.data instanceof Readable && request.body !== undefined
+          ? { stream: config.data, length: request.body.length }
+          : undefined,
     };
     const answer = await send(wire, options);
     const buffered = answer.status >= 400 ? await readWhole(answer.body) : undefined;
@@ -131,21 +150,37 @@ export async function sendRequest(request: OutgoingRequest, options: SendOptions
     // Signed as the server reads repeated lines back: values joined with `,`.
     headers.set(name, typeof existing === 'string' ? `${existing},${value}` : value);
   }
-  // axios gives every POST, PUT and PATCH a form Content-Type; without a body, curl sends none.
-  if (request.body === undefined && !headers.has('content-type'))
-    headers.set('Content-Type', false);
-  try {
-    const response = await api.request({
+  // axios gives every POST, PUT and PATCH a form Content-Type; without a body, or with -T,
+  // curl sends none.
+  if (!headers.has('content-type')) headers.set('Content-Type', false);
+  const { body } = request;
+  const upload = body === undefined || Buffer.isBuffer(body) ? undefined : body;
+  const attempt = () =>
+    api.request({
       url: request.url.href,
       method: request.method,
       headers,
-      data: request.body,
+      // An upload streams from its files, signed with the hash of a first pass over them.
+      data: upload === undefined ? body : upload.open(),
+      ...(upload === undefined ? {} : { apigSigner: { payloadHash: upload.sha256 } }),
       transformRequest: [(data: unknown) => data],
       transformResponse: [(data: unknown) => data],
       maxRedirects: 0,
       maxBodyLength: Infinity,
       maxContentLength: Infinity,
     });
+  try {
+    let response: AxiosResponse;
+    try {
+      response = await attempt();
+    } catch (error) {
+      // AWS refused the signature for the device clock or expired credentials: the library
+      // learnt the server's time (or dropped those credentials) but re-sends no stream. The
+      // upload's files can be read again: sent once more, signed afresh, as any other body.
+      if (upload === undefined || !isAxiosError(error) || error.code !== 'ERR_BODY_NOT_REPLAYABLE')
+        throw error;
+      response = await attempt();
+    }
     return answerOf(response);
   } catch (error) {
     if (isAxiosError(error) && error.response !== undefined) return answerOf(error.response);

@@ -3,17 +3,24 @@ import type { ClientRequest, IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect as netConnect } from 'node:net';
 import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 
 import { CliError, EXIT } from './exitCodes';
 import type { Proxy } from './proxyFor';
+
+/** A body read as it is sent, of a length known beforehand (an upload from files). */
+export interface BodyStream {
+  stream: Readable;
+  length: number;
+}
 
 /** A request as it goes on the wire: every header line as given, in order. */
 export interface WireRequest {
   method: string;
   url: URL;
   headers: Array<[string, string]>;
-  body: Buffer | undefined;
+  body: Buffer | BodyStream | undefined;
 }
 
 /** A request line and headers as they left for the server. */
@@ -349,6 +356,18 @@ export function send(request: WireRequest, options: TransportOptions): Promise<S
       tell();
       reject(networkFailure(error, url));
     });
-    outgoing.end(request.body);
+    const { body } = request;
+    if (body === undefined || Buffer.isBuffer(body)) {
+      outgoing.end(body);
+      return;
+    }
+    // A length known beforehand goes as Content-Length, unless the user's -H chose a framing.
+    if (!outgoing.hasHeader('content-length') && !outgoing.hasHeader('transfer-encoding')) {
+      outgoing.setHeader('Content-Length', body.length);
+    }
+    // A body that fails (a file that changed: exit 26) ends the request unfinished; the failure
+    // reaches the caller through the request's 'error' above.
+    body.stream.once('error', (error) => outgoing.destroy(error));
+    body.stream.pipe(outgoing);
   });
 }

@@ -147,8 +147,16 @@ export interface SigningDebugInfo {
  *
  * @example
  * ```ts
+ * import { createHash } from 'node:crypto';
+ *
  * await api.get('/public/health', { apigSigner: { sign: false } });
  * await api.get('/reports', { apigSigner: { region: 'us-east-1' } });
+ * // A file streamed as it is sent, signed with the SHA-256 of a first pass over it:
+ * const hash = createHash('sha256');
+ * for await (const chunk of fs.createReadStream('photo.jpg')) hash.update(chunk);
+ * await api.put('/photos/1', fs.createReadStream('photo.jpg'), {
+ *   apigSigner: { payloadHash: hash.digest('hex') },
+ * });
  * ```
  */
 export interface ApigSignerRequestOptions {
@@ -168,6 +176,18 @@ export interface ApigSignerRequestOptions {
    * @defaultValue the signer's `service`, or the service in the host name
    */
   service?: string | undefined;
+  /**
+   * The SHA-256 of a stream body, as 64 lower-case hex digits, computed by the caller (for
+   * instance in a first pass over a file): the stream is then signed with this hash instead of
+   * being refused (`ERR_STREAM_BODY`). The caller vouches that the stream yields exactly the
+   * bytes hashed; the signer cannot check it, and a server that hashes what it receives (API
+   * Gateway does) refuses the request when they differ. It wins over `unsignedPayload`. Given
+   * with a body that is not a stream, or malformed, the request fails with
+   * {@link SigningError} `ERR_PAYLOAD_HASH` before any I/O. A stream is sent once: not re-sent
+   * after a redirect or AWS's clock-skew answer.
+   * @defaultValue none: bytes are hashed by the signer, a stream is refused
+   */
+  payloadHash?: string | undefined;
 }
 
 declare module 'axios' {
@@ -239,7 +259,7 @@ const SKIP_MESSAGES: Readonly<Record<SkipReason, string>> = {
  * @throws {@link ConfigurationError} at once for malformed options. The request then rejects,
  * before any network I/O, with {@link ConfigurationError} (`ERR_NO_REGION`, `ERR_RELATIVE_URL`,
  * `ERR_INVALID_URL`, `ERR_HOST_NOT_ALLOWED`), {@link SigningError} (`ERR_STREAM_BODY`,
- * `ERR_UNSUPPORTED_BODY`, `ERR_HEADER_VALUE`, `ERR_BASIC_AUTH`, `ERR_INSECURE_URL`,
+ * `ERR_PAYLOAD_HASH`, `ERR_UNSUPPORTED_BODY`, `ERR_HEADER_VALUE`, `ERR_BASIC_AUTH`, `ERR_INSECURE_URL`,
  * `ERR_NO_CRYPTO`, `ERR_BODY_NOT_REPLAYABLE` for a stream read by an earlier attempt) or
  * {@link CredentialsError}; after a redirect it will not follow, with {@link ApigSignerError}
  * `ERR_REDIRECT`.

@@ -83,6 +83,8 @@ export interface Call {
   region: string;
   service: string;
   body: PreparedBody;
+  /** The caller's hash of a stream body (`apigSigner.payloadHash`), checked. */
+  payloadHash: string | undefined;
   /** The first hop: the request as the app built it. */
   first: Hop;
   /** The credentials the latest hop was signed with: the ones to drop when AWS refuses them. */
@@ -179,9 +181,16 @@ export function callOf(
 
   let data: unknown = config.data;
   if (ArrayBuffer.isView(data) && !isNodeBuffer(data)) data = exactView(data);
+  const payloadHash = perRequest?.payloadHash;
   const make = (body: PreparedBody): Call => {
+    if (payloadHash !== undefined && !(body.stream && /^[0-9a-f]{64}$/.test(payloadHash))) {
+      throw new SigningError(
+        'ERR_PAYLOAD_HASH',
+        '`apigSigner.payloadHash` must be the SHA-256 of a stream body, in lower-case hex.',
+      );
+    }
     if (body.stream) {
-      if (!signer.unsignedPayload) {
+      if (!signer.unsignedPayload && !payloadHash) {
         throw new SigningError(
           'ERR_STREAM_BODY',
           `A stream body cannot be hashed for ${method} ${url.host}${url.pathname}: send a Buffer, string or Blob, or sign with \`unsignedPayload: true\` if the service allows it.`,
@@ -202,6 +211,7 @@ export function callOf(
       region,
       service,
       body,
+      payloadHash,
       first: {
         url,
         path: target.path,

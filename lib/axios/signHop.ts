@@ -85,6 +85,8 @@ export const signHop =
     const signingDate = new Date(Date.now() + state.clockOffsetMs);
     const { debug } = signer;
     const { region, service } = call;
+    // A redirect that drops the body (303) drops its hash too.
+    const payloadHash = hop.data == null ? undefined : call.payloadHash;
     const signed = await signWireRequest(
       {
         method: hop.method,
@@ -104,7 +106,8 @@ export const signHop =
         signingDate,
         signQuery: signer.signQuery,
         expiresIn: signer.expiresIn,
-        unsignedPayload: signer.unsignedPayload,
+        unsignedPayload: signer.unsignedPayload && !payloadHash,
+        payloadHash,
         sha256: signer.sha256,
       },
       debug === undefined

@@ -38,6 +38,8 @@ export interface SignParams {
   expiresIn: number;
   /** Sign `x-amz-content-sha256: UNSIGNED-PAYLOAD` instead of the body's hash. */
   unsignedPayload: boolean;
+  /** The body's hex SHA-256 as the caller computed it (a stream body), signed as it is. */
+  payloadHash?: string | undefined;
   /** The caller's hash constructor, used instead of the platform's crypto when given. */
   sha256?: Sha256Constructor | undefined;
 }
@@ -273,7 +275,8 @@ export async function signWireRequest(
     const encoded = [...wire.query, ...presign].map(encodePair);
 
     // Node answers these synchronously: await only what is really a promise (WebCrypto).
-    const payloadOrPromise = payloadHash(wire.body, params.unsignedPayload, params.sha256);
+    const payloadOrPromise =
+      params.payloadHash ?? payloadHash(wire.body, params.unsignedPayload, params.sha256);
     const payload =
       typeof payloadOrPromise === 'string' ? payloadOrPromise : await payloadOrPromise;
     const canonicalRequest = `${wire.method}\n${canonicalPath(wire.path)}\n${canonicalQuery(encoded)}\n${canonicalHeaders}\n${signedHeaders}\n${payload}`;
