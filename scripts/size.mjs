@@ -9,12 +9,14 @@ import { build } from 'esbuild';
 import { browserFieldForSources } from './lib/browserField.mjs';
 
 /**
- * Entry (a): a guard against growth. Issue 21's target is 12 KiB; signing and recovery at
- * dispatch, the option-key checks, the unsigned-request notice and the review's redirect fixes
+ * Entry (a): a guard against growth, not the target. Issue 21's target is 12 KiB; signing and
+ * recovery at dispatch, the option-key checks, the unsigned-request notice and the redirect fixes
  * made it 13.9 KiB; shorter messages and memoize's option checks left to memoize() brought it
- * to 13.2 KiB (the issue stays open for the rest).
+ * to 13.2, the HEAD/stalled-body recovery and `payloadHash` to 13.4 KiB. Without any message
+ * text longer than 24 characters it would still be 11.7 KiB, so 12 KiB needs a decision on
+ * features (issue 21 stays open for it). The guard keeps what was won.
  */
-const BUDGET_A = 14.5 * 1024;
+const BUDGET_A = 14 * 1024;
 /**
  * The Cognito entry alone, no Cognito package, no polyfill: issue 23 sets 18 KiB for the whole
  * entry with every flow (sign-in and SRP, session store, refresh lease, identity pool, every
