@@ -157,6 +157,20 @@ describe('apig-signer: what goes on the wire', () => {
     expect(received.body.toString()).toBe('first=1&q=two%20words%26more&file=a%26b%20c%0A&%C3%A9~');
   });
 
+  it("--data-urlencode splits at the first '=' when there is one, as curl does: 'a@b=c' is text, not a file", async () => {
+    const result = await cli([
+      '--data-urlencode',
+      'user@example.org=a b',
+      '--data-urlencode',
+      '@=x',
+      `${gateway.url}/prod/form`,
+    ]);
+    expect(result.code).toBe(0);
+    const received = gateway.requests.at(-1)!;
+    expect(received.verdict.accepted).toBe(true);
+    expect(received.body.toString()).toBe('user@example.org=a%20b&@=x');
+  });
+
   it('-I sends a signed HEAD and prints the status line and headers', async () => {
     const result = await cli(['-I', `${gateway.url}/prod/notes`]);
     expect(result.code).toBe(0);

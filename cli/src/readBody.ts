@@ -37,12 +37,20 @@ function urlEncode(bytes: Uint8Array): string {
   return out;
 }
 
+/**
+ * Where `--data-urlencode`'s `name@file` splits, or -1 for text: as curl, an argument with an `=`
+ * anywhere is `name=text` (so `a@b=c` is the name `a@b`), and only one without is a file.
+ */
+function fileSeparator(value: string): number {
+  return value.includes('=') ? -1 : value.indexOf('@');
+}
+
 /** `--data-urlencode`: `text`, `=text`, `name=text`, `@file`, `name@file`, as curl reads them. */
 async function urlEncoded(argument: DataArgument, readStdin: StdinReader): Promise<Buffer> {
   const { value } = argument;
-  const at = value.indexOf('@');
+  const at = fileSeparator(value);
   const equals = value.indexOf('=');
-  if (at !== -1 && (equals === -1 || at < equals)) {
+  if (at !== -1) {
     const name = value.slice(0, at);
     const bytes = await fileOrStdin(value.slice(at + 1), argument, readStdin);
     return Buffer.from(`${name === '' ? '' : `${name}=`}${urlEncode(bytes)}`);
@@ -105,9 +113,8 @@ function piecesOf(argument: DataArgument): Piece[] {
   const { kind, value } = argument;
   const given = `${flagOf(argument)} ${value}`;
   if (kind === 'urlencode') {
-    const at = value.indexOf('@');
-    const equals = value.indexOf('=');
-    if (at === -1 || (equals !== -1 && equals < at)) return [];
+    const at = fileSeparator(value);
+    if (at === -1) return [];
     const name = value.slice(0, at);
     const encode = (bytes: Buffer) => Buffer.from(urlEncode(bytes), 'latin1');
     return [
