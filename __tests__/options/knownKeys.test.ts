@@ -118,6 +118,47 @@ describe('every entry that takes options refuses an unknown key, with a suggesti
   });
 });
 
+describe('createCognitoAuth: the keys of its nested options', () => {
+  const base = {
+    region: 'eu-west-2',
+    userPoolId: 'eu-west-2_abc',
+    clientId: 'client',
+    identityPoolId: 'eu-west-2:1',
+  };
+
+  it.each([
+    ['endpoints', { endpoints: { userpool: 'http://127.0.0.1:9229/' } }, 'userPool'],
+    ['endpoints', { endpoints: { identityPool: 'http://127.0.0.1:9229/' } }, undefined],
+    ['retry', { retry: { retrys: 3 } }, 'retries'],
+  ])(
+    'an unknown key under %s is refused, naming the key it resembles or every key',
+    (where, extra, near) => {
+      let error: unknown;
+      try {
+        createCognitoAuth({ ...base, ...extra } as never);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).toBeInstanceOf(ConfigurationError);
+      expect(error).toMatchObject({ code: 'ERR_CONFIGURATION' });
+      const { message } = error as Error;
+      expect(message).toContain(`createCognitoAuth(options.${where})`);
+      if (near === undefined) expect(message).toContain('the options are userPool, identity.');
+      else expect(message).toContain(`(did you mean \`${near}\`?)`);
+    },
+  );
+
+  it('the known nested keys are accepted', () => {
+    expect(() =>
+      createCognitoAuth({
+        ...base,
+        endpoints: { userPool: 'http://127.0.0.1:9229/', identity: 'http://127.0.0.1:9229/' },
+        retry: { retries: 1, baseDelayMs: 10 },
+      }),
+    ).not.toThrow();
+  });
+});
+
 describe('apigSigner given to use() without being called', () => {
   it('fails the request before it is sent, saying to call apigSigner(options)', async () => {
     let sent = 0;

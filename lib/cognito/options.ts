@@ -122,6 +122,15 @@ export function resolveOptions(options: CognitoAuthOptions): ResolvedOptions {
   const retry = options.retry ?? {};
   if (typeof retry !== 'object' || (retry as unknown) === null)
     refuse('`retry` must be an object.');
+  // A misspelt nested key would otherwise be dropped silently: the default endpoint (AWS), or
+  // the default retries, in its place.
+  assertKnownKeys(retry, ['retries', 'baseDelayMs'], 'createCognitoAuth(options.retry)');
+  const { endpoints } = options;
+  if (endpoints !== undefined) {
+    if (typeof endpoints !== 'object' || (endpoints as unknown) === null)
+      refuse('`endpoints` must be an object, such as { userPool: emulator.url }.');
+    assertKnownKeys(endpoints, ['userPool', 'identity'], 'createCognitoAuth(options.endpoints)');
+  }
   return {
     region,
     userPoolId,
