@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { loadWithCodeCache } from './loadWithCodeCache';
-import { cacheDirectory } from './sessionCache';
+import { cacheDirectory } from './cacheDirectory';
 
 /** dist/one-file.json, written by the build beside the one-file build. */
 interface OneFileManifest {

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 
 import type { CognitoStorage } from 'apig-signer/cognito';
+
+import { cacheDirectory } from './cacheDirectory';
 
 /** One user's Cognito session on disk: the file, and the storage the library writes into. */
 export interface SessionCache {
@@ -11,16 +12,6 @@ export interface SessionCache {
   storage: CognitoStorage;
   /** Removes the file (sign-out). */
   remove(): void;
-}
-
-/** The user's cache directory: $XDG_CACHE_HOME, else the platform's. */
-export function cacheDirectory(env: NodeJS.ProcessEnv): string {
-  const xdg = env['XDG_CACHE_HOME'];
-  if (xdg !== undefined && xdg !== '') return xdg;
-  const home = env['HOME'] ?? homedir();
-  if (process.platform === 'darwin') return join(home, 'Library', 'Caches');
-  if (process.platform === 'win32') return env['LOCALAPPDATA'] ?? join(home, 'AppData', 'Local');
-  return join(home, '.cache');
 }
 
 /**
