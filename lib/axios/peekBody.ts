@@ -126,6 +126,20 @@ export async function peekBody(response: AxiosResponse): Promise<Peeked> {
     }
   }
   const body = rest();
+  let node: unknown;
+  if (!web) {
+    // The caller's destroy() frees the answer under it (its socket) at once: the generator's
+    // own ending would wait for a read that a stalled body never completes, and leaves it open.
+    const out = (data as NodeReadable).constructor.from(body, { objectMode: false }) as {
+      _destroy: (error: unknown, callback: unknown) => void;
+    };
+    const own = out._destroy.bind(out);
+    out._destroy = (error, callback) => {
+      (data as NodeReadable).destroy();
+      own(error, callback);
+    };
+    node = out;
+  }
   const peeked: Peeked = {
     data: concat(chunks),
     response: {
@@ -139,7 +153,7 @@ export async function peekBody(response: AxiosResponse): Promise<Peeked> {
             },
             cancel: (reason) => (source as ReadableStreamDefaultReader).cancel(reason),
           })
-        : (data as NodeReadable).constructor.from(body, { objectMode: false }),
+        : node,
     },
     discard: web
       ? () => void (source as ReadableStreamDefaultReader).cancel().catch(() => undefined)

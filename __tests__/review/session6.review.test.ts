@@ -1,0 +1,112 @@
+import { createServer } from 'node:http';
+import type { ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Readable } from 'node:stream';
+import * as realTimers from 'node:timers';
+
+import axios from 'axios';
+
+import { apigSigner } from '../../lib';
+import { TEST_KEYS, describeWith } from '../helpers/setup';
+
+/** Closed after each test. */
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  jest.useRealTimers();
+  for (const close of closers.splice(0)) await close();
+});
+
+/**
+ * A server on the signed origin (127.0.0.1) whose every answer is `answer`'s; `closed()` resolves
+ * when the connection of its latest request is closed (by either side).
+ */
+async function signedOrigin(answer: (res: ServerResponse) => void) {
+  let closed: Promise<void> = new Promise(() => undefined);
+  const server = createServer((req, res) => {
+    closed = new Promise((resolve) => req.socket.once('close', () => resolve()));
+    req.resume();
+    answer(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  closers.push(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    closed: () => closed,
+  };
+}
+
+/** Only setTimeout is faked: sockets, streams and promises run for real. */
+const fakeSetTimeout = () => {
+  jest.useFakeTimers({
+    doNotFake: [
+      'Date',
+      'hrtime',
+      'nextTick',
+      'performance',
+      'queueMicrotask',
+      'setImmediate',
+      'clearImmediate',
+      'setInterval',
+      'clearInterval',
+    ],
+  });
+};
+
+/** Advances the fake clock in steps, with real I/O between them, until `outcome` settles. */
+async function settleWithFakeTimers<T>(outcome: Promise<T>): Promise<T | 'held'> {
+  let settled = false;
+  const watched = outcome.finally(() => {
+    settled = true;
+  });
+  for (let i = 0; i < 50 && !settled; i += 1) {
+    await jest.advanceTimersByTimeAsync(200);
+    await new Promise((resolve) => realTimers.setTimeout(resolve, 10));
+  }
+  return settled ? watched : 'held';
+}
+
+/** Whether `promise` settles within `ms` of real time. */
+const within = (promise: Promise<unknown>, ms: number) =>
+  Promise.race([
+    promise.then(() => true),
+    new Promise<boolean>((resolve) => realTimers.setTimeout(() => resolve(false), ms)),
+  ]);
+
+describeWith('http')('session 6 review: a peeked 403 stream body (http adapter)', () => {
+  const signer = () =>
+    apigSigner({ credentials: { ...TEST_KEYS }, region: 'us-east-1', hosts: ['127.0.0.1'] });
+
+  it.each([
+    ['stalls past the peek bound', false],
+    ['is larger than the peek (16 KiB read, the rest unread)', true],
+  ])(
+    'a 403 body that %s: destroying the stream handed on frees the connection',
+    async (_, large) => {
+      const origin = await signedOrigin((res) => {
+        res.writeHead(403, {
+          'content-type': 'application/json',
+          'x-amzn-ErrorType': 'AccessDeniedException',
+        });
+        res.write(large ? `{"message":"${'x'.repeat(40_000)}` : '{"message":"');
+        // ...and nothing more: the rest never comes.
+      });
+      const api = axios.create({ baseURL: origin.url, adapter: 'http' });
+      api.interceptors.request.use(signer());
+      fakeSetTimeout();
+      const outcome = await settleWithFakeTimers(
+        api.get('/feed', { responseType: 'stream', validateStatus: () => true }),
+      );
+      jest.useRealTimers();
+      expect(outcome).not.toBe('held');
+      const { status, data } = outcome as Exclude<typeof outcome, 'held'>;
+      expect(status).toBe(403);
+      // The caller gives up on the body, as with any stream axios hands it: the connection
+      // under it must go too, not stay open until the server drops it.
+      (data as Readable).destroy();
+      expect(await within(origin.closed(), 1_000)).toBe(true);
+    },
+  );
+});
