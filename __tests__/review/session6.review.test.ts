@@ -1,11 +1,17 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Readable } from 'node:stream';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import * as realTimers from 'node:timers';
 
 import axios from 'axios';
 
+import { CliError } from '../../cli/src/exitCodes';
+import { readBody } from '../../cli/src/readBody';
+import type { Upload } from '../../cli/src/upload';
 import { apigSigner } from '../../lib';
 import { TEST_KEYS, describeWith } from '../helpers/setup';
 
@@ -109,4 +115,47 @@ describeWith('http')('session 6 review: a peeked 403 stream body (http adapter)'
       expect(await within(origin.closed(), 1_000)).toBe(true);
     },
   );
+});
+
+describe('session 6 review: a CLI upload whose file changed after it was hashed', () => {
+  let files: string;
+  beforeAll(() => {
+    files = mkdtempSync(join(tmpdir(), 'apig-signer-review-'));
+  });
+  afterAll(() => rmSync(files, { recursive: true, force: true }));
+
+  /** Reads an upload's stream to its end or its failure: the bytes it let through, and how. */
+  async function drain(stream: Readable): Promise<{ bytes: Buffer; error: unknown }> {
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      return { bytes: Buffer.concat(chunks), error: undefined };
+    } catch (error) {
+      return { bytes: Buffer.concat(chunks), error };
+    }
+  }
+
+  it('-d @file whose last chunk is only line breaks (dropped): the bytes that changed never all go out', async () => {
+    const path = join(files, 'text.txt');
+    // 64 KiB (one read of the file) of text, then a line feed alone in the last read, which
+    // `-d` drops: the body's last chunk is empty.
+    writeFileSync(path, `${'a'.repeat(65_536)}\n`);
+    const body = await readBody(
+      { data: [{ kind: 'data', value: `@${path}` }], uploadFile: undefined, get: false },
+      Readable.from([]),
+    );
+    const upload = body?.content as Upload;
+    try {
+      expect(upload.length).toBe(65_536);
+      // Changed in place after the first pass: same length, other bytes.
+      writeFileSync(path, 'X', { flag: 'r+' });
+      const { bytes, error } = await drain(upload.open());
+      expect(error).toBeInstanceOf(CliError);
+      expect(error).toMatchObject({ exitCode: 26 });
+      // With Content-Length, every byte let through would make the request complete.
+      expect(bytes.length).toBeLessThan(upload.length);
+    } finally {
+      await upload.close();
+    }
+  });
 });
