@@ -1,4 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -117,7 +119,7 @@ describeWith('http')('session 6 review: a peeked 403 stream body (http adapter)'
   );
 });
 
-describe('session 6 review: a CLI upload whose file changed after it was hashed', () => {
+describe('session 6 review: CLI uploads from files', () => {
   let files: string;
   beforeAll(() => {
     files = mkdtempSync(join(tmpdir(), 'apig-signer-review-'));
@@ -154,6 +156,31 @@ describe('session 6 review: a CLI upload whose file changed after it was hashed'
       expect(error).toMatchObject({ exitCode: 26 });
       // With Content-Length, every byte let through would make the request complete.
       expect(bytes.length).toBeLessThan(upload.length);
+    } finally {
+      await upload.close();
+    }
+  });
+
+  it('--data-binary @<(command), a pipe: read once, copied, sent as it came (curl reads it; ESPIPE before)', async () => {
+    const fifo = join(files, 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    // The command at the other end writes, then ends.
+    const writer = createWriteStream(fifo);
+    writer.end('from a pipe');
+    const body = await readBody(
+      { data: [{ kind: 'binary', value: `@${fifo}` }], uploadFile: undefined, get: false },
+      Readable.from([]),
+    );
+    const upload = body?.content as Upload;
+    try {
+      expect(upload).toMatchObject({
+        length: 11,
+        sha256: createHash('sha256').update('from a pipe').digest('hex'),
+      });
+      // Sent again (a redirect, --retry): the same bytes, from the copy.
+      for (let i = 0; i < 2; i += 1) {
+        expect((await drain(upload.open())).bytes.toString()).toBe('from a pipe');
+      }
     } finally {
       await upload.close();
     }
