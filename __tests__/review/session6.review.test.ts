@@ -15,7 +15,8 @@ import { CliError } from '../../cli/src/exitCodes';
 import { readBody } from '../../cli/src/readBody';
 import type { Upload } from '../../cli/src/upload';
 import { apigSigner } from '../../lib';
-import { TEST_KEYS, describeWith } from '../helpers/setup';
+import type { SigV4Gateway } from '../../lib/testing';
+import { TEST_KEYS, describeWith, signedClient, startTestGateway } from '../helpers/setup';
 
 /** Closed after each test. */
 const closers: Array<() => Promise<void>> = [];
@@ -184,5 +185,71 @@ describe('session 6 review: CLI uploads from files', () => {
     } finally {
       await upload.close();
     }
+  });
+});
+
+describe('session 6 review: payloadHash never goes with a body other than the one it hashes', () => {
+  const BYTES = Buffer.from('the bytes hashed');
+  const HASH = createHash('sha256').update(BYTES).digest('hex');
+  const stream = () => Readable.from([BYTES]);
+  let gateway: SigV4Gateway | undefined;
+  afterEach(async () => {
+    await gateway?.close();
+    gateway = undefined;
+  });
+
+  it.each(['http', 'fetch'] as const)(
+    '%s: a 307 on the signed origin is the answer; the stream and its hash are not sent again',
+    async (adapter) => {
+      gateway = await startTestGateway({
+        handler: (request) =>
+          request.path === '/prod/a'
+            ? { status: 307, headers: { Location: '/prod/b' } }
+            : undefined,
+      });
+      const response = await signedClient(gateway, adapter).put('/a', stream(), {
+        apigSigner: { payloadHash: HASH },
+        validateStatus: () => true,
+      });
+      expect(response.status).toBe(307);
+      expect(gateway.requests.map((r) => [r.path, r.verdict.accepted])).toEqual([
+        ['/prod/a', true],
+      ]);
+    },
+  );
+
+  it('a 303 after the upload: a GET without the body, signed without its hash', async () => {
+    gateway = await startTestGateway({
+      handler: (request) =>
+        request.path === '/prod/a' ? { status: 303, headers: { Location: '/prod/b' } } : undefined,
+    });
+    const response = await signedClient(gateway, 'http').put('/a', stream(), {
+      apigSigner: { payloadHash: HASH },
+    });
+    expect(response.status).toBe(200);
+    expect(
+      gateway.requests.map((r) => [r.method, r.path, r.body.length, r.verdict.accepted]),
+    ).toEqual([
+      ['PUT', '/prod/a', BYTES.length, true],
+      ['GET', '/prod/b', 0, true],
+    ]);
+  });
+
+  it('AWS refuses the device clock: not re-sent (ERR_BODY_NOT_REPLAYABLE), nor re-sent by a retry of its config', async () => {
+    gateway = await startTestGateway({ clockOffsetMs: 20 * 60_000 });
+    const api = signedClient(gateway, 'http');
+    const error: unknown = await api
+      .put('/a', stream(), { apigSigner: { payloadHash: HASH } })
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_BODY_NOT_REPLAYABLE' });
+    expect(gateway.requests).toHaveLength(1);
+    // axios-retry's way: the same config (the stream already read) sent again.
+    const config = (error as { config: object }).config;
+    await expect(api.request(config)).rejects.toMatchObject({ code: 'ERR_BODY_NOT_REPLAYABLE' });
+    expect(gateway.requests).toHaveLength(1);
+    // A new stream of the same bytes, with the same hash: right the first time (clock learnt).
+    await expect(
+      api.put('/a', stream(), { apigSigner: { payloadHash: HASH } }),
+    ).resolves.toMatchObject({ status: 200 });
   });
 });
