@@ -120,6 +120,50 @@ describeWith('http')('session 6 review: a peeked 403 stream body (http adapter)'
   );
 });
 
+describeWith('http')(
+  'session 6 review: a 403 stream body cut off while peeked (http adapter)',
+  () => {
+    it('the 403 is handed on as without the signer (its stream fails where it is read), and no peek timer is left', async () => {
+      const origin = await signedOrigin((res) => {
+        res.writeHead(403, {
+          'x-amzn-ErrorType': 'InvalidSignatureException',
+          'content-length': '100',
+        });
+        res.write('{"message":"Signature');
+        // The connection breaks before the body's end (real time: only setTimeout is faked).
+        realTimers.setTimeout(() => res.socket?.destroy(), 30);
+      });
+      const api = axios.create({ baseURL: origin.url, adapter: 'http' });
+      api.interceptors.request.use(
+        apigSigner({ credentials: { ...TEST_KEYS }, region: 'us-east-1', hosts: ['127.0.0.1'] }),
+      );
+      fakeSetTimeout();
+      const call = api.get('/feed', { responseType: 'stream', validateStatus: () => true }).then(
+        (response) => ({ response }),
+        (error: unknown) => ({ error }),
+      );
+      // Real time for the break to happen, the fake clock held still: the peek's bound never fires.
+      let outcome: Awaited<typeof call> | undefined;
+      void call.then((settled) => {
+        outcome = settled;
+      });
+      for (let i = 0; i < 100 && outcome === undefined; i += 1) {
+        await new Promise((resolve) => realTimers.setTimeout(resolve, 10));
+      }
+      const timersLeft = jest.getTimerCount();
+      jest.useRealTimers();
+      expect(outcome).toMatchObject({ response: { status: 403 } });
+      expect(timersLeft).toBe(0);
+      const data = (outcome as { response: { data: Readable } }).response.data;
+      await expect(
+        (async () => {
+          for await (const chunk of data) expect(chunk).toBeDefined();
+        })(),
+      ).rejects.toThrow();
+    });
+  },
+);
+
 describe('session 6 review: CLI uploads from files', () => {
   let files: string;
   beforeAll(() => {
