@@ -137,7 +137,7 @@ export async function peekBody(response: AxiosResponse): Promise<Peeked> {
     };
     const own = out._destroy.bind(out);
     out._destroy = (error, callback) => {
-      (data as NodeReadable).destroy();
+      if (!done) (data as NodeReadable).destroy();
       own(error, callback);
     };
     node = out;
