@@ -297,3 +297,23 @@ describe('session 6 review: payloadHash never goes with a body other than the on
     ).resolves.toMatchObject({ status: 200 });
   });
 });
+
+describe('session 6 review: clock skew on HEAD, calls in flight together', () => {
+  let gateway: SigV4Gateway | undefined;
+  afterEach(async () => {
+    await gateway?.close();
+    gateway = undefined;
+  });
+
+  it.each(['http', 'fetch'] as const)(
+    '%s: three HEADs signed with a clock 10 minutes off each heal and succeed, whichever answer comes first',
+    async (adapter) => {
+      gateway = await startTestGateway({ clockOffsetMs: 10 * 60_000 });
+      const api = signedClient(gateway, adapter);
+      const answers = await Promise.all(
+        [1, 2, 3].map((i) => api.head(`/h/${i}`, { validateStatus: () => true })),
+      );
+      expect(answers.map((r) => r.status)).toEqual([200, 200, 200]);
+    },
+  );
+});
