@@ -15,7 +15,7 @@ import { promisify } from 'node:util';
 
 import { buildSync } from 'esbuild';
 
-import { chooseBuild } from '../../cli/src/launch';
+import { chooseBuild, codeCacheDirectory } from '../../cli/src/launch';
 import { loadWithCodeCache } from '../../cli/src/loadWithCodeCache';
 
 /**
@@ -175,6 +175,7 @@ async function launchIn(
   dist: string,
   args: readonly string[],
   env: Record<string, string>,
+  cwd?: string,
 ): Promise<string> {
   const bin = join(dist, '..', 'bin.cjs');
   writeFileSync(
@@ -183,6 +184,7 @@ async function launchIn(
   );
   const result = await promisify(execFile)(process.execPath, [bin, ...args], {
     env: { PATH: process.env['PATH'] ?? '', ...env },
+    ...(cwd === undefined ? {} : { cwd }),
   }).catch((error: unknown) => error as { stdout: string });
   return result.stdout;
 }
@@ -245,5 +247,32 @@ describe('launch', () => {
     const env = { XDG_CACHE_HOME: join(work, 'xdg'), NODE_DISABLE_COMPILE_CACHE: '1' };
     expect(await launchIn(dist, ['u'], env)).toBe('one-file');
     expect(() => readdirSync(join(work, 'xdg'))).toThrow();
+  });
+});
+
+describe('codeCacheDirectory: where the home directory is not known', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('HOME empty (or a relative XDG_CACHE_HOME): no code cache, never one in the working directory', async () => {
+    expect(codeCacheDirectory({ HOME: '' })).toBeUndefined();
+    expect(codeCacheDirectory({ XDG_CACHE_HOME: 'cache', HOME: '' })).toBeUndefined();
+    // As installed: a request that succeeds keeps no cache beside the files of the directory
+    // it ran in (where anyone who wrote that directory could have put one for it to load).
+    const dist = fakeInstall('1.2.3', '1.2.3');
+    const project = join(work, 'project');
+    mkdirSync(project);
+    expect(await launchIn(dist, ['u'], { HOME: '' }, project)).toBe('one-file');
+    expect(readdirSync(project)).toEqual([]);
+  });
+
+  it('HOME unset and no home in the user database (a container user): no code cache, no throw', () => {
+    // As Node's os.homedir() fails there: uv_os_homedir finds neither HOME nor a passwd entry.
+    // The module object itself (a namespace import's properties cannot be redefined).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const nodeOs = require('node:os') as { homedir: () => string };
+    jest.spyOn(nodeOs, 'homedir').mockImplementation(() => {
+      throw new Error('uv_os_homedir returned ENOENT');
+    });
+    expect(codeCacheDirectory({})).toBeUndefined();
   });
 });

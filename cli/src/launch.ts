@@ -3,7 +3,7 @@
 // file read, not a module graph.
 import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { loadWithCodeCache } from './loadWithCodeCache';
@@ -78,11 +78,23 @@ export function chooseBuild(distDir: string, argv: readonly string[] = []): Buil
   return { kind: 'one-file', file: join(distDir, manifest.file) };
 }
 
-/** Where compiled code is kept: `<cache directory>/apig-signer/code-cache`. */
+/**
+ * Where compiled code is kept: `<cache directory>/apig-signer/code-cache`; `undefined` (no
+ * cache) when that directory is not known as an absolute path.
+ */
 export function codeCacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
   // Node's own switch for its compile cache turns this one off too.
   if (env['NODE_DISABLE_COMPILE_CACHE'] !== undefined) return undefined;
-  return join(cacheDirectory(env), 'apig-signer', 'code-cache');
+  let directory: string;
+  try {
+    directory = cacheDirectory(env);
+  } catch {
+    // No HOME and no passwd entry (a container's user): os.homedir() throws. No cache, then.
+    return undefined;
+  }
+  // An empty HOME or a relative XDG_CACHE_HOME would name the working directory's: code is
+  // never loaded from a directory that whoever wrote the working directory chose.
+  return isAbsolute(directory) ? join(directory, 'apig-signer', 'code-cache') : undefined;
 }
 
 /**

@@ -69,7 +69,8 @@ async function* chunksOf(handle: FileHandle): AsyncGenerator<Buffer> {
 
 /**
  * Opens every file of the body and reads it once, hashing the body's bytes and counting them;
- * stdin (read once, however many pieces name it) is copied to a nameless file as it goes.
+ * stdin (read once, however many pieces name it) and a file that is not a regular one (a pipe:
+ * `@<(command)`, `@/dev/stdin`) are copied to a nameless file as they go.
  *
  * @throws {@link CliError} exit 26 (curl's read error) for a file that cannot be opened or read.
  */
@@ -99,21 +100,26 @@ export async function measureUpload(
         continue;
       }
       const { reshape, given } = piece;
-      if (piece.path === '-' && stdinCopy === undefined) {
-        stdinCopy = await nameless();
-        handles.push(stdinCopy);
+      /** Copies a stream that can be read only once to a nameless file, hashing it as it goes. */
+      const copyOf = async (stream: AsyncIterable<unknown>): Promise<FileHandle> => {
+        const copy = await nameless();
+        handles.push(copy);
         let position = 0;
         try {
-          for await (const raw of stdin) {
-            const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
-            await stdinCopy.write(chunk, 0, chunk.length, position);
+          for await (const raw of stream) {
+            const chunk = typeof raw === 'string' ? Buffer.from(raw) : (raw as Buffer);
+            await copy.write(chunk, 0, chunk.length, position);
             position += chunk.length;
             add(reshape(chunk));
           }
         } catch (error) {
           throw readError(given, error);
         }
-        sources.push({ handle: stdinCopy, reshape, given });
+        sources.push({ handle: copy, reshape, given });
+        return copy;
+      };
+      if (piece.path === '-' && stdinCopy === undefined) {
+        stdinCopy = await copyOf(stdin);
         continue;
       }
       let handle = stdinCopy;
@@ -124,6 +130,18 @@ export async function measureUpload(
           throw readError(given, error);
         }
         handles.push(handle);
+        // A pipe (`@<(command)`, `@/dev/stdin`, a FIFO) is read once, from where it stands:
+        // copied as stdin is (positional reads of it fail with ESPIPE).
+        let regular: boolean;
+        try {
+          regular = (await handle.stat()).isFile();
+        } catch (error) {
+          throw readError(given, error);
+        }
+        if (!regular) {
+          await copyOf(handle.createReadStream({ autoClose: false, emitClose: false }));
+          continue;
+        }
       }
       const source = { handle: handle as FileHandle, reshape, given };
       try {
@@ -178,6 +196,9 @@ async function* checked(
   let seen = 0;
   let held: Buffer | undefined;
   for await (const chunk of body) {
+    // An empty chunk (a last read that `-d` reduced to nothing) is never the one held back: the
+    // bytes before it would all be let through.
+    if (chunk.length === 0) continue;
     seen += chunk.length;
     if (seen > length) throw changed();
     hash.update(chunk);

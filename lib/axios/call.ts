@@ -89,6 +89,8 @@ export interface Call {
   first: Hop;
   /** The credentials the latest hop was signed with: the ones to drop when AWS refuses them. */
   credentials: Credentials | undefined;
+  /** When the latest hop was signed, on the signer's clock: what AWS's `Date` is judged against. */
+  signedAt?: number;
   /** Aborted by the caller's signal or CancelToken, or at the call's deadline. */
   signal: AbortSignal | undefined;
 }

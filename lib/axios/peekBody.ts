@@ -56,7 +56,7 @@ export interface Peeked {
   response: AxiosResponse;
   /** Frees what the answer still holds (the rest of a stream), when it is not handed on. */
   discard(): void;
-  /** The body did not come within the bound: `data` is only its start, not to be judged. */
+  /** The body did not come within the bound, or broke: `data` is only its start, not to be judged. */
   late?: true;
 }
 
@@ -69,8 +69,9 @@ export interface Peeked {
  * object.
  *
  * A stream is read for at most a second (`PEEK_TIMEOUT_MS`): a body that stalls or trickles
- * past it is marked `late`, and handed on with what was read and everything after it (a read
- * still under way included); it is never judged, so recovery never acts on half an answer. The
+ * past it, or breaks, is marked `late`, and handed on with what was read and everything after it
+ * (a read still under way, or its error, included); it is never judged, so recovery never acts
+ * on half an answer. The
  * call's own deadline, when sooner, still ends the call first.
  */
 export async function peekBody(response: AxiosResponse): Promise<Peeked> {
@@ -102,7 +103,8 @@ export async function peekBody(response: AxiosResponse): Promise<Peeked> {
   let late = false;
   while (!done && size < PEEK_LIMIT) {
     pending = pull();
-    const read = await Promise.race([pending, bound]);
+    // A body that breaks is not judged either: its error meets the caller where it is read.
+    const read = await Promise.race([pending, bound]).catch(() => undefined);
     if (read === undefined) {
       late = true;
       break;
@@ -126,6 +128,20 @@ export async function peekBody(response: AxiosResponse): Promise<Peeked> {
     }
   }
   const body = rest();
+  let node: unknown;
+  if (!web) {
+    // The caller's destroy() frees the answer under it (its socket) at once: the generator's
+    // own ending would wait for a read that a stalled body never completes, and leaves it open.
+    const out = (data as NodeReadable).constructor.from(body, { objectMode: false }) as {
+      _destroy: (error: unknown, callback: unknown) => void;
+    };
+    const own = out._destroy.bind(out);
+    out._destroy = (error, callback) => {
+      if (!done) (data as NodeReadable).destroy();
+      own(error, callback);
+    };
+    node = out;
+  }
   const peeked: Peeked = {
     data: concat(chunks),
     response: {
@@ -139,7 +155,7 @@ export async function peekBody(response: AxiosResponse): Promise<Peeked> {
             },
             cancel: (reason) => (source as ReadableStreamDefaultReader).cancel(reason),
           })
-        : (data as NodeReadable).constructor.from(body, { objectMode: false }),
+        : node,
     },
     discard: web
       ? () => void (source as ReadableStreamDefaultReader).cancel().catch(() => undefined)

@@ -66,7 +66,9 @@ export const recoverOnce =
       diagnose({
         response: { ...first, data: peeked.data },
       } as unknown as AxiosError) ??
-      (hop.method === 'HEAD' ? diagnoseHead(first, Date.now() + state.clockOffsetMs) : undefined);
+      (hop.method === 'HEAD' && call.signedAt !== undefined
+        ? diagnoseHead(first, call.signedAt)
+        : undefined);
     if (diagnosis === undefined) return peeked.response;
     // Learnt even when the request cannot be re-sent: the caller's next attempt, with a new
     // stream, must not meet the same refusal.

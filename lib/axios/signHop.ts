@@ -83,6 +83,7 @@ export const signHop =
       (await untilAborted(call.signal, state.credentials(request)));
     call.credentials = credentials;
     const signingDate = new Date(Date.now() + state.clockOffsetMs);
+    call.signedAt = signingDate.getTime();
     const { debug } = signer;
     const { region, service } = call;
     // A redirect that drops the body (303) drops its hash too.
