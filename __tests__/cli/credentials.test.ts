@@ -392,6 +392,28 @@ describe('apig-signer and the Cognito session cache', () => {
     expect(gateway.requests.at(-1)?.verdict.accepted).toBe(true);
   });
 
+  it.each([
+    ['empty', { HOME: '' }],
+    ['relative (and a relative XDG_CACHE_HOME)', { HOME: 'me', XDG_CACHE_HOME: 'cache' }],
+  ])(
+    'HOME %s: exit 2 naming --no-session-cache, no tokens in the working directory, nothing sent',
+    async (_, extra) => {
+      const project = mkdtempSync(join(home, 'project-'));
+      const signIns = cognito.count('InitiateAuth');
+      const sent = gateway.requests.length;
+      const result = await runCli([...args(), `${gateway.url}/prod/notes`], {
+        env: { ...cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD }), ...extra },
+        cwd: project,
+      });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--no-session-cache');
+      expect(result.stderr).toContain('XDG_CACHE_HOME');
+      expect(readdirSync(project)).toEqual([]);
+      expect(cognito.count('InitiateAuth')).toBe(signIns);
+      expect(gateway.requests.length).toBe(sent);
+    },
+  );
+
   it('keeps the tokens (never the password) in $XDG_CACHE_HOME, 0700/0600, and reuses them without a password', async () => {
     const first = await runCli([...args(), `${gateway.url}/prod/notes`], {
       env: cleanEnv(home, { APIG_SIGNER_PASSWORD: PASSWORD, XDG_CACHE_HOME: cacheHome }),

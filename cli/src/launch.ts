@@ -3,7 +3,7 @@
 // file read, not a module graph.
 import { readFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
-import { isAbsolute, join } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 import { loadWithCodeCache } from './loadWithCodeCache';
@@ -85,16 +85,9 @@ export function chooseBuild(distDir: string, argv: readonly string[] = []): Buil
 export function codeCacheDirectory(env: NodeJS.ProcessEnv): string | undefined {
   // Node's own switch for its compile cache turns this one off too.
   if (env['NODE_DISABLE_COMPILE_CACHE'] !== undefined) return undefined;
-  let directory: string;
-  try {
-    directory = cacheDirectory(env);
-  } catch {
-    // No HOME and no passwd entry (a container's user): os.homedir() throws. No cache, then.
-    return undefined;
-  }
-  // An empty HOME or a relative XDG_CACHE_HOME would name the working directory's: code is
-  // never loaded from a directory that whoever wrote the working directory chose.
-  return isAbsolute(directory) ? join(directory, 'apig-signer', 'code-cache') : undefined;
+  // Unknown (no HOME, or an empty or relative one): no cache, never one in the working directory.
+  const directory = cacheDirectory(env);
+  return directory === undefined ? undefined : join(directory, 'apig-signer', 'code-cache');
 }
 
 /**

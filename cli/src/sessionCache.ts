@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { CognitoStorage } from 'apig-signer/cognito';
 
 import { cacheDirectory } from './cacheDirectory';
+import { usageError } from './exitCodes';
 
 /** One user's Cognito session on disk: the file, and the storage the library writes into. */
 export interface SessionCache {
@@ -24,7 +25,14 @@ export function sessionCache(
   env: NodeJS.ProcessEnv,
   user: { userPoolId: string; clientId: string; username: string },
 ): SessionCache {
-  const directory = join(cacheDirectory(env), 'apig-signer', 'cognito');
+  const cacheHome = cacheDirectory(env);
+  if (cacheHome === undefined) {
+    // Tokens are never kept in the working directory (an empty or relative HOME would name it).
+    throw usageError(
+      'no cache directory for the Cognito session: HOME is unset, empty or relative. Set HOME or XDG_CACHE_HOME to an absolute path, or pass --no-session-cache',
+    );
+  }
+  const directory = join(cacheHome, 'apig-signer', 'cognito');
   const id = createHash('sha256')
     .update(`${user.userPoolId}\n${user.clientId}\n${user.username}`)
     .digest('hex')
