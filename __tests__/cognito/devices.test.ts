@@ -45,17 +45,45 @@ describe('remembered devices', () => {
     expect(await second.auth.getIdToken()).toEqual(expect.any(String));
   });
 
-  it('a device whose password was tampered with is refused, never signed in', async () => {
+  it('a device whose secret was tampered with never skips MFA: forgotten here, the sign-in starts again as a new device', async () => {
     world = await cognitoWorld({ users: [MFA_USER], deviceConfiguration: {} });
     const storage = createMemoryStorage();
     (await signIn(storage)).auth.signOut();
     const prefix = `CognitoIdentityServiceProvider.${world.cognito.clientId}.alice`;
+    const oldKey = storage.getItem(`${prefix}.deviceKey`);
     storage.setItem(`${prefix}.randomPasswordKey`, 'not the device password');
     const auth = world.newAuth({ storage });
-    await expect(auth.signIn(ALICE.username, ALICE.password)).rejects.toMatchObject({
-      name: 'AuthError',
-    });
+    const step = await auth.signIn(ALICE.username, ALICE.password);
+    // The refused proof signed nobody in: MFA is asked, as for a device Cognito does not know.
+    expect(step.challenge?.name).toBe('SMS_MFA');
     expect(auth.username).toBeUndefined();
+    expect(world.cognito.count('RespondToAuthChallenge', 'DEVICE_PASSWORD_VERIFIER')).toBe(1);
+    expect(storage.getItem(`${prefix}.deviceKey`)).toBeNull();
+    expect(await step.challenge!.answer('424242')).toEqual({ username: 'alice' });
+    const newKey = storage.getItem(`${prefix}.deviceKey`);
+    expect(newKey).toEqual(expect.any(String));
+    expect(newKey).not.toBe(oldKey);
+  });
+
+  it('a device forgotten elsewhere (another device, an administrator) does not lock the user out here', async () => {
+    world = await cognitoWorld({ users: [MFA_USER], deviceConfiguration: {} });
+    const here = createMemoryStorage();
+    (await signIn(here)).auth.signOut();
+    // The same remembered device on another storage forgets it at Cognito.
+    const prefix = `CognitoIdentityServiceProvider.${world.cognito.clientId}.alice`;
+    const there = createMemoryStorage();
+    for (const item of ['deviceKey', 'deviceGroupKey', 'randomPasswordKey']) {
+      there.setItem(`${prefix}.${item}`, here.getItem(`${prefix}.${item}`)!);
+    }
+    await (await signIn(there)).auth.forgetDevice();
+    expect(world.cognito.devicesOf('alice')).toHaveLength(0);
+
+    const again = await signIn(here);
+    expect(again.mfaPrompts).toBe(1); // the device is not trusted any more
+    expect(await again.auth.getIdToken()).toEqual(expect.any(String));
+    // Forgotten here too, and this storage now remembers the device Cognito just met.
+    const [device] = world.cognito.devicesOf('alice');
+    expect(here.getItem(`${prefix}.deviceKey`)).toBe(device?.deviceKey);
   });
 
   it('forgetDevice() forgets it at Cognito and here: MFA again; rememberDevice() for opt-in pools', async () => {

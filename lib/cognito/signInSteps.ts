@@ -2,7 +2,7 @@ import { ConfigurationError } from '../index';
 import { requireText } from './signUpFlow';
 import type { Sha256Constructor } from '../signing/sha256';
 import { AuthError, CognitoServiceError } from './errors';
-import { missingAttributesError, toAuthError } from './failures';
+import { CognitoFailure, missingAttributesError, toAuthError } from './failures';
 import type { AccountClient } from './accountClient';
 import { moreChallenges } from './challengeSteps';
 import type { Devices } from './devices';
@@ -91,6 +91,8 @@ export async function signInWithPassword(
   password: string,
   /** More `AuthParameters` of the SRP start: custom auth's `CHALLENGE_NAME: 'SRP_A'`, … */
   extra: Record<string, string> = {},
+  /** Whether a refused device proof may start the sign-in once more, without the device. */
+  againWithoutDevice = true,
 ): Promise<SignInResult> {
   const { client } = context;
   try {
@@ -132,21 +134,69 @@ export async function signInWithPassword(
       sha256: context.sha256,
     });
     context.attempt.check();
-    const answer = await client.respondToAuthChallenge(
-      'PASSWORD_VERIFIER',
-      first.Session,
-      {
-        ...deviceKey,
-        USERNAME: userId,
-        PASSWORD_CLAIM_SECRET_BLOCK: parameters['SECRET_BLOCK'] ?? '',
-        TIMESTAMP: claim.timestamp,
-        PASSWORD_CLAIM_SIGNATURE: claim.signature,
-      },
-      userId,
-    );
+    const verify = (device: Record<string, string>) =>
+      client.respondToAuthChallenge(
+        'PASSWORD_VERIFIER',
+        first.Session,
+        {
+          ...device,
+          USERNAME: userId,
+          PASSWORD_CLAIM_SECRET_BLOCK: parameters['SECRET_BLOCK'] ?? '',
+          TIMESTAMP: claim.timestamp,
+          PASSWORD_CLAIM_SIGNATURE: claim.signature,
+        },
+        userId,
+      );
+    let answer: AuthAnswer;
+    try {
+      answer = await verify(deviceKey);
+    } catch (error) {
+      // The device this storage remembers was forgotten at Cognito (by another device, or an
+      // administrator): Cognito refuses it before it spends the exchange, so forget it here too
+      // and answer again without it, as amazon-cognito-identity-js does.
+      if (device === undefined || !deviceRefusal(error)) throw error;
+      await context.devices?.forget(username).catch(() => undefined);
+      answer = await verify({});
+    }
     return await nextStep(context, answer, userId);
   } catch (error) {
+    if (error instanceof DeviceRefused && againWithoutDevice) {
+      // The device's proof was refused and the device forgotten here: the password was right,
+      // so sign in once more as a device Cognito does not know (MFA then asks again).
+      return signInWithPassword(context, flow, username, password, extra, false);
+    }
     throw await wrongPoolOr(context, toAuthError(error, flow));
+  }
+}
+
+/**
+ * Cognito does not know the device named (`ResourceNotFoundException`, "Device does not
+ * exist."), or, with `proof`, refused the device's proof (not an expired or spent session).
+ */
+function deviceRefusal(error: unknown, proof?: boolean): boolean {
+  return (
+    error instanceof CognitoFailure &&
+    (/device/i.test(error.message)
+      ? error.code === 'ResourceNotFoundException'
+      : proof === true &&
+        error.code === 'NotAuthorizedException' &&
+        !/session|attempts|disabled/i.test(error.message))
+  );
+}
+
+/**
+ * A remembered device whose proof Cognito refused (it no longer knows the device, or the
+ * device's secret in storage is not the one Cognito confirmed); the device is forgotten here.
+ * `signInWithPassword` starts again without it; elsewhere it is {@link AuthError}
+ * `ERR_CHALLENGE_EXPIRED`: call signIn() again.
+ */
+class DeviceRefused extends AuthError {
+  constructor(cause: unknown) {
+    super(
+      'ERR_CHALLENGE_EXPIRED',
+      'Cognito refused this device, now forgotten here: call signIn() again.',
+      { cause },
+    );
   }
 }
 
@@ -237,7 +287,16 @@ export async function nextStep(
       const device = await devices?.read(username);
       if (devices === undefined || device === undefined) throw unsupportedChallenge(name);
       const now = (context.now ?? (() => new Date()))();
-      return nextStep(context, await devices.prove(device, username, session, now), username);
+      let proved: AuthAnswer;
+      try {
+        proved = await devices.prove(device, username, session, now);
+      } catch (error) {
+        // An unknown device, or a proof refused: it can never sign in again as it is.
+        if (!deviceRefusal(error, true)) throw error;
+        await devices.forget(username).catch(() => undefined);
+        throw new DeviceRefused(error);
+      }
+      return nextStep(context, proved, username);
     }
     case 'NEW_PASSWORD_REQUIRED': {
       const isRecord = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
