@@ -1,8 +1,5 @@
-import { createServer } from 'node:http';
 import type { ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
-import * as realTimers from 'node:timers';
 
 import axios from 'axios';
 import type { AxiosInstance, CreateAxiosDefaults, InternalAxiosRequestConfig } from 'axios';
@@ -11,6 +8,7 @@ import { apigSigner } from '../../lib';
 import type { ApigSignerOptions } from '../../lib';
 import type { GatewayResponse, SigV4Gateway } from '../../lib/testing';
 import { startOtherOrigin } from '../helpers/otherOrigin';
+import { fakeSetTimeout, settleWithFakeTimers, startSignedOrigin } from '../helpers/stalledOrigin';
 import { describeEachAdapter, startTestGateway, TEST_KEYS } from '../helpers/setup';
 import type { AdapterName } from '../helpers/setup';
 
@@ -50,56 +48,8 @@ async function textOf(data: unknown): Promise<string> {
 }
 
 /** A server on the signed origin (127.0.0.1) whose every answer is `answer`'s. */
-async function signedOrigin(answer: (res: ServerResponse) => void) {
-  let requests = 0;
-  const server = createServer((req, res) => {
-    requests += 1;
-    req.resume();
-    answer(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests: () => requests,
-  };
-}
-
-/**
- * Only setTimeout is faked (sockets, streams and promises run for real). Advances the fake clock
- * in steps, letting real I/O happen between them, until `outcome` settles; gives up (and says
- * so) after about a second of real time.
- */
-async function settleWithFakeTimers<T>(outcome: Promise<T>, stepMs = 200): Promise<T | 'held'> {
-  let settled = false;
-  const watched = outcome.finally(() => {
-    settled = true;
-  });
-  for (let i = 0; i < 100 && !settled; i += 1) {
-    await jest.advanceTimersByTimeAsync(stepMs);
-    await new Promise((resolve) => realTimers.setTimeout(resolve, 10));
-  }
-  return settled ? watched : 'held';
-}
-
-const fakeSetTimeout = () => {
-  jest.useFakeTimers({
-    doNotFake: [
-      'Date',
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-    ],
-  });
-};
+const signedOrigin = (answer: (res: ServerResponse) => void) =>
+  startSignedOrigin(answer, (close) => closers.push(close));
 
 describeEachAdapter('dispatch edges: a stalled 403 body from the signed origin (%s)', (adapter) => {
   /** AWS's error type and the start of a clock-skew message, then nothing until `finish`. */
@@ -163,7 +113,7 @@ describeEachAdapter('dispatch edges: a stalled 403 body from the signed origin (
     fakeSetTimeout();
     const outcome = await settleWithFakeTimers(
       api.get('/feed', { responseType: 'stream', timeout: 300 }).catch((e: unknown) => e),
-      100,
+      { stepMs: 100 },
     );
     jest.useRealTimers();
     expect(outcome).toMatchObject({ code: 'ECONNABORTED' });

@@ -21,7 +21,7 @@ import { CliError } from '../../cli/src/exitCodes';
 import { measureUpload } from '../../cli/src/upload';
 import { startSigV4Gateway } from '../../lib/testing';
 import type { SigV4Gateway } from '../../lib/testing';
-import { CLI_BIN, cleanEnv, emptyHome, runCli } from '../helpers/cli';
+import { CLI_BIN, cleanEnv, drain, emptyHome, runCli } from '../helpers/cli';
 import { TEST_KEYS } from '../helpers/setup';
 
 /**
@@ -499,17 +499,6 @@ describe('measureUpload', () => {
   const ALL_BYTES_SHORT = Buffer.from('short');
   /** A stdin that no piece reads. */
   const stdinNever = Readable.from([]);
-
-  /** Reads an upload's stream to its end or its failure: the bytes it let through, and how. */
-  async function drain(stream: NodeJS.ReadableStream): Promise<{ bytes: Buffer; error: unknown }> {
-    const chunks: Buffer[] = [];
-    try {
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
-      return { bytes: Buffer.concat(chunks), error: undefined };
-    } catch (error) {
-      return { bytes: Buffer.concat(chunks), error };
-    }
-  }
 
   it('reads the same bytes each time it is opened, and stdin once for every @- that names it', async () => {
     const path = join(files, 'twice.bin');

@@ -142,3 +142,16 @@ export function runInTerminal(
     exited: exited.finally(() => child.stdin.end()),
   };
 }
+
+/** Reads an upload's stream to its end or its failure: the bytes it let through, and how. */
+export async function drain(
+  stream: NodeJS.ReadableStream,
+): Promise<{ bytes: Buffer; error: unknown }> {
+  const chunks: Buffer[] = [];
+  try {
+    for await (const chunk of stream) chunks.push(chunk as Buffer);
+    return { bytes: Buffer.concat(chunks), error: undefined };
+  } catch (error) {
+    return { bytes: Buffer.concat(chunks), error };
+  }
+}

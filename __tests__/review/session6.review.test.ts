@@ -1,9 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import type { ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -16,7 +14,9 @@ import { readBody } from '../../cli/src/readBody';
 import type { Upload } from '../../cli/src/upload';
 import { apigSigner } from '../../lib';
 import type { SigV4Gateway } from '../../lib/testing';
+import { drain } from '../helpers/cli';
 import { TEST_KEYS, describeWith, signedClient, startTestGateway } from '../helpers/setup';
+import { fakeSetTimeout, settleWithFakeTimers, startSignedOrigin } from '../helpers/stalledOrigin';
 
 /** Closed after each test. */
 const closers: Array<() => Promise<void>> = [];
@@ -25,57 +25,9 @@ afterEach(async () => {
   for (const close of closers.splice(0)) await close();
 });
 
-/**
- * A server on the signed origin (127.0.0.1) whose every answer is `answer`'s; `closed()` resolves
- * when the connection of its latest request is closed (by either side).
- */
-async function signedOrigin(answer: (res: ServerResponse) => void) {
-  let closed: Promise<void> = new Promise(() => undefined);
-  const server = createServer((req, res) => {
-    closed = new Promise((resolve) => req.socket.once('close', () => resolve()));
-    req.resume();
-    answer(res);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  closers.push(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    closed: () => closed,
-  };
-}
-
-/** Only setTimeout is faked: sockets, streams and promises run for real. */
-const fakeSetTimeout = () => {
-  jest.useFakeTimers({
-    doNotFake: [
-      'Date',
-      'hrtime',
-      'nextTick',
-      'performance',
-      'queueMicrotask',
-      'setImmediate',
-      'clearImmediate',
-      'setInterval',
-      'clearInterval',
-    ],
-  });
-};
-
-/** Advances the fake clock in steps, with real I/O between them, until `outcome` settles. */
-async function settleWithFakeTimers<T>(outcome: Promise<T>): Promise<T | 'held'> {
-  let settled = false;
-  const watched = outcome.finally(() => {
-    settled = true;
-  });
-  for (let i = 0; i < 50 && !settled; i += 1) {
-    await jest.advanceTimersByTimeAsync(200);
-    await new Promise((resolve) => realTimers.setTimeout(resolve, 10));
-  }
-  return settled ? watched : 'held';
-}
+/** A server on the signed origin (127.0.0.1) whose every answer is `answer`'s. */
+const signedOrigin = (answer: (res: ServerResponse) => void) =>
+  startSignedOrigin(answer, (close) => closers.push(close));
 
 /** Whether `promise` settles within `ms` of real time. */
 const within = (promise: Promise<unknown>, ms: number) =>
@@ -107,6 +59,7 @@ describeWith('http')('session 6 review: a peeked 403 stream body (http adapter)'
       fakeSetTimeout();
       const outcome = await settleWithFakeTimers(
         api.get('/feed', { responseType: 'stream', validateStatus: () => true }),
+        { steps: 50 },
       );
       jest.useRealTimers();
       expect(outcome).not.toBe('held');
@@ -170,17 +123,6 @@ describe('session 6 review: CLI uploads from files', () => {
     files = mkdtempSync(join(tmpdir(), 'apig-signer-review-'));
   });
   afterAll(() => rmSync(files, { recursive: true, force: true }));
-
-  /** Reads an upload's stream to its end or its failure: the bytes it let through, and how. */
-  async function drain(stream: Readable): Promise<{ bytes: Buffer; error: unknown }> {
-    const chunks: Buffer[] = [];
-    try {
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
-      return { bytes: Buffer.concat(chunks), error: undefined };
-    } catch (error) {
-      return { bytes: Buffer.concat(chunks), error };
-    }
-  }
 
   it('-d @file whose last chunk is only line breaks (dropped): the bytes that changed never all go out', async () => {
     const path = join(files, 'text.txt');
