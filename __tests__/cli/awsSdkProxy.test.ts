@@ -1,5 +1,4 @@
-import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage, RequestListener, Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -9,7 +8,7 @@ import { join } from 'node:path';
 
 import { startSigV4Gateway } from '../../lib/testing';
 import type { SigV4Gateway } from '../../lib/testing';
-import { cleanEnv, emptyHome, runCli } from '../helpers/cli';
+import { cleanEnv, emptyHome, runCli, selfSignedCertificate } from '../helpers/cli';
 
 /**
  * The AWS SDK's own calls for a profile go through the proxy the command chose, by the API
@@ -86,35 +85,9 @@ beforeAll(async () => {
   };
   sts = createServer(answerSts);
   stsUrl = await listen(sts);
-  const keyPath = join(home, 'sts-key.pem');
-  certPath = join(home, 'sts-cert.pem');
-  execFileSync(
-    'openssl',
-    [
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      keyPath,
-      '-out',
-      certPath,
-      '-days',
-      '1',
-      '-subj',
-      '/CN=127.0.0.1',
-      '-addext',
-      'subjectAltName=IP:127.0.0.1',
-    ],
-    { stdio: 'ignore' },
-  );
-  stsTls = createHttpsServer(
-    { key: readFileSync(keyPath), cert: readFileSync(certPath) },
-    answerSts,
-  );
+  const tls = selfSignedCertificate(home);
+  certPath = tls.certPath;
+  stsTls = createHttpsServer({ key: tls.key, cert: tls.cert }, answerSts);
   stsTlsUrl = await listen(stsTls, 'https');
 
   // A forward proxy: absolute-form requests (the API call to the http:// gateway), CONNECT

@@ -1,4 +1,4 @@
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest } from 'node:http';
 import type { IncomingMessage, Server } from 'node:http';
@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 
 import { startSigV4Gateway } from '../../lib/testing';
 import type { SigV4Gateway } from '../../lib/testing';
-import { CLI_BIN, cleanEnv, emptyHome, runCli } from '../helpers/cli';
+import { CLI_BIN, cleanEnv, emptyHome, runCli, selfSignedCertificate } from '../helpers/cli';
 import { TEST_KEYS } from '../helpers/setup';
 
 /**
@@ -388,48 +388,22 @@ describe('apig-signer through a proxy', () => {
     let certPath: string;
 
     beforeAll(async () => {
-      const keyPath = join(files, 'key.pem');
-      certPath = join(files, 'cert.pem');
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-keyout',
-          keyPath,
-          '-out',
-          certPath,
-          '-days',
-          '1',
-          '-subj',
-          '/CN=127.0.0.1',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1',
-        ],
-        { stdio: 'ignore' },
-      );
+      const tls = selfSignedCertificate(files);
+      certPath = tls.certPath;
       // An https front for the gateway: forwards each request unchanged (Host included), so
       // the gateway judges the signature made for the https origin.
-      https = createHttpsServer(
-        { key: readFileSync(keyPath), cert: readFileSync(certPath) },
-        (request, response) => {
-          const upstream = httpRequest(
-            `${gateway.url}${request.url}`,
-            { method: request.method, headers: request.headers },
-            (answer) => {
-              response.writeHead(answer.statusCode ?? 502, answer.headers);
-              answer.pipe(response);
-            },
-          );
-          upstream.on('error', () => undefined);
-          request.pipe(upstream);
-        },
-      );
+      https = createHttpsServer({ key: tls.key, cert: tls.cert }, (request, response) => {
+        const upstream = httpRequest(
+          `${gateway.url}${request.url}`,
+          { method: request.method, headers: request.headers },
+          (answer) => {
+            response.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(response);
+          },
+        );
+        upstream.on('error', () => undefined);
+        request.pipe(upstream);
+      });
       httpsUrl = `https://127.0.0.1:${await listen(https)}`;
     });
     afterAll(() => {

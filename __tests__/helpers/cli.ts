@@ -1,5 +1,5 @@
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -154,4 +154,41 @@ export async function drain(
   } catch (error) {
     return { bytes: Buffer.concat(chunks), error };
   }
+}
+
+/**
+ * A self-signed certificate for 127.0.0.1 (one day, P-256), made with openssl in `directory`:
+ * the key and certificate for an https test server, and the certificate's path (for `--cacert`).
+ */
+export function selfSignedCertificate(directory: string): {
+  key: Buffer;
+  cert: Buffer;
+  certPath: string;
+} {
+  const keyPath = join(directory, 'key.pem');
+  const certPath = join(directory, 'cert.pem');
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyPath,
+      '-out',
+      certPath,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    { stdio: 'ignore' },
+  );
+  return { key: readFileSync(keyPath), cert: readFileSync(certPath), certPath };
 }
