@@ -7,7 +7,7 @@ import { ConfigurationError, SigningError } from '../errors';
 import { assertScopePart } from '../signing/endpoint';
 import type { scopeFromHostname } from '../signing/endpoint';
 import { SIGNER_HEADERS } from '../signing/headers';
-import { exactView, isNodeBuffer, toSignableBody } from '../signing/body';
+import { toSignableBody } from '../signing/body';
 import type { PreparedBody } from '../signing/body';
 import type { Sha256Constructor } from '../signing/sha256';
 import type { QueryPairs } from '../signing/uri';
@@ -181,8 +181,6 @@ export function callOf(
   for (const name of SIGNER_HEADERS) headers.delete(name);
   headers.delete('content-length');
 
-  let data: unknown = config.data;
-  if (ArrayBuffer.isView(data) && !isNodeBuffer(data)) data = exactView(data);
   const payloadHash = perRequest?.payloadHash;
   const make = (body: PreparedBody): Call => {
     if (payloadHash !== undefined && !(body.stream && /^[0-9a-f]{64}$/.test(payloadHash))) {
@@ -227,7 +225,7 @@ export function callOf(
       signal: undefined,
     };
   };
-  const body = toSignableBody(data, {
+  const body = toSignableBody(config.data, {
     get: () => {
       const value = headers.getContentType();
       return typeof value === 'string' ? value : undefined;

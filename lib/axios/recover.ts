@@ -63,9 +63,7 @@ export const recoverOnce =
     // diagnose() reads only `response`: the answer with the start of its body in memory.
     const { state } = call.signer;
     const diagnosis =
-      diagnose({
-        response: { ...first, data: peeked.data },
-      } as unknown as AxiosError) ??
+      diagnose({ response: { ...first, data: peeked.data } }) ??
       (hop.method === 'HEAD' && call.signedAt !== undefined
         ? diagnoseHead(first, call.signedAt)
         : undefined);

@@ -137,7 +137,7 @@ export function diagnoseHead(response: AxiosResponse, signedAt: number): Diagnos
  * alone: an application's 403 that says "token has expired" is the application's answer, and
  * is never acted on. Anything else is final.
  */
-export function diagnose(error: AxiosError): Diagnosis {
+export function diagnose(error: Pick<AxiosError, 'response'>): Diagnosis {
   const { response } = error;
   if (response === undefined || response.status !== 403) return undefined;
   const body = jsonOf(response);

@@ -25,7 +25,7 @@ export function withoutPresignParams(search: string): string {
 }
 
 /** The signer's own redirect hook: see {@link redirectHook}. */
-export type RedirectHook = ((...args: unknown[]) => void) & { userHook: unknown };
+export type RedirectHook = (...args: unknown[]) => void;
 
 /**
  * `scheme://name:port` with the scheme's default port filled in: how redirect targets are
@@ -82,5 +82,5 @@ export function redirectHook(signedFor: string, userHook: unknown): RedirectHook
       }
     }
   };
-  return Object.assign(hook, { userHook });
+  return hook;
 }

@@ -63,7 +63,6 @@ function headersToSign(
 export const signHop =
   (next: Send<WireHop>): Send<Hop> =>
   async (call, hop) => {
-    const origin = `${hop.url.protocol}//${hop.url.host}`;
     if (!hop.sign) {
       return next(call, {
         url: hop.url.href,
@@ -72,6 +71,7 @@ export const signHop =
         data: hop.data,
       });
     }
+    const origin = `${hop.url.protocol}//${hop.url.host}`;
     const { signer } = call;
     const { state } = signer;
     const headers = new AxiosHeaders(hop.headers);

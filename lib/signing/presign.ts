@@ -2,7 +2,7 @@ import type { Credentials, CredentialsProvider } from '../credentials/types';
 import { ConfigurationError } from '../errors';
 import { assertKnownKeys } from '../options/knownKeys';
 import type { Sha256Constructor } from './sha256';
-import { signStandalone } from './signRequest';
+import { isRequest, signStandalone } from './signRequest';
 
 /** What {@link presignUrl} signs. */
 export interface PresignUrlInput {
@@ -76,7 +76,7 @@ export interface PresignUrlInput {
  * ```
  */
 export async function presignUrl(input: PresignUrlInput): Promise<string> {
-  if (typeof Request !== 'undefined' && (input.url as unknown) instanceof Request) {
+  if (isRequest(input.url)) {
     throw new ConfigurationError(
       'ERR_INVALID_URL',
       'presignUrl(): `url` is a Request; pass its URL (`request.url`): a presigned URL is a GET that carries no method, headers or body of its own.',

@@ -99,7 +99,8 @@ const MAX_SIGNING_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 /** RFC 9110 §5.6.2 `token`: what a method and a header name may be. */
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-const isRequest = (value: unknown): value is Request =>
+/** A fetch `Request` (where the platform has the class). */
+export const isRequest = (value: unknown): value is Request =>
   typeof Request !== 'undefined' && value instanceof Request;
 
 /** The signing time, checked: a Date AWS can read as `X-Amz-Date`. */
