@@ -14,6 +14,7 @@ import {
   secretExponent,
   startSrp,
 } from './srp';
+import { userItemKey } from './sessionStore';
 import { bad } from './signUpFlow';
 import type { AsyncCognitoStorage, CognitoStorage } from './storage';
 import type { UserPoolClient } from './userPoolClient';
@@ -42,8 +43,7 @@ export function createDevices(options: {
   sha256?: Sha256Constructor | undefined;
 }) {
   const { storage, clientId, accounts, client, sha256 } = options;
-  const key = (username: string, item: string) =>
-    `CognitoIdentityServiceProvider.${clientId}.${username}.${item}`;
+  const key = (username: string, item: string) => userItemKey(clientId, username, item);
 
   async function read(username: string): Promise<Device | undefined> {
     const [deviceKey, deviceGroupKey, randomPassword] = await Promise.all(
