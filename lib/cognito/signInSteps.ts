@@ -4,7 +4,7 @@ import type { Sha256Constructor } from '../signing/sha256';
 import { AuthError, CognitoServiceError } from './errors';
 import { CognitoFailure, missingAttributesError, toAuthError } from './failures';
 import type { AccountClient } from './accountClient';
-import { moreChallenges } from './challengeSteps';
+import { list, moreChallenges, parsed } from './challengeSteps';
 import type { Device, Devices } from './devices';
 import { passwordClaim, startSrp } from './srp';
 import type { AuthAnswer, UserPoolClient } from './userPoolClient';
@@ -50,16 +50,6 @@ export interface SignInContext {
 }
 
 const present = (value: string | undefined) => typeof value === 'string' && value !== '';
-
-/** `JSON.parse` of a challenge parameter, or `fallback` when Cognito sent none or not JSON. */
-function parsed<T>(text: string | undefined, fallback: T, check: (value: unknown) => boolean): T {
-  try {
-    const value: unknown = JSON.parse(text ?? '');
-    return check(value) ? (value as T) : fallback;
-  } catch {
-    return fallback;
-  }
-}
 
 /**
  * Where a challenge apig-signer does not answer is turned on, so the message says what to
@@ -328,9 +318,9 @@ export async function nextStep(
       // Cognito returns these, but refuses them back in the answer.
       delete attributes['email_verified'];
       delete attributes['phone_number_verified'];
-      const required = parsed<unknown[]>(parameters['requiredAttributes'], [], Array.isArray)
-        .filter((item): item is string => typeof item === 'string')
-        .map((item) => item.replace(/^userAttributes\./, ''));
+      const required = list(parameters['requiredAttributes']).map((item) =>
+        item.replace(/^userAttributes\./, ''),
+      );
       return {
         username,
         challenge: {
