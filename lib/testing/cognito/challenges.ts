@@ -68,7 +68,8 @@ export interface ChallengeStore {
   close(session: unknown): void;
 }
 
-const EXPIRED = 'Invalid session for the user, session is expired.';
+/** Cognito's refusal of an expired, spent or unknown sign-in `Session`. */
+export const EXPIRED = 'Invalid session for the user, session is expired.';
 
 export function createChallengeStore(state: EmulatorState): ChallengeStore {
   const srp = new Map<string, SrpSession & { expiresAt: number }>();

@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 
 import { expectedClaim, N, sessionKey } from '../srp';
+import { EXPIRED } from './challenges';
 import type { SignInContext } from './challenges';
 import { checkClient, checkEnabled, checkLockout, wrongPassword } from './checks';
 import type { OperationTable, PoolContext } from './context';
@@ -13,8 +14,6 @@ import { ServiceError } from './serviceError';
 import { checkPasswordPolicy, setPassword, userNamed } from './state';
 import type { AnswerHandler, FlowHandler, Parameters, SignInSteps } from './signInSteps';
 import { userAuth } from './userAuth';
-
-const SESSION_EXPIRED = 'Invalid session for the user, session is expired.';
 
 /**
  * InitiateAuth and RespondToAuthChallenge. The flows and challenges come from one module each
@@ -117,7 +116,7 @@ export function signInOperations(ctx: PoolContext): OperationTable {
   function verifySrpClaim(responses: Parameters) {
     const secretBlock = responses['PASSWORD_CLAIM_SECRET_BLOCK'] ?? '';
     const session = challenges.takeSrp(secretBlock);
-    if (session === undefined) throw new ServiceError('NotAuthorizedException', SESSION_EXPIRED);
+    if (session === undefined) throw new ServiceError('NotAuthorizedException', EXPIRED);
     if (session.username !== responses['USERNAME'] && session.deviceKey === undefined) {
       throw new ServiceError('NotAuthorizedException', 'Incorrect username or password.');
     }
