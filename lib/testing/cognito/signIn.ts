@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 
-import { expectedClaim, N, sessionKey } from '../srp';
+import { expectedClaim, sessionKey } from '../srp';
 import { EXPIRED } from './challenges';
 import type { SignInContext } from './challenges';
 import { checkClient, checkEnabled, checkLockout, wrongPassword } from './checks';
@@ -27,9 +27,7 @@ export function signInOperations(ctx: PoolContext): OperationTable {
     srpChallenge(user, srpA, signIn) {
       checkEnabled(user);
       checkLockout(ctx, user);
-      const A = BigInt(`0x${/^[0-9a-f]+$/i.test(srpA ?? '') ? srpA : '0'}`);
-      if (A % N === 0n) throw new ServiceError('InvalidParameterException', 'SRP_A is invalid.');
-      const { B, secretBlock } = challenges.startSrp(user, A, signIn);
+      const { B, secretBlock } = challenges.startSrp(user, srpA, signIn);
       return {
         ChallengeName: 'PASSWORD_VERIFIER',
         ChallengeParameters: {
