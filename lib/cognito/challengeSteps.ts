@@ -91,7 +91,9 @@ export function moreChallenges(
           async setUpTotp() {
             context.attempt.check();
             if (accounts === undefined || session === undefined) {
-              throw bad('answer(code): call setUpTotp() first.');
+              throw bad(
+                'setUpTotp(): Cognito sent MFA_SETUP without a Session: call signIn() again.',
+              );
             }
             const token = await accounts
               .byToken<{ SecretCode?: string; Session?: string }>('AssociateSoftwareToken', {
