@@ -8,15 +8,23 @@ import type { AuthAnswer } from './userPoolClient';
 /** Answers the challenge (with the sign-in's `Session`, or a later one `MFA_SETUP` was given). */
 type Respond = (responses: Record<string, string>, session?: string) => Promise<SignInResult>;
 
-/** A JSON list of strings from a challenge parameter (`["SMS_MFA","EMAIL_OTP"]`), or `[]`. */
-function list(text: string | undefined): string[] {
+/** `JSON.parse` of a challenge parameter, or `fallback` when Cognito sent none or not JSON. */
+export function parsed<T>(
+  text: string | undefined,
+  fallback: T,
+  check: (value: unknown) => boolean,
+): T {
   try {
     const value: unknown = JSON.parse(text ?? '');
-    return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
+    return check(value) ? (value as T) : fallback;
   } catch {
-    return [];
+    return fallback;
   }
 }
+
+/** A JSON list of strings from a challenge parameter (`["SMS_MFA","EMAIL_OTP"]`), or `[]`. */
+export const list = (text: string | undefined): string[] =>
+  parsed<unknown[]>(text, [], Array.isArray).filter((v): v is string => typeof v === 'string');
 
 /**
  * The challenges beside a new password as results: a code (SMS or TOTP MFA, email and SMS
@@ -83,7 +91,9 @@ export function moreChallenges(
           async setUpTotp() {
             context.attempt.check();
             if (accounts === undefined || session === undefined) {
-              throw bad('answer(code): call setUpTotp() first.');
+              throw bad(
+                'setUpTotp(): Cognito sent MFA_SETUP without a Session: call signIn() again.',
+              );
             }
             const token = await accounts
               .byToken<{ SecretCode?: string; Session?: string }>('AssociateSoftwareToken', {

@@ -1,4 +1,4 @@
-import { sha256Hex, toHex } from '../signing/sha256';
+import { toHex } from '../signing/sha256';
 import type { Sha256Constructor } from '../signing/sha256';
 import type { AccountClient } from './accountClient';
 import { signedInCall } from './accountFlow';
@@ -6,14 +6,15 @@ import type { SignedInUser } from './accountFlow';
 import { toBase64 } from './bytes';
 import {
   g,
-  hexHash,
   hexToBytes,
   modPow,
   padHex,
   passwordClaim,
   randomBytes,
+  secretExponent,
   startSrp,
 } from './srp';
+import { userItemKey } from './sessionStore';
 import { bad } from './signUpFlow';
 import type { AsyncCognitoStorage, CognitoStorage } from './storage';
 import type { UserPoolClient } from './userPoolClient';
@@ -42,8 +43,7 @@ export function createDevices(options: {
   sha256?: Sha256Constructor | undefined;
 }) {
   const { storage, clientId, accounts, client, sha256 } = options;
-  const key = (username: string, item: string) =>
-    `CognitoIdentityServiceProvider.${clientId}.${username}.${item}`;
+  const key = (username: string, item: string) => userItemKey(clientId, username, item);
 
   async function read(username: string): Promise<Device | undefined> {
     const [deviceKey, deviceGroupKey, randomPassword] = await Promise.all(
@@ -82,8 +82,7 @@ export function createDevices(options: {
       if (!deviceKey || !deviceGroupKey) return;
       const randomPassword = toBase64(randomBytes(40));
       const salt = padHex(BigInt(`0x${toHex(randomBytes(16))}`));
-      const inner = await sha256Hex(`${deviceGroupKey}${deviceKey}:${randomPassword}`, sha256);
-      const x = BigInt(`0x${await hexHash(salt + inner, sha256)}`);
+      const x = await secretExponent(salt, deviceGroupKey, deviceKey, randomPassword, sha256);
       await accounts.byToken('ConfirmDevice', accessToken, {
         DeviceKey: deviceKey,
         DeviceSecretVerifierConfig: {

@@ -86,6 +86,14 @@ function storageError(error: unknown): StorageError {
 }
 
 /**
+ * The storage key of one item of a user, as amazon-cognito-identity-js names it:
+ * `CognitoIdentityServiceProvider.{clientId}.{username}.{item}` (tokens, the refresh lease, a
+ * remembered device).
+ */
+export const userItemKey = (clientId: string, username: string, item: string): string =>
+  `CognitoIdentityServiceProvider.${clientId}.${username}.${item}`;
+
+/**
  * Storage laid out as amazon-cognito-identity-js lays it out (so sessions it or Amplify v6
  * stored restore, and the other way round), and written only by us:
  *
@@ -106,8 +114,7 @@ export function createSessionStore(options: SessionStoreOptions): SessionStore {
   /** Every user whose tokens this instance wrote: sign-out removes them all. */
   const written = new Set<string>();
   const lastUserKey = `CognitoIdentityServiceProvider.${clientId}.LastAuthUser`;
-  const tokenKey = (username: string, name: string) =>
-    `CognitoIdentityServiceProvider.${clientId}.${username}.${name}`;
+  const tokenKey = (username: string, name: string) => userItemKey(clientId, username, name);
   const identityKey = (username: string | undefined) =>
     `aws:cognito-identity-credentials:${identityPoolId}:${username ?? GUEST}`;
   const legacyGuestKeys = [

@@ -4,8 +4,8 @@ import type { Sha256Constructor } from '../signing/sha256';
 import { AuthError, CognitoServiceError } from './errors';
 import { CognitoFailure, missingAttributesError, toAuthError } from './failures';
 import type { AccountClient } from './accountClient';
-import { moreChallenges } from './challengeSteps';
-import type { Devices } from './devices';
+import { list, moreChallenges, parsed } from './challengeSteps';
+import type { Device, Devices } from './devices';
 import { passwordClaim, startSrp } from './srp';
 import type { AuthAnswer, UserPoolClient } from './userPoolClient';
 import type { SignInResult } from './types';
@@ -40,19 +40,16 @@ export interface SignInContext {
   accounts?: AccountClient | undefined;
   /** Remembered devices (sign-ins name theirs and answer `DEVICE_SRP_AUTH`). */
   devices?: Devices | undefined;
+  /**
+   * The remembered device this sign-in named (`DEVICE_KEY`), read once at its start;
+   * `undefined` when it named none, or no longer names a refused one. Absent when the sign-in
+   * began without reading it (custom auth without a password, choice-based sign-in):
+   * `DEVICE_SRP_AUTH` reads it then.
+   */
+  device?: Device | undefined;
 }
 
 const present = (value: string | undefined) => typeof value === 'string' && value !== '';
-
-/** `JSON.parse` of a challenge parameter, or `fallback` when Cognito sent none or not JSON. */
-function parsed<T>(text: string | undefined, fallback: T, check: (value: unknown) => boolean): T {
-  try {
-    const value: unknown = JSON.parse(text ?? '');
-    return check(value) ? (value as T) : fallback;
-  } catch {
-    return fallback;
-  }
-}
 
 /**
  * Where a challenge apig-signer does not answer is turned on, so the message says what to
@@ -91,96 +88,113 @@ export async function signInWithPassword(
   password: string,
   /** More `AuthParameters` of the SRP start: custom auth's `CHALLENGE_NAME: 'SRP_A'`, … */
   extra: Record<string, string> = {},
-  /** Whether a refused device proof may start the sign-in once more, without the device. */
-  againWithoutDevice = true,
 ): Promise<SignInResult> {
-  const { client } = context;
   try {
     // A remembered device names itself, so Cognito asks for its proof instead of MFA.
     const device = await context.devices?.read(username);
-    const deviceKey: Record<string, string> = device ? { DEVICE_KEY: device.deviceKey } : {};
-    if (flow === 'USER_PASSWORD_AUTH') {
-      const answer = await client.initiateAuth(
-        'Signing in',
-        flow,
-        { ...deviceKey, USERNAME: username, PASSWORD: password },
-        username,
-      );
-      return await nextStep(context, answer, username);
-    }
-    const start = startSrp();
-    const first = await client.initiateAuth(
-      'Signing in',
-      flow,
-      { ...extra, ...deviceKey, USERNAME: username, SRP_A: start.srpA },
-      username,
-    );
-    context.attempt.check();
-    if (first.ChallengeName !== 'PASSWORD_VERIFIER')
-      return await nextStep(context, first, username);
-    const parameters = first.ChallengeParameters ?? {};
-    // From here on Cognito knows the user by USER_ID_FOR_SRP (their `sub` when they signed in
-    // with an alias); amazon-cognito-identity-js keys storage by it too.
-    const userId = parameters['USER_ID_FOR_SRP'] ?? username;
-    const claim = await passwordClaim({
-      poolName: context.poolName,
-      userId,
-      password,
-      srpB: parameters['SRP_B'] ?? '',
-      salt: parameters['SALT'] ?? '',
-      secretBlock: parameters['SECRET_BLOCK'] ?? '',
-      start,
-      now: (context.now ?? (() => new Date()))(),
-      sha256: context.sha256,
-    });
-    context.attempt.check();
-    const verify = (device: Record<string, string>) =>
-      client.respondToAuthChallenge(
-        'PASSWORD_VERIFIER',
-        first.Session,
-        {
-          ...device,
-          USERNAME: userId,
-          PASSWORD_CLAIM_SECRET_BLOCK: parameters['SECRET_BLOCK'] ?? '',
-          TIMESTAMP: claim.timestamp,
-          PASSWORD_CLAIM_SIGNATURE: claim.signature,
-        },
-        userId,
-      );
-    let answer: AuthAnswer;
     try {
-      answer = await verify(deviceKey);
+      return await passwordSteps({ ...context, device }, flow, username, password, extra);
     } catch (error) {
-      // The device this storage remembers was forgotten at Cognito (by another device, or an
-      // administrator): Cognito refuses it before it spends the exchange, so forget it here too
-      // and answer again without it, as amazon-cognito-identity-js does.
-      if (device === undefined || !deviceRefusal(error)) throw error;
-      await context.devices?.forget(username).catch(() => undefined);
-      answer = await verify({});
+      if (!(error instanceof DeviceRefused)) throw error;
+      // The device's proof was refused: the password was right, so sign in once more as a
+      // device Cognito does not know (MFA then asks again). Without a device this sign-in
+      // cannot be refused one, even when forgetting it in storage failed.
+      return await passwordSteps(
+        { ...context, device: undefined },
+        flow,
+        username,
+        password,
+        extra,
+      );
     }
-    return await nextStep(context, answer, userId);
   } catch (error) {
-    if (error instanceof DeviceRefused && againWithoutDevice) {
-      // The device's proof was refused and the device forgotten here: the password was right,
-      // so sign in once more as a device Cognito does not know (MFA then asks again).
-      return signInWithPassword(context, flow, username, password, extra, false);
-    }
     throw await wrongPoolOr(context, toAuthError(error, flow));
   }
 }
 
+/** One pass of {@link signInWithPassword}, naming `context.device` if any. */
+async function passwordSteps(
+  context: SignInContext,
+  flow: 'USER_SRP_AUTH' | 'USER_PASSWORD_AUTH' | 'CUSTOM_AUTH' | 'USER_AUTH',
+  username: string,
+  password: string,
+  extra: Record<string, string>,
+): Promise<SignInResult> {
+  const { client, device } = context;
+  const deviceKey: Record<string, string> = device ? { DEVICE_KEY: device.deviceKey } : {};
+  if (flow === 'USER_PASSWORD_AUTH') {
+    const answer = await client.initiateAuth(
+      'Signing in',
+      flow,
+      { ...deviceKey, USERNAME: username, PASSWORD: password },
+      username,
+    );
+    return nextStep(context, answer, username);
+  }
+  const start = startSrp();
+  const first = await client.initiateAuth(
+    'Signing in',
+    flow,
+    { ...extra, ...deviceKey, USERNAME: username, SRP_A: start.srpA },
+    username,
+  );
+  context.attempt.check();
+  if (first.ChallengeName !== 'PASSWORD_VERIFIER') return nextStep(context, first, username);
+  const parameters = first.ChallengeParameters ?? {};
+  // From here on Cognito knows the user by USER_ID_FOR_SRP (their `sub` when they signed in
+  // with an alias); amazon-cognito-identity-js keys storage by it too.
+  const userId = parameters['USER_ID_FOR_SRP'] ?? username;
+  const claim = await passwordClaim({
+    poolName: context.poolName,
+    userId,
+    password,
+    srpB: parameters['SRP_B'] ?? '',
+    salt: parameters['SALT'] ?? '',
+    secretBlock: parameters['SECRET_BLOCK'] ?? '',
+    start,
+    now: (context.now ?? (() => new Date()))(),
+    sha256: context.sha256,
+  });
+  context.attempt.check();
+  const verify = (named: Record<string, string>) =>
+    client.respondToAuthChallenge(
+      'PASSWORD_VERIFIER',
+      first.Session,
+      {
+        ...named,
+        USERNAME: userId,
+        PASSWORD_CLAIM_SECRET_BLOCK: parameters['SECRET_BLOCK'] ?? '',
+        TIMESTAMP: claim.timestamp,
+        PASSWORD_CLAIM_SIGNATURE: claim.signature,
+      },
+      userId,
+    );
+  let answer: AuthAnswer;
+  try {
+    answer = await verify(deviceKey);
+  } catch (error) {
+    // The device this storage remembers was forgotten at Cognito (by another device, or an
+    // administrator): Cognito refuses it before it spends the exchange, so forget it here too
+    // and answer again without it, as amazon-cognito-identity-js does.
+    if (device === undefined || !deviceRefusal(error)) throw error;
+    await context.devices?.forget(username).catch(() => undefined);
+    answer = await verify({});
+    context = { ...context, device: undefined };
+  }
+  return nextStep(context, answer, userId);
+}
+
 /**
  * Cognito does not know the device named (`ResourceNotFoundException`, "Device does not
- * exist."), or, with `proof`, refused the device's proof (not an expired or spent session).
+ * exist."), or, with `proof`, refused the device's proof: what {@link toAuthError} calls a
+ * wrong password (not an expired or spent session, a lockout, a disabled user or a setting).
  */
 function deviceRefusal(error: unknown, proof?: boolean): boolean {
   return (
     error instanceof CognitoFailure &&
     (/device/i.test(error.message)
       ? error.code === 'ResourceNotFoundException'
-      : proof === true &&
-        error.code === 'NotAuthorizedException' &&
-        !/session|attempts|disabled/i.test(error.message))
+      : proof === true && toAuthError(error).code === 'ERR_WRONG_PASSWORD')
   );
 }
 
@@ -284,7 +298,7 @@ export async function nextStep(
   switch (name) {
     case 'DEVICE_SRP_AUTH': {
       const { devices } = context;
-      const device = await devices?.read(username);
+      const device = 'device' in context ? context.device : await devices?.read(username);
       if (devices === undefined || device === undefined) throw unsupportedChallenge(name);
       const now = (context.now ?? (() => new Date()))();
       let proved: AuthAnswer;
@@ -304,9 +318,9 @@ export async function nextStep(
       // Cognito returns these, but refuses them back in the answer.
       delete attributes['email_verified'];
       delete attributes['phone_number_verified'];
-      const required = parsed<unknown[]>(parameters['requiredAttributes'], [], Array.isArray)
-        .filter((item): item is string => typeof item === 'string')
-        .map((item) => item.replace(/^userAttributes\./, ''));
+      const required = list(parameters['requiredAttributes']).map((item) =>
+        item.replace(/^userAttributes\./, ''),
+      );
       return {
         username,
         challenge: {

@@ -158,6 +158,21 @@ export interface PasswordClaim {
   signature: string;
 }
 
+/**
+ * SRP's secret exponent x = H(PAD(salt) ‖ H(poolName ‖ userId ‖ ":" ‖ password)): a user's
+ * (pool name, user id) or a device's (group key, device key). `salt` is hex.
+ */
+export async function secretExponent(
+  salt: string,
+  poolName: string,
+  userId: string,
+  password: string,
+  sha256?: Sha256Constructor,
+): Promise<bigint> {
+  const inner = await sha256Hex(`${poolName}${userId}:${password}`, sha256);
+  return toBigInt(await hexHash(padHex(toBigInt(salt)) + inner, sha256));
+}
+
 const INFO = concat(utf8('Caldera Derived Key'), new Uint8Array([1]));
 
 /**
@@ -174,8 +189,7 @@ export async function passwordClaim(input: PasswordVerifierInput): Promise<Passw
   if (!/^[0-9a-f]+$/i.test(input.salt)) throw badServerValue('SALT');
   const u = toBigInt(await hexHash(padHex(start.A) + padHex(B), sha256));
   if (u === 0n) throw badServerValue('SRP_B');
-  const inner = await sha256Hex(`${input.poolName}${input.userId}:${input.password}`, sha256);
-  const x = toBigInt(await hexHash(padHex(toBigInt(input.salt)) + inner, sha256));
+  const x = await secretExponent(input.salt, input.poolName, input.userId, input.password, sha256);
   const S = modPow(B - ((k * modPow(g, x)) % N), start.a + u * x);
   const prk = await hmacSha256(hexToBytes(padHex(u)), hexToBytes(padHex(S)), sha256);
   const key = (await hmacSha256(prk, INFO, sha256)).slice(0, 16);

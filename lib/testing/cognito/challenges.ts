@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import { serverEphemeral } from '../srp';
+import { N, serverEphemeral } from '../srp';
 import { ServiceError } from './serviceError';
 import type { EmulatorState, UserRecord } from './state';
 
@@ -44,10 +44,13 @@ export interface SrpSession {
  * `Session`s. Each can be answered once, within `challengeLifetimeSeconds`.
  */
 export interface ChallengeStore {
-  /** Starts an SRP exchange against `verifier` for a client that sent `A`. */
+  /**
+   * Starts an SRP exchange against the user's verifier (or the device's) for a client that
+   * sent `srpA` (hex); refuses a missing or malformed one, or A ≡ 0 (mod N), as Cognito does.
+   */
   startSrp(
     user: UserRecord,
-    A: bigint,
+    srpA: string | undefined,
     signIn: SignInContext,
     device?: { deviceKey: string; verifier: bigint },
   ): { B: bigint; secretBlock: string };
@@ -68,7 +71,8 @@ export interface ChallengeStore {
   close(session: unknown): void;
 }
 
-const EXPIRED = 'Invalid session for the user, session is expired.';
+/** Cognito's refusal of an expired, spent or unknown sign-in `Session`. */
+export const EXPIRED = 'Invalid session for the user, session is expired.';
 
 export function createChallengeStore(state: EmulatorState): ChallengeStore {
   const srp = new Map<string, SrpSession & { expiresAt: number }>();
@@ -79,7 +83,9 @@ export function createChallengeStore(state: EmulatorState): ChallengeStore {
   const deadline = () => state.now() + state.challengeLifetimeSeconds * 1000;
 
   return {
-    startSrp(user, A, signIn, device) {
+    startSrp(user, srpA, signIn, device) {
+      const A = BigInt(`0x${/^[0-9a-f]+$/i.test(srpA ?? '') ? srpA : '0'}`);
+      if (A % N === 0n) throw new ServiceError('InvalidParameterException', 'SRP_A is invalid.');
       const verifier = device?.verifier ?? user.verifier;
       const { b, B } = serverEphemeral(verifier);
       const secretBlock = randomBytes(64).toString('base64');

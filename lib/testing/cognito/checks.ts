@@ -2,7 +2,6 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 
 import type { PoolContext } from './context';
 import { ServiceError } from './serviceError';
-import { userNamed } from './state';
 import type { UserRecord } from './state';
 
 /**
@@ -93,7 +92,3 @@ export function userOfAccessToken(ctx: PoolContext, token: unknown): UserRecord 
   checkEnabled(user);
   return user;
 }
-
-/** `userNamed`, as the operations that take a `Username` refuse an unknown one. */
-export const userByName = (ctx: PoolContext, username: unknown): UserRecord =>
-  userNamed(ctx.state, username);

@@ -1,6 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
-import { N } from '../srp';
 import type { SignInContext } from './challenges';
 import { userOfAccessToken } from './checks';
 import type { OperationTable, PoolContext } from './context';
@@ -51,11 +50,7 @@ export function deviceSignIn(ctx: PoolContext): {
       if (device?.verifier === undefined || device.salt === undefined) {
         throw new ServiceError('ResourceNotFoundException', NO_DEVICE);
       }
-      const A = BigInt(
-        `0x${/^[0-9a-f]+$/i.test(responses['SRP_A'] ?? '') ? responses['SRP_A'] : '0'}`,
-      );
-      if (A % N === 0n) throw new ServiceError('InvalidParameterException', 'SRP_A is invalid.');
-      const { B, secretBlock } = challenges.startSrp(user, A, signIn, {
+      const { B, secretBlock } = challenges.startSrp(user, responses['SRP_A'], signIn, {
         deviceKey: device.deviceKey,
         verifier: device.verifier,
       });

@@ -7,7 +7,8 @@ import type { AnswerHandler, SignInSteps } from './signInSteps';
 import { totpMatches } from './totp';
 import type { EmulatedMfaType } from './types';
 
-const WRONG_CODE = {
+/** Cognito's refusal of a wrong one-time code (MFA and `USER_AUTH`'s codes alike). */
+export const WRONG_CODE = {
   type: 'CodeMismatchException',
   message: 'Invalid code or auth state for the user.',
 };

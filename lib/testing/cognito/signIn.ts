@@ -1,6 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 
-import { expectedClaim, N, sessionKey } from '../srp';
+import { expectedClaim, sessionKey } from '../srp';
+import { EXPIRED } from './challenges';
 import type { SignInContext } from './challenges';
 import { checkClient, checkEnabled, checkLockout, wrongPassword } from './checks';
 import type { OperationTable, PoolContext } from './context';
@@ -14,8 +15,6 @@ import { checkPasswordPolicy, setPassword, userNamed } from './state';
 import type { AnswerHandler, FlowHandler, Parameters, SignInSteps } from './signInSteps';
 import { userAuth } from './userAuth';
 
-const SESSION_EXPIRED = 'Invalid session for the user, session is expired.';
-
 /**
  * InitiateAuth and RespondToAuthChallenge. The flows and challenges come from one module each
  * (password and SRP here; MFA, choice-based `USER_AUTH`, `CUSTOM_AUTH`, devices beside it); this
@@ -28,9 +27,7 @@ export function signInOperations(ctx: PoolContext): OperationTable {
     srpChallenge(user, srpA, signIn) {
       checkEnabled(user);
       checkLockout(ctx, user);
-      const A = BigInt(`0x${/^[0-9a-f]+$/i.test(srpA ?? '') ? srpA : '0'}`);
-      if (A % N === 0n) throw new ServiceError('InvalidParameterException', 'SRP_A is invalid.');
-      const { B, secretBlock } = challenges.startSrp(user, A, signIn);
+      const { B, secretBlock } = challenges.startSrp(user, srpA, signIn);
       return {
         ChallengeName: 'PASSWORD_VERIFIER',
         ChallengeParameters: {
@@ -117,7 +114,7 @@ export function signInOperations(ctx: PoolContext): OperationTable {
   function verifySrpClaim(responses: Parameters) {
     const secretBlock = responses['PASSWORD_CLAIM_SECRET_BLOCK'] ?? '';
     const session = challenges.takeSrp(secretBlock);
-    if (session === undefined) throw new ServiceError('NotAuthorizedException', SESSION_EXPIRED);
+    if (session === undefined) throw new ServiceError('NotAuthorizedException', EXPIRED);
     if (session.username !== responses['USERNAME'] && session.deviceKey === undefined) {
       throw new ServiceError('NotAuthorizedException', 'Incorrect username or password.');
     }

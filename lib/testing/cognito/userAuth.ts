@@ -1,16 +1,11 @@
 import type { SignInContext } from './challenges';
 import { checkEnabled, checkLockout, wrongPassword } from './checks';
 import type { PoolContext } from './context';
-import { deliveryParameters } from './mfa';
+import { deliveryParameters, WRONG_CODE } from './mfa';
 import { ServiceError } from './serviceError';
 import { userNamed } from './state';
 import type { UserRecord } from './state';
 import type { AnswerHandler, FlowHandler, Parameters, SignInSteps } from './signInSteps';
-
-const WRONG_CODE = {
-  type: 'CodeMismatchException',
-  message: 'Invalid code or auth state for the user.',
-};
 
 /**
  * Choice-based sign-in (`USER_AUTH`): the client names a first factor (`PREFERRED_CHALLENGE`:
