@@ -7,7 +7,7 @@ import { describeProfile } from './describeProfile';
 import { CliError, EXIT, usageError } from './exitCodes';
 import type { CognitoUserOptions } from './parseCommandLine';
 import type { Terminal } from './terminal';
-import { CERTIFICATE_CODES } from './transport';
+import { CERTIFICATE_CODES, isProxyFailure, proxyFailureExit } from './transport';
 
 /** `-x` and `--noproxy`: they apply to the Cognito calls as to the API call. */
 export interface ProxyOptions {
@@ -281,14 +281,10 @@ async function chainFailure(
       return usageError(`the credential_process of profile ${named} failed: ${why}`);
     }
   }
-  if (error instanceof Error && error.name === 'ProxyFailure') {
+  if (isProxyFailure(error)) {
     // The SDK's call went to the proxy (-x, HTTPS_PROXY…), which could not be reached or refused.
     return new CliError(
-      code === 'ERR_PROXY_RESOLVE'
-        ? EXIT.RESOLVE_PROXY
-        : code === 'ERR_PROXY_CONNECT'
-          ? EXIT.CONNECT
-          : EXIT.CONNECTION,
+      proxyFailureExit(code),
       `the AWS credentials service could not be reached: ${message}`,
       { cause: error },
     );

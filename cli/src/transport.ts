@@ -78,6 +78,24 @@ class ProxyFailure extends Error {
   }
 }
 
+/**
+ * Whether a failure is the proxy's. By name, not class: a failure that reaches the caller
+ * through the AWS SDK's clients is told apart by its name.
+ */
+export function isProxyFailure(error: unknown): error is ProxyFailure {
+  return error instanceof Error && error.name === 'ProxyFailure';
+}
+
+/**
+ * The exit code for a proxy's failure, from its code: 5 when the proxy's name does not resolve,
+ * 7 when it cannot be connected to, 56 when it refused or broke the connection.
+ */
+export function proxyFailureExit(code: unknown): number {
+  if (code === 'ERR_PROXY_RESOLVE') return EXIT.RESOLVE_PROXY;
+  if (code === 'ERR_PROXY_CONNECT') return EXIT.CONNECT;
+  return EXIT.CONNECTION;
+}
+
 function portOf(url: URL): number {
   if (url.port !== '') return Number(url.port);
   return url.protocol === 'https:' || url.protocol === 'wss:' ? 443 : 80;
@@ -249,13 +267,7 @@ export function networkFailure(error: unknown, url: URL): CliError {
   const detail = error instanceof Error ? error.message : String(error);
   const host = url.host;
   if (error instanceof ProxyFailure) {
-    const exit =
-      code === 'ERR_PROXY_RESOLVE'
-        ? EXIT.RESOLVE_PROXY
-        : code === 'ERR_PROXY_CONNECT'
-          ? EXIT.CONNECT
-          : EXIT.CONNECTION;
-    return new CliError(exit, detail, { cause: error });
+    return new CliError(proxyFailureExit(code), detail, { cause: error });
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new CliError(EXIT.RESOLVE, `cannot resolve ${url.hostname} (${code})`, { cause: error });
