@@ -7,14 +7,8 @@ import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 
 import { proxyFor } from './proxyFor';
-import type { Proxy } from './proxyFor';
+import type { Proxy, ProxyOptions } from './proxyFor';
 import { tunnel } from './transport';
-
-/** `-x` and `--noproxy`, as the command read them. */
-interface ProxyChoice {
-  proxy: string | undefined;
-  noProxy: string | undefined;
-}
 
 /** The part of an AWS SDK client's configuration that carries its HTTP agents. */
 export interface AwsSdkClientConfig {
@@ -118,7 +112,7 @@ class ProxyHttpAgent extends HttpAgent {
  * @throws {@link CliError} exit 2 for a proxy that is not an http:// URL, before any call.
  */
 export function awsSdkClientConfig(
-  options: ProxyChoice,
+  options: ProxyOptions,
   env: NodeJS.ProcessEnv,
 ): AwsSdkClientConfig | undefined {
   const anyProxy =

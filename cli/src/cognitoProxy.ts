@@ -1,5 +1,6 @@
 import { usageError } from './exitCodes';
 import { proxyFor } from './proxyFor';
+import type { ProxyOptions } from './proxyFor';
 
 /** The variables `apig-signer/cognito` reads in Node to choose a proxy (either case). */
 const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'].flatMap((name) => [
@@ -57,7 +58,7 @@ export function cognitoPoolOptions(user: {
  */
 export function routeCognitoCalls(
   endpoints: readonly string[],
-  options: { proxy: string | undefined; noProxy: string | undefined },
+  options: ProxyOptions,
   env: NodeJS.ProcessEnv,
   libraryEnv: NodeJS.ProcessEnv = process.env,
 ): void {

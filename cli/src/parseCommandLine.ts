@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
 import { usageError } from './exitCodes';
+import type { ProxyOptions } from './proxyFor';
 
 /** One `-d`, `--data-binary` or `--json` argument, as given. */
 export interface DataArgument {
@@ -21,8 +22,11 @@ export interface CognitoUserOptions {
   sessionCache: boolean;
 }
 
-/** A request to sign and send (or presign), as the command line asks for it. */
-export interface RequestCommand {
+/**
+ * A request to sign and send (or presign), as the command line asks for it; `proxy` and `noProxy`
+ * are `-x` and `--noproxy`.
+ */
+export interface RequestCommand extends ProxyOptions {
   kind: 'request';
   url: URL;
   /** `-X`, upper-cased; `undefined` picks GET, or POST with a body. */
@@ -44,8 +48,6 @@ export interface RequestCommand {
   writeOut: string | undefined;
   connectTimeoutMs: number | undefined;
   retry: number;
-  proxy: string | undefined;
-  noProxy: string | undefined;
   /** `-D`: where to write the status line and headers (`-` for stdout). */
   dumpHeader: string | undefined;
   output: string | undefined;
@@ -62,22 +64,16 @@ export interface RequestCommand {
   profile: string | undefined;
 }
 
-/** `--sign-out`: revoke and forget the cached session of a Cognito user. */
-export interface SignOutCommand {
+/** `--sign-out`: revoke and forget the cached session of a Cognito user (`-x` and `--noproxy` for the revocation). */
+export interface SignOutCommand extends ProxyOptions {
   kind: 'sign-out';
   cognito: CognitoUserOptions;
-  /** `-x` and `--noproxy`, for the revocation. */
-  proxy: string | undefined;
-  noProxy: string | undefined;
 }
 
-/** `--forgot-password`: reset a Cognito user's password with a code. */
-export interface ForgotPasswordCommand {
+/** `--forgot-password`: reset a Cognito user's password with a code (`-x` and `--noproxy` for the Cognito calls). */
+export interface ForgotPasswordCommand extends ProxyOptions {
   kind: 'forgot-password';
   cognito: CognitoUserOptions;
-  /** `-x` and `--noproxy`, for the Cognito calls. */
-  proxy: string | undefined;
-  noProxy: string | undefined;
 }
 
 export type Command =

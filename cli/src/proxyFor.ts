@@ -7,6 +7,12 @@ export interface Proxy {
   source: string;
 }
 
+/** `-x` and `--noproxy`, as the command read them: `undefined` when not given. */
+export interface ProxyOptions {
+  proxy: string | undefined;
+  noProxy: string | undefined;
+}
+
 /** `--noproxy` / `NO_PROXY`: `*`, or host names and domains (`.example.com` or `example.com`). */
 function bypasses(hostname: string, list: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
@@ -46,7 +52,7 @@ function proxyUrl(text: string, source: string): URL {
  */
 export function proxyFor(
   target: URL,
-  options: { proxy: string | undefined; noProxy: string | undefined },
+  options: ProxyOptions,
   env: NodeJS.ProcessEnv,
 ): Proxy | undefined {
   const noProxy = options.noProxy ?? env['no_proxy'] ?? env['NO_PROXY'];

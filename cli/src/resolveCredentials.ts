@@ -6,14 +6,9 @@ import { cognitoEndpoints, cognitoPoolOptions, routeCognitoCalls } from './cogni
 import { describeProfile } from './describeProfile';
 import { CliError, EXIT, usageError } from './exitCodes';
 import type { CognitoUserOptions } from './parseCommandLine';
+import type { ProxyOptions } from './proxyFor';
 import type { Terminal } from './terminal';
 import { CERTIFICATE_CODES, isProxyFailure, proxyFailureExit } from './transport';
-
-/** `-x` and `--noproxy`: they apply to the Cognito calls as to the API call. */
-export interface ProxyOptions {
-  proxy: string | undefined;
-  noProxy: string | undefined;
-}
 
 /** Credentials and a description of where they came from, for `-v`. */
 export interface ResolvedCredentials {
