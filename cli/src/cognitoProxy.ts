@@ -10,7 +10,10 @@ const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'].f
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
 
-/** The two Cognito services the library calls for a user: the endpoint given, or AWS's. */
+/**
+ * The Cognito services the library calls for a user: the endpoint given, or AWS's two, the user
+ * pool's (cognito-idp) first.
+ */
 export function cognitoEndpoints(user: {
   userPoolId: string;
   endpoint: string | undefined;

@@ -105,8 +105,10 @@ async function fromCognitoUser(
   proxy: ProxyOptions,
   context: CredentialsContext,
 ): Promise<ResolvedCredentials> {
+  // The user pool's endpoint first: the one named when Cognito cannot be reached.
+  const endpoints = cognitoEndpoints(user);
   // Before the library is loaded: it reads the proxy variables when it sends.
-  routeCognitoCalls(cognitoEndpoints(user), proxy, context.env);
+  routeCognitoCalls(endpoints, proxy, context.env);
   const {
     createCognitoAuth,
     AuthError,
@@ -117,7 +119,6 @@ async function fromCognitoUser(
   const cache = user.sessionCache
     ? (await import('./sessionCache')).sessionCache(context.env, user)
     : undefined;
-  const region = user.userPoolId.split('_')[0] as string;
   const auth = createCognitoAuth({
     ...cognitoPoolOptions(user),
     ...(cache === undefined ? {} : { storage: cache.storage }),
@@ -145,13 +146,10 @@ async function fromCognitoUser(
   const password = await passwordFor(user, context);
   try {
     await challengeAnswers(user.username, await auth.signIn(user.username, password), context);
-    return {
-      credentials: await auth.credentials(),
-      source: `Cognito user ${user.username} (user pool ${user.userPoolId}, identity pool ${user.identityPoolId})`,
-    };
+    return { credentials: await auth.credentials(), source };
   } catch (error) {
     if (error instanceof CognitoServiceError && error.code !== 'ERR_COGNITO') {
-      const endpoint = user.endpoint ?? `https://cognito-idp.${region}.amazonaws.com/`;
+      const endpoint = endpoints[0] as string;
       const timedOut = error.code === 'ERR_COGNITO_TIMEOUT';
       throw new CliError(
         timedOut ? EXIT.TIMEOUT : EXIT.CONNECT,
