@@ -32,7 +32,8 @@ const QUIET_LOGGER = {
   error: () => undefined,
 };
 
-function firstLine(text: string): string {
+/** A service's message as one line of ours: its first line, without a closing full stop. */
+export function firstLine(text: string): string {
   return (text.split('\n')[0] ?? text).replace(/\.$/, '');
 }
 
