@@ -285,6 +285,25 @@ const DATA_OPTIONS: Readonly<Record<string, DataArgument['kind']>> = {
   'data-urlencode': 'urlencode',
 };
 
+/**
+ * `--forgot-password` and `--sign-out`: a Cognito user, `-x` and `--noproxy`, and no URL.
+ *
+ * @throws {@link CliError} exit 2 without the whole user, or with a URL.
+ */
+function userCommand<Kind extends 'forgot-password' | 'sign-out'>(
+  kind: Kind,
+  values: Values,
+  positionals: readonly string[],
+): { kind: Kind; cognito: CognitoUserOptions } & ProxyOptions {
+  const cognito = cognitoUser(values);
+  if (cognito === undefined || positionals.length > 0) {
+    throw usageError(
+      `--${kind} takes the Cognito user (--user-pool-id, --client-id, --identity-pool-id, --username) and no URL`,
+    );
+  }
+  return { kind, cognito, proxy: nonEmpty(values.proxy, '-x'), noProxy: values.noproxy };
+}
+
 function parseValues(argv: readonly string[]): {
   values: Values;
   positionals: string[];
@@ -332,33 +351,9 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (values.help === true) return { kind: 'help' };
   if (values.version === true) return { kind: 'version' };
   if (values['forgot-password'] === true) {
-    const cognito = cognitoUser(values);
-    if (cognito === undefined || positionals.length > 0) {
-      throw usageError(
-        '--forgot-password takes the Cognito user (--user-pool-id, --client-id, --identity-pool-id, --username) and no URL',
-      );
-    }
-    return {
-      kind: 'forgot-password',
-      cognito,
-      proxy: nonEmpty(values.proxy, '-x'),
-      noProxy: values.noproxy,
-    };
+    return userCommand('forgot-password', values, positionals);
   }
-  if (values['sign-out'] === true) {
-    const cognito = cognitoUser(values);
-    if (cognito === undefined || positionals.length > 0) {
-      throw usageError(
-        '--sign-out takes the Cognito user (--user-pool-id, --client-id, --identity-pool-id, --username) and no URL',
-      );
-    }
-    return {
-      kind: 'sign-out',
-      cognito,
-      proxy: nonEmpty(values.proxy, '-x'),
-      noProxy: values.noproxy,
-    };
-  }
+  if (values['sign-out'] === true) return userCommand('sign-out', values, positionals);
 
   if (positionals.length === 0)
     throw usageError(`no URL: apig-signer [options] <url>; ${SEE_HELP}`);
