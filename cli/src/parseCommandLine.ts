@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 
+import { urlEncode } from './curlEscape';
 import { usageError } from './exitCodes';
 import type { ProxyOptions } from './proxyFor';
 
@@ -211,12 +212,7 @@ function withUploadName(url: URL, uploadFile: string | undefined): URL {
     Math.max(uploadFile.lastIndexOf('/'), uploadFile.lastIndexOf('\\')) + 1,
   );
   const named = new URL(url.href);
-  // curl_easy_escape: every byte but RFC 3986's unreserved as %XX.
-  const escaped = encodeURIComponent(name).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  named.pathname = `${url.pathname}${escaped}`;
+  named.pathname = `${url.pathname}${urlEncode(Buffer.from(name, 'utf8'))}`;
   return named;
 }
 

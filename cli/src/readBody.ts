@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 
+import { urlEncode } from './curlEscape';
 import { CliError, EXIT } from './exitCodes';
 import type { DataArgument, RequestCommand } from './parseCommandLine';
 import { measureUpload } from './upload';
@@ -24,18 +25,6 @@ const dropLineBreaks = (bytes: Buffer): Buffer =>
   Buffer.from(bytes.filter((b) => b !== 0x0a && b !== 0x0d && b !== 0x00));
 
 const asIs = (bytes: Buffer): Buffer => bytes;
-
-/** curl's escaping (curl_easy_escape): every byte but RFC 3986's unreserved as %XX. */
-function urlEncode(bytes: Uint8Array): string {
-  let out = '';
-  for (const byte of bytes) {
-    const character = String.fromCharCode(byte);
-    out += /[A-Za-z0-9\-._~]/.test(character)
-      ? character
-      : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
-}
 
 /**
  * Where `--data-urlencode`'s `name@file` splits, or -1 for text: as curl, an argument with an `=`
