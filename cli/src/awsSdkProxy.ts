@@ -6,7 +6,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 
-import { proxyFor } from './proxyFor';
+import { PROXY_VARIABLES, proxyFor } from './proxyFor';
 import type { Proxy, ProxyOptions } from './proxyFor';
 import { tunnel } from './transport';
 
@@ -16,12 +16,6 @@ export interface AwsSdkClientConfig {
 }
 
 type Done = (error: Error | null, socket: Duplex) => void;
-
-/** The variables that can name a proxy (either case), as {@link proxyFor} reads them. */
-const PROXY_VARIABLES = ['https_proxy', 'http_proxy', 'all_proxy'].flatMap((name) => [
-  name,
-  name.toUpperCase(),
-]);
 
 /** The server a connection is for, as a URL (an IPv6 address in brackets). */
 function targetOf(protocol: 'http:' | 'https:', options: ClientRequestArgs): URL {

@@ -1,12 +1,6 @@
 import { usageError } from './exitCodes';
-import { proxyFor } from './proxyFor';
+import { NO_PROXY_VARIABLES, PROXY_VARIABLES, proxyFor } from './proxyFor';
 import type { ProxyOptions } from './proxyFor';
-
-/** The variables `apig-signer/cognito` reads in Node to choose a proxy (either case). */
-const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'].flatMap((name) => [
-  name,
-  name.toUpperCase(),
-]);
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
 
@@ -88,7 +82,10 @@ export function routeCognitoCalls(
       `Cognito calls through a proxy (${source}) need Node 20.16 or later; this is Node ${process.versions.node}: upgrade Node, or reach Cognito directly with --noproxy`,
     );
   }
-  for (const name of PROXY_VARIABLES) Reflect.deleteProperty(libraryEnv, name);
+  // The variables `apig-signer/cognito` reads in Node to choose a proxy: the same as the command's.
+  for (const name of [...PROXY_VARIABLES, ...NO_PROXY_VARIABLES]) {
+    Reflect.deleteProperty(libraryEnv, name);
+  }
   for (const [scheme, url] of proxied) libraryEnv[`${scheme}_proxy`] = url;
   libraryEnv['no_proxy'] = proxied.size === 0 ? '*' : direct.join(',');
   if (libraryEnv['no_proxy'] === '') delete libraryEnv['no_proxy'];
