@@ -68,6 +68,11 @@ export const CERTIFICATE_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** A URL's host name as sockets take it: an IPv6 address without its brackets. */
+function bareHost(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
+}
+
 /** Marks a failure as the proxy's, so the message and code say so. */
 class ProxyFailure extends Error {
   override name = 'ProxyFailure' as const;
@@ -120,7 +125,7 @@ export function tunnel(
 ) {
   const authority = `${target.hostname}:${portOf(target)}`;
   const connect = httpRequest({
-    host: proxy.url.hostname.replace(/^\[|\]$/g, ''),
+    host: bareHost(proxy.url),
     port: portOf(proxy.url),
     method: 'CONNECT',
     path: authority,
@@ -181,7 +186,7 @@ function connectionFor(url: URL, options: TransportOptions) {
       const name = serverName(url.hostname);
       const tls = tlsConnect({
         // `host` also names the server whose certificate is checked, through a tunnel too.
-        host: url.hostname.replace(/^\[|\]$/g, ''),
+        host: bareHost(url),
         ...(raw === undefined ? { port: portOf(url) } : { socket: raw }),
         ...(name === undefined ? {} : { servername: name }),
         rejectUnauthorized: !options.insecure,
@@ -206,7 +211,7 @@ function connectionFor(url: URL, options: TransportOptions) {
     } else {
       const target = options.proxy?.url ?? url;
       const plain = netConnect({
-        host: target.hostname.replace(/^\[|\]$/g, ''),
+        host: bareHost(target),
         port: portOf(target),
       });
       socket = plain;
@@ -323,7 +328,7 @@ export function send(request: WireRequest, options: TransportOptions): Promise<S
   return new Promise((resolve, reject) => {
     const outgoing = (url.protocol === 'https:' ? httpsRequest : httpRequest)({
       method: request.method,
-      host: url.hostname.replace(/^\[|\]$/g, ''),
+      host: bareHost(url),
       port: portOf(url),
       // Through an http:// proxy, the request line names the whole URL (RFC 9112 §3.2.2).
       path: viaProxy ? url.href.replace(/#.*$/, '') : `${url.pathname}${url.search}`,
