@@ -6,15 +6,9 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 
-import { proxyFor } from './proxyFor';
-import type { Proxy } from './proxyFor';
+import { PROXY_VARIABLES, proxyFor } from './proxyFor';
+import type { Proxy, ProxyOptions } from './proxyFor';
 import { tunnel } from './transport';
-
-/** `-x` and `--noproxy`, as the command read them. */
-interface ProxyChoice {
-  proxy: string | undefined;
-  noProxy: string | undefined;
-}
 
 /** The part of an AWS SDK client's configuration that carries its HTTP agents. */
 export interface AwsSdkClientConfig {
@@ -22,12 +16,6 @@ export interface AwsSdkClientConfig {
 }
 
 type Done = (error: Error | null, socket: Duplex) => void;
-
-/** The variables that can name a proxy (either case), as {@link proxyFor} reads them. */
-const PROXY_VARIABLES = ['https_proxy', 'http_proxy', 'all_proxy'].flatMap((name) => [
-  name,
-  name.toUpperCase(),
-]);
 
 /** The server a connection is for, as a URL (an IPv6 address in brackets). */
 function targetOf(protocol: 'http:' | 'https:', options: ClientRequestArgs): URL {
@@ -118,7 +106,7 @@ class ProxyHttpAgent extends HttpAgent {
  * @throws {@link CliError} exit 2 for a proxy that is not an http:// URL, before any call.
  */
 export function awsSdkClientConfig(
-  options: ProxyChoice,
+  options: ProxyOptions,
   env: NodeJS.ProcessEnv,
 ): AwsSdkClientConfig | undefined {
   const anyProxy =

@@ -1,15 +1,13 @@
 import { usageError } from './exitCodes';
-import { proxyFor } from './proxyFor';
-
-/** The variables `apig-signer/cognito` reads in Node to choose a proxy (either case). */
-const PROXY_VARIABLES = ['http_proxy', 'https_proxy', 'all_proxy', 'no_proxy'].flatMap((name) => [
-  name,
-  name.toUpperCase(),
-]);
+import { NO_PROXY_VARIABLES, PROXY_VARIABLES, proxyFor } from './proxyFor';
+import type { ProxyOptions } from './proxyFor';
 
 const DEFAULT_PORTS: Record<string, string> = { 'http:': '80', 'https:': '443' };
 
-/** The two Cognito services the library calls for a user: the endpoint given, or AWS's. */
+/**
+ * The Cognito services the library calls for a user: the endpoint given, or AWS's two, the user
+ * pool's (cognito-idp) first.
+ */
 export function cognitoEndpoints(user: {
   userPoolId: string;
   endpoint: string | undefined;
@@ -57,7 +55,7 @@ export function cognitoPoolOptions(user: {
  */
 export function routeCognitoCalls(
   endpoints: readonly string[],
-  options: { proxy: string | undefined; noProxy: string | undefined },
+  options: ProxyOptions,
   env: NodeJS.ProcessEnv,
   libraryEnv: NodeJS.ProcessEnv = process.env,
 ): void {
@@ -84,7 +82,10 @@ export function routeCognitoCalls(
       `Cognito calls through a proxy (${source}) need Node 20.16 or later; this is Node ${process.versions.node}: upgrade Node, or reach Cognito directly with --noproxy`,
     );
   }
-  for (const name of PROXY_VARIABLES) Reflect.deleteProperty(libraryEnv, name);
+  // The variables `apig-signer/cognito` reads in Node to choose a proxy: the same as the command's.
+  for (const name of [...PROXY_VARIABLES, ...NO_PROXY_VARIABLES]) {
+    Reflect.deleteProperty(libraryEnv, name);
+  }
   for (const [scheme, url] of proxied) libraryEnv[`${scheme}_proxy`] = url;
   libraryEnv['no_proxy'] = proxied.size === 0 ? '*' : direct.join(',');
   if (libraryEnv['no_proxy'] === '') delete libraryEnv['no_proxy'];

@@ -2,11 +2,7 @@ import { cognitoEndpoints, cognitoPoolOptions, routeCognitoCalls } from './cogni
 import { CliError, EXIT, usageError } from './exitCodes';
 import type { Io } from './main';
 import type { ForgotPasswordCommand } from './parseCommandLine';
-import { newPasswordTwice } from './resolveCredentials';
-
-function firstLine(text: string): string {
-  return (text.split('\n')[0] ?? text).replace(/\.$/, '');
-}
+import { firstLine, newPasswordTwice } from './resolveCredentials';
 
 /**
  * `--forgot-password`: Cognito sends the user a code; the code and a new password (typed twice)

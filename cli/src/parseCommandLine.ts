@@ -1,6 +1,8 @@
 import { parseArgs } from 'node:util';
 
+import { urlEncode } from './curlEscape';
 import { usageError } from './exitCodes';
+import type { ProxyOptions } from './proxyFor';
 
 /** One `-d`, `--data-binary` or `--json` argument, as given. */
 export interface DataArgument {
@@ -21,8 +23,11 @@ export interface CognitoUserOptions {
   sessionCache: boolean;
 }
 
-/** A request to sign and send (or presign), as the command line asks for it. */
-export interface RequestCommand {
+/**
+ * A request to sign and send (or presign), as the command line asks for it; `proxy` and `noProxy`
+ * are `-x` and `--noproxy`.
+ */
+export interface RequestCommand extends ProxyOptions {
   kind: 'request';
   url: URL;
   /** `-X`, upper-cased; `undefined` picks GET, or POST with a body. */
@@ -44,8 +49,6 @@ export interface RequestCommand {
   writeOut: string | undefined;
   connectTimeoutMs: number | undefined;
   retry: number;
-  proxy: string | undefined;
-  noProxy: string | undefined;
   /** `-D`: where to write the status line and headers (`-` for stdout). */
   dumpHeader: string | undefined;
   output: string | undefined;
@@ -62,22 +65,16 @@ export interface RequestCommand {
   profile: string | undefined;
 }
 
-/** `--sign-out`: revoke and forget the cached session of a Cognito user. */
-export interface SignOutCommand {
+/** `--sign-out`: revoke and forget the cached session of a Cognito user (`-x` and `--noproxy` for the revocation). */
+export interface SignOutCommand extends ProxyOptions {
   kind: 'sign-out';
   cognito: CognitoUserOptions;
-  /** `-x` and `--noproxy`, for the revocation. */
-  proxy: string | undefined;
-  noProxy: string | undefined;
 }
 
-/** `--forgot-password`: reset a Cognito user's password with a code. */
-export interface ForgotPasswordCommand {
+/** `--forgot-password`: reset a Cognito user's password with a code (`-x` and `--noproxy` for the Cognito calls). */
+export interface ForgotPasswordCommand extends ProxyOptions {
   kind: 'forgot-password';
   cognito: CognitoUserOptions;
-  /** `-x` and `--noproxy`, for the Cognito calls. */
-  proxy: string | undefined;
-  noProxy: string | undefined;
 }
 
 export type Command =
@@ -215,12 +212,7 @@ function withUploadName(url: URL, uploadFile: string | undefined): URL {
     Math.max(uploadFile.lastIndexOf('/'), uploadFile.lastIndexOf('\\')) + 1,
   );
   const named = new URL(url.href);
-  // curl_easy_escape: every byte but RFC 3986's unreserved as %XX.
-  const escaped = encodeURIComponent(name).replace(
-    /[!'()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  named.pathname = `${url.pathname}${escaped}`;
+  named.pathname = `${url.pathname}${urlEncode(Buffer.from(name, 'utf8'))}`;
   return named;
 }
 
@@ -289,6 +281,25 @@ const DATA_OPTIONS: Readonly<Record<string, DataArgument['kind']>> = {
   'data-urlencode': 'urlencode',
 };
 
+/**
+ * `--forgot-password` and `--sign-out`: a Cognito user, `-x` and `--noproxy`, and no URL.
+ *
+ * @throws {@link CliError} exit 2 without the whole user, or with a URL.
+ */
+function userCommand<Kind extends 'forgot-password' | 'sign-out'>(
+  kind: Kind,
+  values: Values,
+  positionals: readonly string[],
+): { kind: Kind; cognito: CognitoUserOptions } & ProxyOptions {
+  const cognito = cognitoUser(values);
+  if (cognito === undefined || positionals.length > 0) {
+    throw usageError(
+      `--${kind} takes the Cognito user (--user-pool-id, --client-id, --identity-pool-id, --username) and no URL`,
+    );
+  }
+  return { kind, cognito, proxy: nonEmpty(values.proxy, '-x'), noProxy: values.noproxy };
+}
+
 function parseValues(argv: readonly string[]): {
   values: Values;
   positionals: string[];
@@ -336,33 +347,9 @@ export function parseCommandLine(argv: readonly string[]): Command {
   if (values.help === true) return { kind: 'help' };
   if (values.version === true) return { kind: 'version' };
   if (values['forgot-password'] === true) {
-    const cognito = cognitoUser(values);
-    if (cognito === undefined || positionals.length > 0) {
-      throw usageError(
-        '--forgot-password takes the Cognito user (--user-pool-id, --client-id, --identity-pool-id, --username) and no URL',
-      );
-    }
-    return {
-      kind: 'forgot-password',
-      cognito,
-      proxy: nonEmpty(values.proxy, '-x'),
-      noProxy: values.noproxy,
-    };
+    return userCommand('forgot-password', values, positionals);
   }
-  if (values['sign-out'] === true) {
-    const cognito = cognitoUser(values);
-    if (cognito === undefined || positionals.length > 0) {
-      throw usageError(
-        '--sign-out takes the Cognito user (--user-pool-id, --client-id, --identity-pool-id, --username) and no URL',
-      );
-    }
-    return {
-      kind: 'sign-out',
-      cognito,
-      proxy: nonEmpty(values.proxy, '-x'),
-      noProxy: values.noproxy,
-    };
-  }
+  if (values['sign-out'] === true) return userCommand('sign-out', values, positionals);
 
   if (positionals.length === 0)
     throw usageError(`no URL: apig-signer [options] <url>; ${SEE_HELP}`);

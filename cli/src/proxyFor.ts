@@ -7,6 +7,25 @@ export interface Proxy {
   source: string;
 }
 
+/** `-x` and `--noproxy`, as the command read them: `undefined` when not given. */
+export interface ProxyOptions {
+  proxy: string | undefined;
+  noProxy: string | undefined;
+}
+
+/**
+ * The variables that can name a proxy, in the order {@link proxyFor} reads them (lower case
+ * first): the scheme's own, then `all_proxy`.
+ */
+export const PROXY_VARIABLES: readonly string[] = [
+  'https_proxy',
+  'http_proxy',
+  'all_proxy',
+].flatMap((name) => [name, name.toUpperCase()]);
+
+/** The variables that name the hosts reached directly, in the order {@link proxyFor} reads them. */
+export const NO_PROXY_VARIABLES: readonly string[] = ['no_proxy', 'NO_PROXY'];
+
 /** `--noproxy` / `NO_PROXY`: `*`, or host names and domains (`.example.com` or `example.com`). */
 function bypasses(hostname: string, list: string): boolean {
   const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
@@ -46,14 +65,17 @@ function proxyUrl(text: string, source: string): URL {
  */
 export function proxyFor(
   target: URL,
-  options: { proxy: string | undefined; noProxy: string | undefined },
+  options: ProxyOptions,
   env: NodeJS.ProcessEnv,
 ): Proxy | undefined {
-  const noProxy = options.noProxy ?? env['no_proxy'] ?? env['NO_PROXY'];
+  const noProxy =
+    options.noProxy ?? NO_PROXY_VARIABLES.map((name) => env[name]).find((v) => v !== undefined);
   if (noProxy !== undefined && bypasses(target.hostname, noProxy)) return undefined;
   if (options.proxy !== undefined) return { url: proxyUrl(options.proxy, '-x'), source: '-x' };
   const scheme = target.protocol === 'https:' || target.protocol === 'wss:' ? 'https' : 'http';
-  const names = [`${scheme}_proxy`, `${scheme.toUpperCase()}_PROXY`, 'all_proxy', 'ALL_PROXY'];
+  const names = PROXY_VARIABLES.filter((name) =>
+    [`${scheme}_proxy`, 'all_proxy'].includes(name.toLowerCase()),
+  );
   for (const name of names) {
     const value = env[name];
     if (value !== undefined && value !== '') return { url: proxyUrl(value, name), source: name };

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 
+import { urlEncode } from './curlEscape';
 import { CliError, EXIT } from './exitCodes';
 import type { DataArgument, RequestCommand } from './parseCommandLine';
 import { measureUpload } from './upload';
@@ -25,18 +26,6 @@ const dropLineBreaks = (bytes: Buffer): Buffer =>
 
 const asIs = (bytes: Buffer): Buffer => bytes;
 
-/** curl's escaping (curl_easy_escape): every byte but RFC 3986's unreserved as %XX. */
-function urlEncode(bytes: Uint8Array): string {
-  let out = '';
-  for (const byte of bytes) {
-    const character = String.fromCharCode(byte);
-    out += /[A-Za-z0-9\-._~]/.test(character)
-      ? character
-      : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
-}
-
 /**
  * Where `--data-urlencode`'s `name@file` splits, or -1 for text: as curl, an argument with an `=`
  * anywhere is `name=text` (so `a@b=c` is the name `a@b`), and only one without is a file.
@@ -45,20 +34,18 @@ function fileSeparator(value: string): number {
   return value.includes('=') ? -1 : value.indexOf('@');
 }
 
-/** `--data-urlencode`: `text`, `=text`, `name=text`, `@file`, `name@file`, as curl reads them. */
-async function urlEncoded(argument: DataArgument, readStdin: StdinReader): Promise<Buffer> {
+/** Whether a data argument is text on the command line rather than a file or stdin. */
+function isText({ kind, value }: DataArgument): boolean {
+  return kind === 'urlencode' ? fileSeparator(value) === -1 : !value.startsWith('@');
+}
+
+/** `--data-urlencode`'s `@file` and `name@file`, as curl reads them (text is {@link textOf}). */
+async function urlEncodedFile(argument: DataArgument, readStdin: StdinReader): Promise<Buffer> {
   const { value } = argument;
   const at = fileSeparator(value);
-  const equals = value.indexOf('=');
-  if (at !== -1) {
-    const name = value.slice(0, at);
-    const bytes = await fileOrStdin(value.slice(at + 1), argument, readStdin);
-    return Buffer.from(`${name === '' ? '' : `${name}=`}${urlEncode(bytes)}`);
-  }
-  if (equals === -1) return Buffer.from(urlEncode(Buffer.from(value, 'utf8')));
-  const name = value.slice(0, equals);
-  const text = urlEncode(Buffer.from(value.slice(equals + 1), 'utf8'));
-  return Buffer.from(name === '' ? text : `${name}=${text}`);
+  const name = value.slice(0, at);
+  const bytes = await fileOrStdin(value.slice(at + 1), argument, readStdin);
+  return Buffer.from(`${name === '' ? '' : `${name}=`}${urlEncode(bytes)}`);
 }
 
 async function fileOrStdin(
@@ -83,19 +70,9 @@ function cannotRead(argument: DataArgument, error: unknown): CliError {
 }
 
 async function contentOf(argument: DataArgument, readStdin: StdinReader): Promise<Buffer> {
-  if (argument.kind === 'urlencode') return urlEncoded(argument, readStdin);
-  if (!argument.value.startsWith('@')) return Buffer.from(argument.value, 'utf8');
-  const path = argument.value.slice(1);
-  let bytes: Buffer;
-  if (path === '-') {
-    bytes = await readStdin();
-  } else {
-    try {
-      bytes = await readFile(path);
-    } catch (error) {
-      throw cannotRead(argument, error);
-    }
-  }
+  if (isText(argument)) return textOf(argument);
+  if (argument.kind === 'urlencode') return urlEncodedFile(argument, readStdin);
+  const bytes = await fileOrStdin(argument.value.slice(1), argument, readStdin);
   return argument.kind === 'data' ? dropLineBreaks(bytes) : bytes;
 }
 
@@ -171,7 +148,10 @@ export async function readBody(
   return { content: Buffer.concat(joined), kind };
 }
 
-/** A part given as text on the command line, as it is sent. */
+/**
+ * A part given as text on the command line, as it is sent: `--data-urlencode`'s `text`, `=text`
+ * and `name=text` escaped as curl does, any other kind's text as it is.
+ */
 function textOf(argument: DataArgument): Buffer {
   if (argument.kind !== 'urlencode') return Buffer.from(argument.value, 'utf8');
   const { value } = argument;

@@ -41,23 +41,35 @@ function hexBytesPattern(bytes: Buffer): string {
   return Array.from(bytes, hexPattern).join(' ');
 }
 
+/** The pattern of the last token asked for: a command has one token, and a stream scans each chunk. */
+let lastPattern: { token: string; pattern: RegExp; longest: number } | undefined;
+
 /**
  * Matches the token's UTF-8 bytes, each in any of its forms, or the token as hex bytes, in a
  * latin1 string (one character per byte), so that bytes around it come back unchanged. Session
- * tokens are base64: ASCII.
+ * tokens are base64: ASCII. Built once per token: the same global RegExp is handed to every
+ * caller, so each sets its `lastIndex` before use (`replace` resets it itself) and finishes its
+ * scan before another may start.
  */
 function tokenPattern(token: string): { pattern: RegExp; longest: number } {
-  const bytes = Buffer.from(token, 'utf8');
-  return {
-    pattern: new RegExp(
-      `${Array.from(bytes, bytePattern).join('')}|${hexBytesPattern(bytes)}`,
-      'g',
-    ),
-    longest: bytes.length * LONGEST_FORM,
-  };
+  if (lastPattern?.token !== token) {
+    const bytes = Buffer.from(token, 'utf8');
+    lastPattern = {
+      token,
+      pattern: new RegExp(
+        `${Array.from(bytes, bytePattern).join('')}|${hexBytesPattern(bytes)}`,
+        'g',
+      ),
+      longest: bytes.length * LONGEST_FORM,
+    };
+  }
+  return lastPattern;
 }
 
-/** A new global RegExp matching the token in any of its forms, in a latin1 string. */
+/**
+ * A global RegExp matching the token in any of its forms, in a latin1 string. Shared with the
+ * other scans of the same token: set its `lastIndex` before each use.
+ */
 export function tokenPatternFor(token: string): RegExp {
   return tokenPattern(token).pattern;
 }

@@ -6,14 +6,9 @@ import { cognitoEndpoints, cognitoPoolOptions, routeCognitoCalls } from './cogni
 import { describeProfile } from './describeProfile';
 import { CliError, EXIT, usageError } from './exitCodes';
 import type { CognitoUserOptions } from './parseCommandLine';
+import type { ProxyOptions } from './proxyFor';
 import type { Terminal } from './terminal';
-import { CERTIFICATE_CODES } from './transport';
-
-/** `-x` and `--noproxy`: they apply to the Cognito calls as to the API call. */
-export interface ProxyOptions {
-  proxy: string | undefined;
-  noProxy: string | undefined;
-}
+import { CERTIFICATE_CODES, isProxyFailure, proxyFailureExit } from './transport';
 
 /** Credentials and a description of where they came from, for `-v`. */
 export interface ResolvedCredentials {
@@ -37,7 +32,8 @@ const QUIET_LOGGER = {
   error: () => undefined,
 };
 
-function firstLine(text: string): string {
+/** A service's message as one line of ours: its first line, without a closing full stop. */
+export function firstLine(text: string): string {
   return (text.split('\n')[0] ?? text).replace(/\.$/, '');
 }
 
@@ -110,8 +106,10 @@ async function fromCognitoUser(
   proxy: ProxyOptions,
   context: CredentialsContext,
 ): Promise<ResolvedCredentials> {
+  // The user pool's endpoint first: the one named when Cognito cannot be reached.
+  const endpoints = cognitoEndpoints(user);
   // Before the library is loaded: it reads the proxy variables when it sends.
-  routeCognitoCalls(cognitoEndpoints(user), proxy, context.env);
+  routeCognitoCalls(endpoints, proxy, context.env);
   const {
     createCognitoAuth,
     AuthError,
@@ -122,7 +120,6 @@ async function fromCognitoUser(
   const cache = user.sessionCache
     ? (await import('./sessionCache')).sessionCache(context.env, user)
     : undefined;
-  const region = user.userPoolId.split('_')[0] as string;
   const auth = createCognitoAuth({
     ...cognitoPoolOptions(user),
     ...(cache === undefined ? {} : { storage: cache.storage }),
@@ -150,13 +147,10 @@ async function fromCognitoUser(
   const password = await passwordFor(user, context);
   try {
     await challengeAnswers(user.username, await auth.signIn(user.username, password), context);
-    return {
-      credentials: await auth.credentials(),
-      source: `Cognito user ${user.username} (user pool ${user.userPoolId}, identity pool ${user.identityPoolId})`,
-    };
+    return { credentials: await auth.credentials(), source };
   } catch (error) {
     if (error instanceof CognitoServiceError && error.code !== 'ERR_COGNITO') {
-      const endpoint = user.endpoint ?? `https://cognito-idp.${region}.amazonaws.com/`;
+      const endpoint = endpoints[0] as string;
       const timedOut = error.code === 'ERR_COGNITO_TIMEOUT';
       throw new CliError(
         timedOut ? EXIT.TIMEOUT : EXIT.CONNECT,
@@ -281,14 +275,10 @@ async function chainFailure(
       return usageError(`the credential_process of profile ${named} failed: ${why}`);
     }
   }
-  if (error instanceof Error && error.name === 'ProxyFailure') {
+  if (isProxyFailure(error)) {
     // The SDK's call went to the proxy (-x, HTTPS_PROXY…), which could not be reached or refused.
     return new CliError(
-      code === 'ERR_PROXY_RESOLVE'
-        ? EXIT.RESOLVE_PROXY
-        : code === 'ERR_PROXY_CONNECT'
-          ? EXIT.CONNECT
-          : EXIT.CONNECTION,
+      proxyFailureExit(code),
       `the AWS credentials service could not be reached: ${message}`,
       { cause: error },
     );

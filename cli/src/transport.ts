@@ -68,6 +68,11 @@ export const CERTIFICATE_CODES = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** A URL's host name as sockets take it: an IPv6 address without its brackets. */
+function bareHost(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
+}
+
 /** Marks a failure as the proxy's, so the message and code say so. */
 class ProxyFailure extends Error {
   override name = 'ProxyFailure' as const;
@@ -76,6 +81,24 @@ class ProxyFailure extends Error {
     super(message);
     this.code = code;
   }
+}
+
+/**
+ * Whether a failure is the proxy's. By name, not class: a failure that reaches the caller
+ * through the AWS SDK's clients is told apart by its name.
+ */
+export function isProxyFailure(error: unknown): error is ProxyFailure {
+  return error instanceof Error && error.name === 'ProxyFailure';
+}
+
+/**
+ * The exit code for a proxy's failure, from its code: 5 when the proxy's name does not resolve,
+ * 7 when it cannot be connected to, 56 when it refused or broke the connection.
+ */
+export function proxyFailureExit(code: unknown): number {
+  if (code === 'ERR_PROXY_RESOLVE') return EXIT.RESOLVE_PROXY;
+  if (code === 'ERR_PROXY_CONNECT') return EXIT.CONNECT;
+  return EXIT.CONNECTION;
 }
 
 function portOf(url: URL): number {
@@ -102,7 +125,7 @@ export function tunnel(
 ) {
   const authority = `${target.hostname}:${portOf(target)}`;
   const connect = httpRequest({
-    host: proxy.url.hostname.replace(/^\[|\]$/g, ''),
+    host: bareHost(proxy.url),
     port: portOf(proxy.url),
     method: 'CONNECT',
     path: authority,
@@ -163,7 +186,7 @@ function connectionFor(url: URL, options: TransportOptions) {
       const name = serverName(url.hostname);
       const tls = tlsConnect({
         // `host` also names the server whose certificate is checked, through a tunnel too.
-        host: url.hostname.replace(/^\[|\]$/g, ''),
+        host: bareHost(url),
         ...(raw === undefined ? { port: portOf(url) } : { socket: raw }),
         ...(name === undefined ? {} : { servername: name }),
         rejectUnauthorized: !options.insecure,
@@ -188,7 +211,7 @@ function connectionFor(url: URL, options: TransportOptions) {
     } else {
       const target = options.proxy?.url ?? url;
       const plain = netConnect({
-        host: target.hostname.replace(/^\[|\]$/g, ''),
+        host: bareHost(target),
         port: portOf(target),
       });
       socket = plain;
@@ -249,13 +272,7 @@ export function networkFailure(error: unknown, url: URL): CliError {
   const detail = error instanceof Error ? error.message : String(error);
   const host = url.host;
   if (error instanceof ProxyFailure) {
-    const exit =
-      code === 'ERR_PROXY_RESOLVE'
-        ? EXIT.RESOLVE_PROXY
-        : code === 'ERR_PROXY_CONNECT'
-          ? EXIT.CONNECT
-          : EXIT.CONNECTION;
-    return new CliError(exit, detail, { cause: error });
+    return new CliError(proxyFailureExit(code), detail, { cause: error });
   }
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') {
     return new CliError(EXIT.RESOLVE, `cannot resolve ${url.hostname} (${code})`, { cause: error });
@@ -311,7 +328,7 @@ export function send(request: WireRequest, options: TransportOptions): Promise<S
   return new Promise((resolve, reject) => {
     const outgoing = (url.protocol === 'https:' ? httpsRequest : httpRequest)({
       method: request.method,
-      host: url.hostname.replace(/^\[|\]$/g, ''),
+      host: bareHost(url),
       port: portOf(url),
       // Through an http:// proxy, the request line names the whole URL (RFC 9112 §3.2.2).
       path: viaProxy ? url.href.replace(/#.*$/, '') : `${url.pathname}${url.search}`,
